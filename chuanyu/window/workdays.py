@@ -1,0 +1,103 @@
+"""The working-day calendar behind every time limit.
+
+Announced schedules loaded by an administrator take precedence; otherwise the `chinese_calendar`
+package answers for the years it covers. A day covered by neither is an error naming the year —
+the clock never guesses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import cache
+
+import chinese_calendar
+from chinese_calendar import constants
+
+from chuanyu.window.errors import CalendarNotCovered
+from chuanyu.window.holidays import HolidaySchedule
+
+# A time limit is a few dozen working days; this bounds a walk that would otherwise never end.
+MAX_WALK_DAYS = 3 * 366
+
+
+@cache
+def package_years() -> frozenset[int]:
+    """The years `chinese_calendar` has announced schedules for."""
+    years = {d.year for d in constants.holidays} | {d.year for d in constants.workdays}
+    return frozenset(range(min(years), max(years) + 1))
+
+
+class WorkdayCalendar:
+    """Working days in mainland China: weekends off, public holidays off, days in lieu worked."""
+
+    def __init__(self, schedules: Iterable[HolidaySchedule] = ()) -> None:
+        self._overrides: dict[date, tuple[bool, str]] = {}
+        self._loaded_years: set[int] = set()
+        for schedule in sorted(schedules, key=lambda s: s.year):
+            self._loaded_years.add(schedule.year)
+            self._overrides.update(schedule.overrides())
+
+    @property
+    def loaded_years(self) -> frozenset[int]:
+        """Years with an administrator-loaded schedule."""
+        return frozenset(self._loaded_years)
+
+    def covers(self, year: int) -> bool:
+        """True when the calendar can answer for every day of `year`."""
+        return year in self._loaded_years or year in package_years()
+
+    def source(self, year: int) -> str:
+        """Where the answer for `year` comes from: 'loaded', 'package', or raises."""
+        if year in self._loaded_years:
+            return "loaded"
+        if year in package_years():
+            return "package"
+        raise CalendarNotCovered.for_year(year)
+
+    def is_workday(self, day: date) -> bool:
+        """True when `day` is a working day."""
+        override = self._overrides.get(day)
+        if override is not None:
+            return override[0]
+        if self.source(day.year) == "loaded":
+            return day.weekday() < 5
+        return bool(chinese_calendar.is_workday(day))
+
+    def describe(self, day: date) -> str:
+        """A short label for `day`: 工作日, 周末, a festival name, or 调休上班."""
+        override = self._overrides.get(day)
+        if override is not None:
+            return override[1]
+        if self.source(day.year) == "package":
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            if name is not None:
+                label = constants.Holiday(name).chinese
+                return f"{label}调休上班" if not on_holiday else label
+        return "工作日" if day.weekday() < 5 else "周末"
+
+    def add_workdays(self, start: date, days: int) -> date:
+        """The `days`-th working day after `start` (`start` itself not counted; 0 → `start`)."""
+        if days < 0:
+            raise ValueError("days must be >= 0")
+        current, left = start, days
+        for _ in range(MAX_WALK_DAYS):
+            if left == 0:
+                return current
+            current += timedelta(days=1)
+            if self.is_workday(current):
+                left -= 1
+        raise ValueError(f"{days} working days after {start} is beyond the calendar's reach")
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative when `end` is before `start`."""
+        if end < start:
+            return -self.workdays_between(end, start)
+        if (end - start).days > MAX_WALK_DAYS:
+            raise ValueError(f"span {start}..{end} is beyond the calendar's reach")
+        count, current = 0, start
+        while current < end:
+            current += timedelta(days=1)
+            if self.is_workday(current):
+                count += 1
+        return count
