@@ -1,0 +1,1 @@
+"""Business registration: names, unified social credit codes and signed electronic licences."""
