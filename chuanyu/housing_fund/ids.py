@@ -1,0 +1,126 @@
+"""Resident ID numbers (GB 11643) and unified social credit codes (GB 32100) for depositors.
+
+Validation is python-stdnum's (`stdnum.cn.ric`, `stdnum.cn.uscc`). Note that `ric.validate`
+rejects an ID whose address code was not in force in the birth year (梁平区 500155 dates from
+2016), so the generators below only pick address codes that were valid when the person was born.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from functools import cache
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric, uscc
+
+from chuanyu.housing_fund.enums import Sex
+
+
+class InvalidIdentifier(ValueError):
+    """A resident ID or credit code failed validation; the message is user-facing."""
+
+
+def normalize_resident_id(value: str) -> str:
+    """Validate a resident ID and return its canonical 18-character form."""
+    try:
+        return str(ric.validate(value))
+    except stdnum_errors.InvalidChecksum as exc:
+        raise InvalidIdentifier("身份证号码校验位不正确") from exc
+    except stdnum_errors.InvalidLength as exc:
+        raise InvalidIdentifier("身份证号码应为 18 位") from exc
+    except stdnum_errors.ValidationError as exc:
+        raise InvalidIdentifier("身份证号码无效（格式、出生日期或出生地代码不正确）") from exc
+
+
+def normalize_uscc(value: str) -> str:
+    """Validate a unified social credit code and return it upper-cased."""
+    try:
+        return str(uscc.validate(value))
+    except stdnum_errors.ValidationError as exc:
+        raise InvalidIdentifier("统一社会信用代码无效") from exc
+
+
+def mask_resident_id(resident_id: str) -> str:
+    """Masked form for documents that must not carry the full number: 5001**********123X."""
+    return resident_id[:4] + "*" * 10 + resident_id[-4:]
+
+
+def birth_date_of(resident_id: str) -> date:
+    """Birth date encoded in a (valid) resident ID."""
+    return ric.get_birth_date(resident_id)
+
+
+def sex_of(resident_id: str) -> Sex:
+    """Sex encoded in the sequence number: odd for men, even for women."""
+    return Sex.MALE if int(resident_id[16]) % 2 == 1 else Sex.FEMALE
+
+
+def masked_matches(masked: str, resident_id: str) -> bool:
+    """True when a masked ID is consistent with a full one."""
+    return len(masked) == len(resident_id) and all(
+        m == "*" or m == c for m, c in zip(masked, resident_id, strict=True)
+    )
+
+
+# Address codes people were registered under, per region. Chongqing residents born before 1997
+# carry the Sichuan-era 5102xx codes of the then 重庆市.
+_AREA_CODES: dict[str, tuple[str, ...]] = {
+    "CQ": (
+        "500101", "500102", "500103", "500104", "500105", "500106", "500107", "500108",
+        "500109", "500112", "500113", "510202", "510203", "510211", "510212", "510213",
+        "510214", "510215", "510221", "510223",
+    ),
+    "SC": (
+        "510104", "510105", "510106", "510107", "510108", "510112", "510113", "510121",
+        "510302", "510504", "510603", "510703", "510802", "510903", "511002", "511302",
+    ),
+}  # fmt: skip
+
+
+@cache
+def area_codes_valid_in(member: str, year: int) -> tuple[str, ...]:
+    """Address codes of a region that `stdnum.cn.ric` accepts for people born in `year`."""
+    valid: list[str] = []
+    for code in _AREA_CODES[member]:
+        probe = f"{code}{year}0101001"
+        if ric.is_valid(probe + ric.calc_check_digit(probe + "0")):
+            valid.append(code)
+    if not valid:
+        raise ValueError(f"{member} 在 {year} 年没有可用的地址码")
+    return tuple(valid)
+
+
+def make_resident_id(rng: random.Random, member: str, birth: date, sex: Sex) -> str:
+    """A valid resident ID for someone born in the region on `birth`."""
+    area = rng.choice(area_codes_valid_in(member, birth.year))
+    seq = rng.randrange(0, 500) * 2 + (1 if sex is Sex.MALE else 0)
+    body = f"{area}{birth:%Y%m%d}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+# Registering authorities' division codes for employer credit codes.
+_EMPLOYER_AREAS: dict[str, tuple[str, ...]] = {
+    "CQ": ("500103", "500105", "500106", "500107", "500108", "500112"),
+    "SC": ("510104", "510105", "510106", "510107", "510108", "510100"),
+}
+_USCC_BODY = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _org_code(body8: str) -> str:
+    """GB 11714 organisation code: eight body characters plus their check character."""
+    total = sum(
+        (int(ch) if ch.isdigit() else ord(ch) - 55) * w
+        for ch, w in zip(body8, _ORG_WEIGHTS, strict=True)
+    )
+    check = 11 - total % 11
+    return body8 + ("X" if check == 10 else "0" if check == 11 else str(check))
+
+
+def make_uscc(rng: random.Random, member: str) -> str:
+    """A valid enterprise credit code (91…) registered in the region."""
+    area = rng.choice(_EMPLOYER_AREAS[member])
+    body8 = "".join(rng.choice(_USCC_BODY[:20]) for _ in range(8))
+    first17 = f"91{area}{_org_code(body8)}"
+    return first17 + uscc.calc_check_digit(first17)
