@@ -1,0 +1,5 @@
+"""`python -m chuanyu` runs the command line."""
+
+from chuanyu.cli import app
+
+app()

@@ -1,0 +1,249 @@
+"""The `chuanyu` command: federation, nodes, exchange, audit, accounts, demo and every domain."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from chuanyu import domains
+from chuanyu.cli_support import MemberOption, node_session, open_cli_node
+from chuanyu.core.config import get_settings
+from chuanyu.core.db import session_scope
+
+app = typer.Typer(help="川渝通办 Chuanyu: Sichuan–Chongqing cross-region services",
+                  no_args_is_help=True)
+federation_app = typer.Typer(help="Create and inspect the federation descriptor", no_args_is_help=True)
+node_app = typer.Typer(help="Run a region node", no_args_is_help=True)
+exchange_app = typer.Typer(help="Exchange backlog, relay and probes", no_args_is_help=True)
+audit_app = typer.Typer(help="Verify the audit chain", no_args_is_help=True)
+users_app = typer.Typer(help="Local accounts and API tokens", no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations", no_args_is_help=True)
+app.add_typer(federation_app, name="federation")
+app.add_typer(node_app, name="node")
+app.add_typer(exchange_app, name="exchange")
+app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users")
+app.add_typer(db_app, name="db")
+
+console = Console(stderr=True)
+out = Console()
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Chuanyu command line."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@federation_app.command("init")
+def federation_init(
+    dir: Annotated[Path | None, typer.Option("--dir", help="Federation folder")] = None,
+    cq_url: Annotated[str, typer.Option(help="Base URL of the CQ node")] = "http://127.0.0.1:8001",
+    sc_url: Annotated[str, typer.Option(help="Base URL of the SC node")] = "http://127.0.0.1:8002",
+    new_keys: Annotated[bool, typer.Option(help="Replace existing keys")] = False,
+) -> None:
+    """Create the federation: joint-office key, one Ed25519 key per member, signed descriptor."""
+    from chuanyu.exchange import federation
+    from chuanyu.exchange.registry import SERVICES, STREAMS
+
+    domains.load_handlers()
+    target = dir or get_settings().federation_path
+    offered = {m: sorted(SERVICES) for m in federation.DEFAULT_MEMBERS}
+    streams = {m: sorted(STREAMS) for m in federation.DEFAULT_MEMBERS}
+    descriptor = federation.init(target, urls={"CQ": cq_url, "SC": sc_url}, services=offered,
+                                 streams=streams, keep_keys=not new_keys)
+    out.print(f"federation written to {target} ({len(descriptor.members)} members, "
+              f"{len(SERVICES)} services, {len(STREAMS)} streams)")
+
+
+@federation_app.command("show")
+def federation_show(dir: Annotated[Path | None, typer.Option("--dir")] = None) -> None:
+    """Print the verified descriptor's members, services and streams."""
+    from chuanyu.exchange import federation
+
+    descriptor = federation.load(dir or get_settings().federation_path)
+    table = Table("member", "name", "region", "base URL", "services", "streams")
+    for m in descriptor.members.values():
+        table.add_row(m.id, m.name, m.region_code, m.base_url,
+                      str(len(descriptor.data["services"][m.id])),
+                      str(len(descriptor.data["streams"][m.id])))
+    out.print(table)
+
+
+@node_app.command("serve")
+def node_serve(
+    member: MemberOption = "CQ",
+    port: Annotated[int | None, typer.Option(help="Port (CQ 8001, SC 8002 by default)")] = None,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    federation_dir: Annotated[Path | None, typer.Option("--federation")] = None,
+    ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM)")] = None,
+    ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM)")] = None,
+) -> None:
+    """Start one region node on its own database (migrations run first)."""
+    import uvicorn
+
+    from chuanyu.main import create_app
+
+    settings = get_settings().for_member(member)
+    if federation_dir is not None:
+        settings = settings.model_copy(update={"federation_dir": federation_dir})
+    if ssl_certfile is not None:
+        settings = settings.model_copy(update={"tls_note": "TLS (uvicorn)"})
+    port = port or (8001 if settings.member == "CQ" else 8002)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
+                ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
+                ssl_certfile=str(ssl_certfile) if ssl_certfile else None)
+
+
+@exchange_app.command("status")
+def exchange_status(member: MemberOption = "CQ",
+                    as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Outbox backlog and lag per subscriber, inbox cursors, last audit checkpoint."""
+    from chuanyu.exchange import status
+
+    with node_session(member) as (node, session):
+        summary = status.summary(session, node)
+    if as_json:
+        out.print_json(json.dumps(summary, ensure_ascii=False))
+        return
+    table = Table("subscriber", "stream", "published", "acked", "backlog", "lag s", "last error",
+                  title=f"{member} outbound")
+    for r in summary["outbound"]:
+        table.add_row(r["subscriber"], r["stream"], str(r["published"]), str(r["acked"]),
+                      str(r["backlog"]), str(r["lag_s"] or "—"), r["last_error"] or "")
+    out.print(table)
+    inbound = Table("producer", "stream", "applied", "held", "last error", title="inbound")
+    for r in summary["inbound"]:
+        inbound.add_row(r["producer"], r["stream"], str(r["applied"]), str(r["held"]),
+                        r["last_error"] or "")
+    out.print(inbound)
+    out.print(f"audit entries: {summary['audit_entries']}; last checkpoint: "
+              f"{summary['last_checkpoint']}")
+
+
+@exchange_app.command("relay")
+def exchange_relay(member: MemberOption = "CQ") -> None:
+    """Run the relay as its own process (set CHUANYU_RELAY_ENABLED=false on the node)."""
+    node = open_cli_node(member)
+    from chuanyu.exchange.relay import Relay
+
+    relay = Relay(node)
+    node.relay = relay
+    console.print(f"relay for {member} running; Ctrl-C to stop")
+    try:
+        relay.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        node.close()
+
+
+@exchange_app.command("probe")
+def exchange_probe(member: MemberOption = "CQ",
+                   count: Annotated[int, typer.Option(help="Events to publish")] = 1) -> None:
+    """Publish `count` events on the probe stream (delivery checks)."""
+    from chuanyu.exchange.builtin import PROBE_STREAM
+    from chuanyu.exchange.outbox import publish
+
+    with node_session(member) as (_node, session):
+        for i in range(count):
+            publish(session, PROBE_STREAM, "probe", {"note": f"probe {i + 1}"})
+    out.print(f"published {count} probe events on {member}")
+
+
+@exchange_app.command("ping")
+def exchange_ping(member: MemberOption = "CQ",
+                  to: Annotated[str, typer.Option(help="Member to ping")] = "SC") -> None:
+    """Make one signed call to another member's `exchange.ping`."""
+    node = open_cli_node(member)
+    try:
+        out.print(node.exchange.call(to, "exchange.ping", {"note": "cli"}))
+    finally:
+        node.close()
+
+
+@audit_app.command("verify")
+def audit_verify(member: MemberOption = "CQ") -> None:
+    """Walk the audit chain; exit 0 when intact, else the code of the first problem found."""
+    from chuanyu.exchange import audit
+
+    with node_session(member) as (node, session):
+        verdict = audit.verify(session, node.member, node.descriptor.public_key(node.member))
+    if verdict.problem is None:
+        out.print(f"{member}: audit chain intact: {verdict.entries} entries, "
+                  f"{verdict.checkpoints} signed checkpoints")
+    else:
+        out.print(f"{member}: {verdict.problem} at entry {verdict.position}: {verdict.message}")
+    raise typer.Exit(verdict.exit_code)
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    roles: Annotated[str, typer.Option(help="Comma-separated roles")],
+    member: MemberOption = "CQ",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True)] = "",
+    display_name: Annotated[str | None, typer.Option()] = None,
+    subject_id: Annotated[str | None, typer.Option(help="Resident ID or USCC")] = None,
+) -> None:
+    """Create a local account on a node."""
+    from chuanyu.core.security import create_user
+
+    with node_session(member) as (_node, session):
+        create_user(session, username=username, password=password,
+                    roles=[r.strip() for r in roles.split(",") if r.strip()],
+                    display_name=display_name, subject_id=subject_id)
+    out.print(f"account {username} created on {member}")
+
+
+@users_app.command("token")
+def users_token(username: str, member: MemberOption = "CQ",
+                days: Annotated[int, typer.Option()] = 30) -> None:
+    """Issue an API bearer token for an account (printed once)."""
+    from sqlalchemy import select
+
+    from chuanyu.core.models import User
+    from chuanyu.core.security import issue_token
+
+    with node_session(member) as (_node, session):
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise typer.BadParameter(f"no account {username} on {member}")
+        out.print(issue_token(session, user, name="cli", days=days))
+
+
+@db_app.command("upgrade")
+def db_upgrade(member: MemberOption = "CQ") -> None:
+    """Apply every pending migration to a node's database."""
+    node = open_cli_node(member)
+    node.close()
+    out.print(f"{member}: database at the newest revision")
+
+
+@app.command("demo")
+def demo_command(
+    cq_port: Annotated[int, typer.Option()] = 8001,
+    sc_port: Annotated[int, typer.Option()] = 8002,
+    no_serve: Annotated[bool, typer.Option(help="Prepare data only")] = False,
+) -> None:
+    """Create the federation if needed, load demo data, run both nodes until Ctrl-C."""
+    from chuanyu.demo import run_demo
+
+    run_demo(cq_port=cq_port, sc_port=sc_port, serve=not no_serve)
+
+
+def _add_domain_clis() -> None:
+    for domain, module in domains.domain_modules("cli"):
+        app.add_typer(module.app, name=getattr(module, "CLI_NAME", domain))
+
+
+_add_domain_clis()
+
+__all__ = ["app", "session_scope"]

@@ -1,0 +1,33 @@
+"""Helpers shared by CLI commands: pick a member, open its node, open a session."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from chuanyu.core.config import get_settings
+from chuanyu.core.db import session_scope
+from chuanyu.core.node import Node, open_node
+
+MemberOption = Annotated[str, typer.Option("--member", "-m", help="Region node: CQ or SC",
+                                           envvar="CHUANYU_MEMBER")]
+
+
+def open_cli_node(member: str) -> Node:
+    """Open (and migrate) a member's node from the environment's settings."""
+    return open_node(get_settings().for_member(member))
+
+
+@contextlib.contextmanager
+def node_session(member: str) -> Iterator[tuple[Node, Session]]:
+    """A node and a session that commits when the block succeeds."""
+    node = open_cli_node(member)
+    try:
+        with session_scope(node) as session:
+            yield node, session
+    finally:
+        node.close()

@@ -1,0 +1,1 @@
+"""Settings, database, clock, errors and security shared by every domain."""

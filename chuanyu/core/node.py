@@ -1,0 +1,111 @@
+"""A running region node: its settings, federation, key, database and exchange."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from chuanyu.core import db
+from chuanyu.core.config import Settings
+from chuanyu.exchange import federation, signing
+from chuanyu.exchange.federation import Descriptor
+
+if TYPE_CHECKING:
+    from chuanyu.exchange.client import ExchangeClient
+    from chuanyu.exchange.relay import Relay
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Node:
+    """One member of the federation, as seen from inside its own process."""
+
+    member: str
+    settings: Settings
+    descriptor: Descriptor
+    signing_key: Ed25519PrivateKey
+    engine: Engine
+    sessions: sessionmaker[Session]
+    relay: Relay | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+    _exchange: ExchangeClient | None = None
+
+    @property
+    def exchange(self) -> ExchangeClient:
+        """Client for calling other members' services."""
+        if self._exchange is None:
+            from chuanyu.exchange.client import ExchangeClient
+
+            self._exchange = ExchangeClient(self)
+        return self._exchange
+
+    @property
+    def name(self) -> str:
+        """The member's display name (重庆市, 四川省)."""
+        return self.descriptor.members[self.member].name
+
+    def sign(self, data: bytes) -> str:
+        """This node's Ed25519 signature of `data`, base64."""
+        return signing.sign(self.signing_key, data)
+
+    def verify(self, member: str, signature: str, data: bytes) -> bool:
+        """True when `signature` is `member`'s signature of `data`."""
+        try:
+            key = self.descriptor.public_key(member)
+        except KeyError:
+            return False
+        return signing.verify(key, signature, data)
+
+    def start_relay(self) -> None:
+        """Start delivering this node's outbox in the background."""
+        from chuanyu.exchange.relay import Relay
+
+        self.relay = Relay(self)
+        self.relay.start()
+
+    def close(self) -> None:
+        """Stop background work and release connections."""
+        if self.relay is not None:
+            self.relay.stop()
+            self.relay = None
+        if self._exchange is not None:
+            self._exchange.close()
+        self.engine.dispose()
+
+
+def open_node(settings: Settings, *, migrate: bool = True) -> Node:
+    """Load the federation (refusing an unverified descriptor), open the database, migrate."""
+    from chuanyu import domains
+
+    descriptor = federation.load(settings.federation_path)
+    if settings.member not in descriptor.members:
+        raise federation.DescriptorError(f"{settings.member} is not a member of this federation")
+    key = signing.read_private_key(federation.member_key_path(settings.federation_path,
+                                                               settings.member))
+    if signing.public_key_text(key) != descriptor.members[settings.member].public_key:
+        raise federation.DescriptorError(f"the key of {settings.member} does not match the descriptor")
+    domains.load_models()
+    domains.load_handlers()
+    engine = db.make_engine(settings)
+    if migrate:
+        db.upgrade(engine)
+    node = Node(member=settings.member, settings=settings, descriptor=descriptor,
+                signing_key=key, engine=engine, sessions=db.make_sessionmaker(engine))
+    node.sessions.configure(info={"node": node})
+    return node
+
+
+def get_node(request: Request) -> Node:
+    """FastAPI dependency: the node serving this request."""
+    node: Node = request.app.state.node
+    return node
+
+
+NodeDep = Annotated[Node, Depends(get_node)]

@@ -1,0 +1,210 @@
+"""Accounts, password hashing, sessions and bearer tokens, and the role check on every route."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chuanyu.core import clock
+from chuanyu.core.db import SessionDep
+from chuanyu.core.errors import Conflict, PermissionDenied, Unauthenticated, invalid
+from chuanyu.core.models import ApiToken, User
+from chuanyu.core.schemas import UserRead
+
+
+class Role(StrEnum):
+    """Roles an account can hold."""
+
+    admin = "admin"
+    joint_office = "joint_office"
+    window_clerk = "window_clerk"
+    fund_officer = "fund_officer"
+    registrar = "registrar"
+    hr_officer = "hr_officer"
+    employer = "employer"
+    citizen = "citizen"
+
+
+ROLE_LABELS = {
+    Role.admin: "系统管理员",
+    Role.joint_office: "联合办公室",
+    Role.window_clerk: "窗口工作人员",
+    Role.fund_officer: "公积金经办人员",
+    Role.registrar: "登记机关工作人员",
+    Role.hr_officer: "人社经办人员",
+    Role.employer: "用人单位",
+    Role.citizen: "群众/申请人",
+}
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    """True when `password` matches the stored hash."""
+    try:
+        return _hasher.verify(stored, password)
+    except VerificationError:
+        return False
+
+
+def token_digest(token: str) -> str:
+    """The stored form of a bearer token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _read(user: User, member: str) -> UserRead:
+    return UserRead(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=[r for r in user.roles.split(",") if r],
+        member=member,
+        subject_id=user.subject_id,
+    )
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    display_name: str | None = None,
+    subject_id: str | None = None,
+) -> User:
+    """Create an account (flushes; the caller commits)."""
+    unknown = [r for r in roles if r not in Role.__members__]
+    if unknown:
+        raise invalid("roles", f"未知角色: {', '.join(unknown)}")
+    if len(password) < 8:
+        raise invalid("password", "密码至少 8 位")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise Conflict(f"用户名 {username} 已存在")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        roles=",".join(roles),
+        subject_id=subject_id,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active account for these credentials, or None."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        return None
+    return user
+
+
+def issue_token(session: Session, user: User, *, name: str = "api", days: int = 30) -> str:
+    """A new bearer token for `user` (flushes; the caller commits)."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            token_digest=token_digest(token),
+            name=name,
+            created_at=clock.now(),
+            expires_at=clock.now() + timedelta(days=days),
+        )
+    )
+    session.flush()
+    return token
+
+
+def current_user_or_none(request: Request, session: SessionDep) -> UserRead | None:
+    """The account behind the bearer token or the page session, if any."""
+    user = _resolve(request, session)
+    request.state.user = user
+    return user
+
+
+def _resolve(request: Request, session: Session) -> UserRead | None:
+    member = request.app.state.node.member
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        digest = token_digest(header[7:].strip())
+        row = session.execute(
+            select(User, ApiToken)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_digest == digest)
+        ).first()
+        if row is None:
+            return None
+        user, token = row
+        expires = token.expires_at
+        if expires is not None and expires.tzinfo is None:
+            expires = expires.replace(tzinfo=clock.now().tzinfo)
+        if not user.is_active or (expires is not None and expires < clock.now()):
+            return None
+        return _read(user, member)
+    user_id = request.session.get("user_id") if "session" in request.scope else None
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    return _read(user, member)
+
+
+OptionalUser = Annotated[UserRead | None, Depends(current_user_or_none)]
+
+
+def current_user(user: OptionalUser) -> UserRead:
+    """The signed-in account; 401 when there is none."""
+    if user is None:
+        raise Unauthenticated("请先登录（页面登录或 API 令牌）")
+    return user
+
+
+CurrentUser = Annotated[UserRead, Depends(current_user)]
+
+
+def require(*roles: str) -> Any:
+    """Route dependency: a signed-in account holding one of `roles` (none = any account)."""
+    for role in roles:
+        Role(role)
+
+    def check(user: CurrentUser) -> UserRead:
+        if roles and not user.has(*roles):
+            raise PermissionDenied(f"此操作需要以下角色之一: {', '.join(roles)}")
+        return user
+
+    check.chuanyu_roles = tuple(roles)  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+def public() -> Any:
+    """Route dependency marking a route as open to everyone, signed in or not."""
+
+    def open_route(user: OptionalUser) -> None:
+        return None
+
+    open_route.chuanyu_public = True  # type: ignore[attr-defined]
+    return Depends(open_route)
+
+
+def signature_auth(check: Callable[..., Any]) -> Any:
+    """Route dependency for exchange endpoints: the caller is a member node, checked by signature."""
+    check.chuanyu_federation = True  # type: ignore[attr-defined]
+    return Depends(check)

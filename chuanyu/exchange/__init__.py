@@ -1,0 +1,1 @@
+"""Signed, audited messaging between region nodes: service calls and durable event streams."""

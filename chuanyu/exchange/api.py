@@ -1,0 +1,60 @@
+"""HTTP endpoints of the exchange: signed calls and batches in, status out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from chuanyu.core.db import SessionDep
+from chuanyu.core.node import NodeDep
+from chuanyu.core.security import public, require, signature_auth
+from chuanyu.exchange import server, status
+
+wire_router = APIRouter(tags=["exchange"])
+router = APIRouter(tags=["exchange"])
+
+
+def _signed_by_member() -> None:
+    """Callers are member nodes; the handler checks each message's envelope and signature."""
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return b"\0" * (limit + 1)  # the handler refuses it as too large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@wire_router.post("/exchange/call/{service}", dependencies=[signature_auth(_signed_by_member)],
+                  include_in_schema=False)
+async def receive_call(service: str, request: Request, node: NodeDep) -> Response:
+    """Receive a signed service call from another member."""
+    body = await _body(request, node.settings.max_body_bytes)
+    answer = await run_in_threadpool(server.handle_call, node, service, request.headers, body)
+    return Response(answer.body, status_code=answer.status, headers=answer.headers)
+
+
+@wire_router.post("/exchange/events/{stream}", dependencies=[signature_auth(_signed_by_member)],
+                  include_in_schema=False)
+async def receive_batch(stream: str, request: Request, node: NodeDep) -> Response:
+    """Receive a signed batch of events from another member."""
+    body = await _body(request, node.settings.max_body_bytes)
+    answer = await run_in_threadpool(server.handle_batch, node, stream, request.headers, body)
+    return Response(answer.body, status_code=answer.status, headers=answer.headers)
+
+
+@router.get("/health", dependencies=[public()])
+def health(node: NodeDep) -> dict[str, str]:
+    """Liveness: which member answers."""
+    return {"member": node.member, "name": node.name, "status": "ok"}
+
+
+@router.get("/exchange/status", dependencies=[require("admin", "joint_office")])
+def exchange_status(session: SessionDep, node: NodeDep) -> dict[str, Any]:
+    """Outbox backlog and lag per subscriber, inbox cursors, last audit checkpoint."""
+    return status.summary(session, node)

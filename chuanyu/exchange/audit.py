@@ -1,0 +1,176 @@
+"""The append-only, hash-chained audit log with signed checkpoints, and its verifier."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from chuanyu.core import clock
+from chuanyu.exchange import signing
+from chuanyu.exchange.envelope import canonical_json
+from chuanyu.exchange.models import AuditCheckpoint, AuditEntry, AuditHead
+
+if TYPE_CHECKING:
+    from chuanyu.core.node import Node
+
+GENESIS = "0" * 64
+
+EXIT_CODES = {"ok": 0, "altered": 2, "removed": 3, "reordered": 4, "checkpoint": 5}
+
+
+def _stamp(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """The hash an entry must carry: its content chained to its predecessor's hash."""
+    content = [
+        entry.prev_hash, _stamp(entry.at), entry.direction, entry.peer, entry.kind, entry.name,
+        entry.message_id, entry.digest, entry.outcome, entry.detail,
+    ]
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def _head(session: Session) -> AuditHead:
+    query = select(AuditHead).where(AuditHead.id == 1)
+    if session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update()
+    head = session.scalar(query)
+    if head is None:
+        head = AuditHead(id=1, position=0, hash=GENESIS, checkpointed_position=0)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def record(
+    session: Session,
+    node: Node,
+    *,
+    direction: str,
+    peer: str,
+    kind: str,
+    name: str,
+    message_id: str,
+    digest: str,
+    outcome: str,
+    detail: str = "",
+) -> AuditEntry:
+    """Append one entry in the caller's transaction (flushes; the caller commits)."""
+    head = _head(session)
+    entry = AuditEntry(
+        position=head.position + 1, at=clock.now(), direction=direction, peer=peer, kind=kind,
+        name=name, message_id=message_id, digest=digest, outcome=outcome, detail=detail,
+        prev_hash=head.hash,
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    head.position, head.hash = entry.position, entry.hash
+    if head.position - head.checkpointed_position >= node.settings.audit_checkpoint_every:
+        _checkpoint(session, node, head)
+    session.flush()
+    return entry
+
+
+def _checkpoint(session: Session, node: Node, head: AuditHead) -> None:
+    message = f"{node.member}:{head.position}:{head.hash}".encode()
+    session.add(
+        AuditCheckpoint(position=head.position, hash=head.hash, at=clock.now(),
+                        signature=node.sign(message))
+    )
+    head.checkpointed_position, head.checkpointed_at = head.position, clock.now()
+
+
+def checkpoint_if_due(session: Session, node: Node) -> bool:
+    """Sign a checkpoint when entries are waiting and the last one is older than T seconds."""
+    head = _head(session)
+    if head.position == head.checkpointed_position:
+        return False
+    last = head.checkpointed_at
+    if last is not None:
+        if last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)
+        if (clock.now() - last).total_seconds() < node.settings.audit_checkpoint_seconds:
+            return False
+    _checkpoint(session, node, head)
+    session.flush()
+    return True
+
+
+def last_checkpoint(session: Session) -> AuditCheckpoint | None:
+    """The newest signed checkpoint."""
+    return session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.position.desc()))
+
+
+@dataclass
+class Verdict:
+    """Outcome of walking the chain: `problem` is None when every check passed."""
+
+    entries: int
+    checkpoints: int
+    problem: str | None = None
+    position: int | None = None
+    message: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        """Process exit code for `chuanyu audit verify`."""
+        return EXIT_CODES[self.problem or "ok"]
+
+
+def verify(session: Session, member: str, public_key: signing.Ed25519PublicKey) -> Verdict:
+    """Walk the chain and checkpoints; name the first entry altered, removed or reordered."""
+    checkpoints = {c.position: c for c in session.scalars(select(AuditCheckpoint))}
+    prev_hash, expected, count = GENESIS, 1, 0
+    rows = session.scalars(select(AuditEntry).order_by(AuditEntry.position).execution_options(
+        yield_per=2000))
+    for entry in rows:
+        count += 1
+        if entry_hash(entry) != entry.hash:
+            return Verdict(count, 0, "altered", entry.position,
+                           f"entry {entry.position} ({entry.name}, {entry.message_id}) was altered")
+        if entry.position > expected:
+            return Verdict(count, 0, "removed", expected,
+                           f"entry {expected} is missing (next present is {entry.position})")
+        if entry.position < expected or entry.prev_hash != prev_hash:
+            return _broken_link(session, entry, count)
+        cp = checkpoints.get(entry.position)
+        if cp is not None and cp.hash != entry.hash:
+            return Verdict(count, 0, "altered", entry.position,
+                           f"entry {entry.position} differs from the signed checkpoint")
+        prev_hash, expected = entry.hash, expected + 1
+    last = expected - 1
+    for cp in checkpoints.values():
+        if cp.position > last:
+            return Verdict(count, 0, "removed", last + 1,
+                           f"entries from {last + 1} on are missing (checkpoint at {cp.position})")
+        message = f"{member}:{cp.position}:{cp.hash}".encode()
+        if not signing.verify(public_key, cp.signature, message):
+            return Verdict(count, 0, "checkpoint", cp.position,
+                           f"checkpoint at {cp.position} has a bad signature")
+    return Verdict(count, len(checkpoints))
+
+
+def _broken_link(session: Session, entry: AuditEntry, count: int) -> Verdict:
+    """Tell a reordering (predecessor appears later) from a removal (predecessor gone)."""
+    if entry.prev_hash == GENESIS:
+        return Verdict(count, 0, "reordered", entry.position,
+                       f"entry {entry.position} belongs at the start of the chain")
+    origin = session.scalar(select(AuditEntry.position).where(AuditEntry.hash == entry.prev_hash))
+    if origin is not None and origin > entry.position:
+        return Verdict(count, 0, "reordered", entry.position,
+                       f"entry {entry.position} is out of order (its predecessor is at {origin})")
+    return Verdict(count, 0, "removed", entry.position,
+                   f"the entry before {entry.position} was removed")
+
+
+def count(session: Session) -> int:
+    """Number of entries in the chain."""
+    return session.scalar(select(func.count()).select_from(AuditEntry)) or 0

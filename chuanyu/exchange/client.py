@@ -1,0 +1,136 @@
+"""Synchronous service calls to other members: sign, send, check the signed reply, audit."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from pydantic import BaseModel
+
+from chuanyu.core import clock
+from chuanyu.core.db import session_scope
+from chuanyu.core.errors import ChuanyuError, FieldError
+from chuanyu.exchange import audit, envelope, guard, signing, wire
+from chuanyu.exchange.guard import Refusal
+
+if TYPE_CHECKING:
+    from chuanyu.core.node import Node
+
+log = logging.getLogger(__name__)
+
+# Refusals by the exchange itself: the caller's own request was fine, the federation link failed.
+EXCHANGE_CODES = {"unknown_member", "bad_signature", "not_permitted", "stale", "replayed",
+                  "bad_payload", "too_large", "unavailable"}
+
+
+@dataclass
+class ExchangeRefused(ChuanyuError):
+    """The other member refused the call (exchange check or domain rule)."""
+
+    code: str = "refused"
+    remote_status: int = 422
+    status = 502
+    title = "对方节点拒绝了请求"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.code not in EXCHANGE_CODES:
+            self.status = self.remote_status  # type: ignore[misc]
+            self.title = "对方节点：" + self.title  # type: ignore[misc]
+
+
+@dataclass
+class PeerUnavailable(ChuanyuError):
+    """The other member could not be reached."""
+
+    code: str = "peer_unavailable"
+    status = 503
+    title = "对方节点暂不可达"
+
+
+class ExchangeClient:
+    """Calls services of other members on behalf of one node."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.http = httpx.Client(timeout=node.settings.call_timeout_s)
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.http.close()
+
+    def call(self, member: str, service: str, payload: BaseModel | dict[str, Any]) -> dict[str, Any]:
+        """Call `service` on `member`; the verified reply body, or ExchangeRefused/PeerUnavailable.
+
+        Do not hold an open write transaction across this call: the exchange audits the call
+        in its own transaction.
+        """
+        node = self.node
+        data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
+        body = json.dumps(data, ensure_ascii=False).encode()
+        env = envelope.make(node.member, member, "call", service, wire.body_digest(body))
+        peer = node.descriptor.members.get(member)
+        if peer is None:
+            raise ExchangeRefused(f"{member} is not a federation member", code="unknown_member")
+        try:
+            response = self.http.post(f"{peer.base_url}/exchange/call/{service}", content=body,
+                                      headers={**wire.signed(node, env),
+                                               "content-type": "application/json"})
+        except httpx.HTTPError as exc:
+            self._audit(env, "unavailable", str(exc))
+            raise PeerUnavailable(f"{member} 节点不可达: {exc}") from exc
+        try:
+            reply = self._check_reply(env, response)
+        except Refusal as refusal:
+            self._audit(env, refusal.code, f"reply rejected: {refusal.detail}")
+            raise ExchangeRefused(f"reply from {member} rejected: {refusal.detail}",
+                                  code=refusal.code) from None
+        if response.status_code != 200:
+            problem = _problem(response.content)
+            code = str(problem.get("code") or "refused")
+            detail = str(problem.get("detail") or response.text[:200])
+            self._audit(env, code, detail, reply.digest)
+            raise ExchangeRefused(detail, code=code, remote_status=response.status_code,
+                                  errors=[FieldError(e["field"], e["message"])
+                                          for e in problem.get("errors", [])])
+        self._audit(env, "ok", "", reply.digest)
+        result: dict[str, Any] = response.json()
+        return result
+
+    def _check_reply(self, sent: envelope.Envelope, response: httpx.Response) -> envelope.Envelope:
+        node = self.node
+        reply, signature = wire.read_envelope(response.headers)
+        if (reply.sender, reply.receiver, reply.in_reply_to) != (sent.receiver, node.member,
+                                                                  sent.message_id):
+            raise Refusal("bad_payload", "reply does not answer this call")
+        if wire.body_digest(response.content) != reply.digest:
+            raise Refusal("bad_signature", "reply body does not match its signed digest")
+        if not signing.verify(node.descriptor.public_key(reply.sender), signature,
+                              reply.signing_bytes()):
+            raise Refusal("bad_signature", "reply signature does not verify")
+        if abs((clock.now() - reply.sent_at()).total_seconds()) > node.settings.max_clock_skew_s:
+            raise Refusal("stale", "reply timestamp outside the allowed skew")
+        return reply
+
+    def _audit(self, env: envelope.Envelope, outcome: str, detail: str, reply_digest: str = ""
+               ) -> None:
+        with session_scope(self.node) as session:
+            audit.record(session, self.node, direction="out", peer=env.receiver, kind="call",
+                         name=env.name, message_id=env.message_id, digest=env.digest,
+                         outcome=outcome,
+                         detail=json.dumps({"reply_digest": reply_digest, "detail": detail},
+                                           ensure_ascii=False) if detail or reply_digest else "")
+
+
+def _problem(content: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(content)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+__all__ = ["ExchangeClient", "ExchangeRefused", "PeerUnavailable", "guard"]

@@ -1,0 +1,82 @@
+"""Checks every incoming message passes: member, signature, access right, skew, replay."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from chuanyu.core import clock
+from chuanyu.exchange import signing
+from chuanyu.exchange.envelope import Envelope
+from chuanyu.exchange.models import SeenMessage
+
+if TYPE_CHECKING:
+    from chuanyu.core.node import Node
+
+STATUS = {
+    "unknown_member": 401,
+    "bad_signature": 401,
+    "not_permitted": 403,
+    "stale": 401,
+    "replayed": 409,
+    "bad_payload": 422,
+    "too_large": 413,
+    "refused": 422,
+    "unavailable": 503,
+}
+
+
+class Refusal(Exception):
+    """A message refused with one of the exchange's codes."""
+
+    def __init__(self, code: str, detail: str, status: int | None = None) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+        self.status = status or STATUS.get(code, 422)
+
+
+def check(
+    node: Node,
+    env: Envelope,
+    signature: str,
+    body_digest: str,
+    *,
+    permitted: Callable[[Envelope], bool],
+) -> None:
+    """Raise Refusal unless the envelope is addressed here, signed, permitted and fresh."""
+    if env.sender not in node.descriptor.members:
+        raise Refusal("unknown_member", f"sender {env.sender!r} is not a federation member")
+    if env.receiver != node.member:
+        raise Refusal("not_permitted", f"message addressed to {env.receiver}, not {node.member}")
+    if body_digest != env.digest:
+        raise Refusal("bad_signature", "body does not match the signed digest")
+    if not signing.verify(node.descriptor.public_key(env.sender), signature, env.signing_bytes()):
+        raise Refusal("bad_signature", f"signature does not verify with {env.sender}'s key")
+    if not permitted(env):
+        raise Refusal("not_permitted", f"{env.sender} may not use {env.name} on {node.member}")
+    skew = abs((clock.now() - env.sent_at()).total_seconds())
+    if skew > node.settings.max_clock_skew_s:
+        raise Refusal("stale", f"timestamp is {skew:.0f} s away from this node's clock")
+
+
+def remember(session: Session, node: Node, env: Envelope) -> None:
+    """Record the message id; Refusal('replayed') when it was seen before."""
+    expires = clock.now() + timedelta(seconds=2 * node.settings.max_clock_skew_s)
+    try:
+        with session.begin_nested():
+            session.add(SeenMessage(sender=env.sender, message_id=env.message_id,
+                                    expires_at=expires))
+    except IntegrityError:
+        raise Refusal("replayed", f"message id {env.message_id} was already received") from None
+
+
+def forget_expired(session: Session) -> int:
+    """Drop replay-store rows that can no longer pass the skew check anyway."""
+    result = session.execute(delete(SeenMessage).where(SeenMessage.expires_at < clock.now()))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,66 @@
+"""Publishing events: written to the outbox in the caller's own transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from chuanyu.core import clock
+from chuanyu.exchange.envelope import canonical_json
+from chuanyu.exchange.models import OutboxEvent, StreamHead
+from chuanyu.exchange.signing import digest
+
+
+def event_digest(stream: str, seq: int, event_type: str, payload: str) -> str:
+    """Digest identifying one event; the leaves of a batch's digest tree."""
+    return digest(canonical_json([stream, seq, event_type, payload]))
+
+
+def _next_seq(session: Session, stream: str) -> int:
+    result = session.execute(
+        update(StreamHead)
+        .where(StreamHead.stream == stream)
+        .values(last_seq=StreamHead.last_seq + 1)
+        .returning(StreamHead.last_seq)
+    ).scalar()
+    if result is not None:
+        return int(result)
+    session.add(StreamHead(stream=stream, last_seq=1))
+    session.flush()
+    return 1
+
+
+def publish(session: Session, stream: str, event_type: str, payload: dict[str, Any]) -> int:
+    """Add an event to `stream`; it is sent only if the caller's transaction commits."""
+    seq = _next_seq(session, stream)
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    session.add(
+        OutboxEvent(
+            stream=stream, seq=seq, event_type=event_type, payload=body,
+            digest=event_digest(stream, seq, event_type, body), created_at=clock.now(),
+        )
+    )
+    _wake_relay_after_commit(session)
+    return seq
+
+
+def _wake_relay_after_commit(session: Session) -> None:
+    if session.info.get("wakes_relay"):
+        return
+    session.info["wakes_relay"] = True
+
+    def _wake(sess: Session) -> None:
+        node = sess.info.get("node")
+        relay = getattr(node, "relay", None)
+        if relay is not None:
+            relay.wake()
+
+    event.listen(session, "after_commit", _wake)
+
+
+def last_seq(session: Session, stream: str) -> int:
+    """Highest sequence number published on `stream`."""
+    return session.scalar(select(StreamHead.last_seq).where(StreamHead.stream == stream)) or 0

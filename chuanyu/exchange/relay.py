@@ -1,0 +1,188 @@
+"""The relay: delivers this node's outbox to subscribers in order, with retry and backoff."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chuanyu.core import clock
+from chuanyu.core.db import is_sqlite, session_scope
+from chuanyu.exchange import audit, envelope, guard, signing, wire
+from chuanyu.exchange.guard import Refusal
+from chuanyu.exchange.models import Delivery, OutboxEvent
+
+if TYPE_CHECKING:
+    from chuanyu.core.node import Node
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_EVERY_S = 5.0
+
+
+class Relay:
+    """One loop per node (or per relay process) pushing batches to every subscriber."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.http = httpx.Client(timeout=node.settings.call_timeout_s)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._retry_at: dict[tuple[str, str], float] = {}
+        self._failures: dict[tuple[str, str], int] = {}
+        self._thread: threading.Thread | None = None
+        self._last_housekeeping = 0.0
+
+    def start(self) -> None:
+        """Run the loop in a background thread."""
+        self._thread = threading.Thread(target=self.run, name=f"relay-{self.node.member}",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the loop to finish and wait for it."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.http.close()
+
+    def wake(self) -> None:
+        """Deliver now rather than at the next poll (called after a publishing commit)."""
+        self._wake.set()
+
+    def run(self) -> None:
+        """Deliver until stopped."""
+        while not self._stop.is_set():
+            try:
+                busy = self.pump()
+                self._housekeeping()
+            except Exception:  # the relay must outlive any single failure; it retries
+                log.exception("relay loop of %s failed; retrying", self.node.member)
+                busy = False
+            if not busy:
+                self._wake.wait(timeout=self.node.settings.relay_poll_s)
+                self._wake.clear()
+
+    def pump(self) -> bool:
+        """One pass over every (subscriber, stream); True when something was delivered."""
+        delivered = False
+        now = time.monotonic()
+        for subscriber, stream in self.node.descriptor.subscriptions_of(self.node.member):
+            if self._retry_at.get((subscriber, stream), 0.0) > now:
+                continue
+            delivered = self._deliver(subscriber, stream) > 0 or delivered
+        return delivered
+
+    def _housekeeping(self) -> None:
+        if time.monotonic() - self._last_housekeeping < HOUSEKEEPING_EVERY_S:
+            return
+        self._last_housekeeping = time.monotonic()
+        with session_scope(self.node) as session:
+            audit.checkpoint_if_due(session, self.node)
+            guard.forget_expired(session)
+
+    def _deliver(self, subscriber: str, stream: str) -> int:
+        """Send the next batch; returns how many events the subscriber newly applied."""
+        node = self.node
+        session = node.sessions()
+        try:
+            delivery = self._lock_delivery(session, subscriber, stream)
+            if delivery is None:
+                return 0
+            acked = delivery.acked_seq
+            rows = list(session.scalars(
+                select(OutboxEvent).where(OutboxEvent.stream == stream, OutboxEvent.seq > acked)
+                .order_by(OutboxEvent.seq).limit(node.settings.relay_batch_size)))
+            if not rows:
+                return 0
+            if is_sqlite(node.engine):
+                session.commit()  # never hold SQLite's write lock across the network
+            applied = self._send(session, subscriber, stream, rows, acked)
+            session.commit()
+            return applied
+        finally:
+            session.close()
+
+    def _lock_delivery(self, session: Session, subscriber: str, stream: str) -> Delivery | None:
+        query = select(Delivery).where(Delivery.subscriber == subscriber,
+                                       Delivery.stream == stream)
+        if not is_sqlite(self.node.engine):
+            query = query.with_for_update(skip_locked=True)
+        delivery = session.scalar(query)
+        if delivery is None:
+            if session.get(Delivery, (subscriber, stream)) is not None:
+                return None  # another relay process holds it
+            delivery = Delivery(subscriber=subscriber, stream=stream, acked_seq=0, attempts=0)
+            session.add(delivery)
+            session.flush()
+        return delivery
+
+    def _send(self, session: Session, subscriber: str, stream: str, rows: list[OutboxEvent],
+              acked: int) -> int:
+        node = self.node
+        key = (subscriber, stream)
+        body, root, leaves = wire.batch_body(node.member, stream, rows)
+        env = envelope.make(node.member, subscriber, "batch", stream, root)
+        detail = {"first": rows[0].seq, "last": rows[-1].seq, "leaves": leaves}
+        peer = node.descriptor.members[subscriber]
+        try:
+            response = self.http.post(f"{peer.base_url}/exchange/events/{stream}", content=body,
+                                      headers=wire.signed(node, env))
+            applied_seq, error = self._check_ack(env, response)
+        except (httpx.HTTPError, Refusal) as exc:
+            code = exc.code if isinstance(exc, Refusal) else "unavailable"
+            self._fail(session, key, code, str(exc), env, detail)
+            return 0
+        delivery = session.get(Delivery, key)
+        assert delivery is not None
+        delivery.acked_seq = max(delivery.acked_seq, applied_seq)
+        delivery.updated_at = clock.now()
+        delivery.last_error = error
+        audit.record(session, node, direction="out", peer=subscriber, kind="batch", name=stream,
+                     message_id=env.message_id, digest=root, outcome="ok" if not error else
+                     "partial", detail=json.dumps({**detail, "applied_seq": applied_seq,
+                                                    "error": error}, ensure_ascii=False))
+        if error or applied_seq < rows[-1].seq:
+            self._backoff(key)
+        else:
+            self._failures.pop(key, None)
+            self._retry_at.pop(key, None)
+        return max(0, applied_seq - acked)
+
+    def _check_ack(self, sent: envelope.Envelope, response: httpx.Response) -> tuple[int, str | None]:
+        ack, signature = wire.read_envelope(response.headers)
+        if ack.in_reply_to != sent.message_id or ack.sender != sent.receiver:
+            raise Refusal("bad_payload", "acknowledgement does not answer this batch")
+        if wire.body_digest(response.content) != ack.digest or not signing.verify(
+                self.node.descriptor.public_key(ack.sender), signature, ack.signing_bytes()):
+            raise Refusal("bad_signature", "acknowledgement signature does not verify")
+        data = json.loads(response.content)
+        if response.status_code != 200:
+            raise Refusal(str(data.get("code", "refused")), str(data.get("detail", "")))
+        return int(data["applied_seq"]), data.get("error")
+
+    def _fail(self, session: Session, key: tuple[str, str], code: str, message: str,
+              env: envelope.Envelope, detail: dict[str, object]) -> None:
+        log.warning("delivery of %s to %s failed (%s): %s", key[1], key[0], code, message)
+        delivery = session.get(Delivery, key)
+        if delivery is not None:
+            delivery.attempts += 1
+            delivery.last_error = f"{code}: {message}"[:500]
+            delivery.updated_at = clock.now()
+        audit.record(session, self.node, direction="out", peer=key[0], kind="batch",
+                     name=key[1], message_id=env.message_id, digest=env.digest, outcome=code,
+                     detail=json.dumps({**detail, "error": message}, ensure_ascii=False))
+        self._backoff(key)
+
+    def _backoff(self, key: tuple[str, str]) -> None:
+        failures = self._failures.get(key, 0) + 1
+        self._failures[key] = failures
+        delay = min(self.node.settings.relay_max_backoff_s, 0.1 * 2 ** (failures - 1))
+        self._retry_at[key] = time.monotonic() + delay

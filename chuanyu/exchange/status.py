@@ -1,0 +1,63 @@
+"""Backlog, lag and inbox state of a node, for the status page and `chuanyu exchange status`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from chuanyu.core import clock
+from chuanyu.exchange import audit
+from chuanyu.exchange.models import Delivery, HeldEvent, InboxCursor, OutboxEvent, StreamHead
+
+if TYPE_CHECKING:
+    from chuanyu.core.node import Node
+
+
+def outbound(session: Session, node: Node) -> list[dict[str, Any]]:
+    """Per (subscriber, stream): published, acknowledged, backlog and age of the oldest unsent."""
+    heads = {h.stream: h.last_seq for h in session.scalars(select(StreamHead))}
+    deliveries = {(d.subscriber, d.stream): d for d in session.scalars(select(Delivery))}
+    rows = []
+    for subscriber, stream in node.descriptor.subscriptions_of(node.member):
+        last = heads.get(stream, 0)
+        delivery = deliveries.get((subscriber, stream))
+        acked = delivery.acked_seq if delivery else 0
+        lag_s = None
+        if last > acked:
+            oldest = session.scalar(select(OutboxEvent.created_at).where(
+                OutboxEvent.stream == stream, OutboxEvent.seq == acked + 1))
+            if oldest is not None:
+                lag_s = round((clock.now() - clock.aware(oldest)).total_seconds(), 3)
+        rows.append({"subscriber": subscriber, "stream": stream, "published": last,
+                     "acked": acked, "backlog": last - acked, "lag_s": lag_s,
+                     "last_error": delivery.last_error if delivery else None})
+    return rows
+
+
+def inbound(session: Session) -> list[dict[str, Any]]:
+    """Per (producer, stream): applied sequence, events held behind a gap, last error."""
+    held = dict(session.execute(
+        select(HeldEvent.producer + ":" + HeldEvent.stream, func.count())
+        .group_by(HeldEvent.producer, HeldEvent.stream)).tuples().all())
+    return [{"producer": c.producer, "stream": c.stream, "applied": c.applied_seq,
+             "held": held.get(f"{c.producer}:{c.stream}", 0), "last_error": c.last_error}
+            for c in session.scalars(select(InboxCursor).order_by(InboxCursor.producer,
+                                                                  InboxCursor.stream))]
+
+
+def summary(session: Session, node: Node) -> dict[str, Any]:
+    """Everything the status page shows about the exchange."""
+    out = outbound(session, node)
+    checkpoint = audit.last_checkpoint(session)
+    return {
+        "member": node.member,
+        "outbound": out,
+        "inbound": inbound(session),
+        "backlog": sum(r["backlog"] for r in out),
+        "audit_entries": audit.count(session),
+        "last_checkpoint": None if checkpoint is None else {
+            "position": checkpoint.position, "hash": checkpoint.hash,
+            "at": clock.aware(checkpoint.at).isoformat()},
+    }

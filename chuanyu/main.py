@@ -1,0 +1,105 @@
+"""Application factory: one FastAPI app per node, API and pages on the same server."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from chuanyu import api, domains
+from chuanyu.core.config import Settings, get_settings
+from chuanyu.core.errors import ChuanyuError, FieldError, InvalidInput, Unauthenticated
+from chuanyu.core.node import Node, open_node
+from chuanyu.core.security import public
+from chuanyu.exchange import api as exchange_api
+from chuanyu.web import STATIC_DIR, render
+from chuanyu.web.routes import shell
+
+log = logging.getLogger(__name__)
+
+PROBLEM = "application/problem+json"
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return (path.startswith(("/api/", "/exchange/"))
+            or "application/json" in request.headers.get("accept", "")
+            or request.headers.get("authorization", "").lower().startswith("bearer "))
+
+
+def _problem_response(request: Request, err: ChuanyuError) -> Response:
+    if _wants_json(request):
+        return JSONResponse(err.problem(), status_code=err.status, media_type=PROBLEM)
+    if isinstance(err, Unauthenticated):
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return render(request, "shell/error.html", {"problem": err.problem()},
+                  status_code=err.status)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form")]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map domain errors and validation errors to problem responses (or error pages)."""
+
+    @app.exception_handler(ChuanyuError)
+    async def _domain_error(request: Request, err: ChuanyuError) -> Response:
+        return _problem_response(request, err)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, err: RequestValidationError) -> Response:
+        errors = [FieldError(_field(tuple(e["loc"])), str(e["msg"])) for e in err.errors()]
+        detail = "；".join(f"{e.field}: {e.message}" for e in errors)
+        return _problem_response(request, InvalidInput(f"输入有误：{detail}", errors=errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, err: StarletteHTTPException) -> Response:
+        problem = ChuanyuError(str(err.detail), code=f"http_{err.status_code}")
+        problem.status = err.status_code  # type: ignore[misc]
+        problem.title = str(err.detail)  # type: ignore[misc]
+        return _problem_response(request, problem)
+
+
+def create_app(settings: Settings | None = None, node: Node | None = None) -> FastAPI:
+    """Build the app for one node; it opens (and migrates) the node unless one is given."""
+    settings = settings or get_settings()
+    node = node or open_node(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.relay_enabled and node.relay is None:
+            node.start_relay()
+        yield
+        node.close()
+
+    app = FastAPI(title=f"Chuanyu 川渝通办 · {node.member}", version="0.1.0", lifespan=lifespan)
+    app.state.node = node
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
+                       session_cookie=f"chuanyu_{node.member.lower()}", same_site="lax",
+                       https_only=False)
+    install_error_handlers(app)
+    app.include_router(exchange_api.wire_router)
+    app.include_router(api.build_router())
+    app.include_router(shell.router)
+    page_domains = []
+    for domain, module in domains.page_modules():
+        app.include_router(module.router, prefix=f"/{domain}")
+        page_domains.append(domain)
+    app.state.page_domains = page_domains
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False, dependencies=[public()])
+    def favicon() -> HTMLResponse:
+        return HTMLResponse(status_code=204)
+
+    return app

@@ -1,0 +1,36 @@
+"""Server-rendered pages (Jinja, zh-CN first) shared by every domain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from chuanyu.web.i18n import lang_of, translate
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+NAV = ("ledger", "window", "housing_fund", "registry", "jobs")
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    """Render a page (or, for HTMX requests, a partial named with a leading underscore)."""
+    lang = lang_of(request)
+    node = request.app.state.node
+    base: dict[str, Any] = {
+        "request": request,
+        "lang": lang,
+        "t": lambda key: translate(key, lang),
+        "node": node,
+        "user": getattr(request.state, "user", None),
+        "nav": [d for d in NAV if d in request.app.state.page_domains],
+    }
+    base.update(context or {})
+    return templates.TemplateResponse(request, template, base, status_code=status_code)

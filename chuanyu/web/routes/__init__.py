@@ -1,0 +1,1 @@
+"""Page routes: the shell here, one module per domain beside it."""

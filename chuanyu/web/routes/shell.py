@@ -1,0 +1,90 @@
+"""The web shell: home, sign-in and sign-out, language toggle, node status."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import httpx
+from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from chuanyu.core.db import SessionDep
+from chuanyu.core.node import NodeDep
+from chuanyu.core.security import authenticate, public, require
+from chuanyu.exchange import status
+from chuanyu.web import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/", dependencies=[public()])
+def home(request: Request) -> HTMLResponse:
+    """Landing page with the modules of this node."""
+    return render(request, "shell/home.html")
+
+
+@router.get("/login", dependencies=[public()])
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    """Sign-in form."""
+    return render(request, "shell/login.html", {"next": _safe_next(next), "failed": False})
+
+
+@router.post("/login", dependencies=[public()], response_model=None)
+def login(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> HTMLResponse | RedirectResponse:
+    """Check credentials and start a page session."""
+    user = authenticate(session, username, password)
+    if user is None:
+        return render(request, "shell/login.html",
+                      {"next": _safe_next(next), "failed": True, "username": username},
+                      status_code=401)
+    request.session.clear()
+    request.session["user_id"] = user.id
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout", dependencies=[public()])
+def logout(request: Request) -> RedirectResponse:
+    """End the page session."""
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/lang", dependencies=[public()])
+def switch_language(to: str = "zh", next: str = "/") -> RedirectResponse:
+    """Remember the chosen UI language in a cookie."""
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie("lang", "en" if to == "en" else "zh", max_age=365 * 86400,
+                        samesite="lax")
+    return response
+
+
+def _reachable(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/api/health", timeout=1.5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@router.get("/status", dependencies=[require()])
+async def node_status(request: Request, node: NodeDep, session: SessionDep) -> HTMLResponse:
+    """Member, peers reachable, outbox backlog and lag, last audit checkpoint."""
+    summary = await run_in_threadpool(status.summary, session, node)
+    session.rollback()
+    peers = []
+    for member in node.descriptor.peers(node.member):
+        reachable = await run_in_threadpool(_reachable, member.base_url)
+        peers.append({"id": member.id, "name": member.name, "base_url": member.base_url,
+                      "reachable": reachable})
+    return render(request, "shell/status.html", {"summary": summary, "peers": peers,
+                                                 "transport": node.settings.tls_note})
