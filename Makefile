@@ -1,0 +1,60 @@
+# Chuanyu (川渝通办) — the two README commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BENCH  ?=
+
+.PHONY: demo test test-unit lint fmt bench sysdeps migrate clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+# Debian packages the product needs: CJK fonts for PDFs, Chromium for browser tests.
+sysdeps:
+	@missing=""; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "warning: please install$$missing (Debian packages)"; fi; \
+	fi
+
+demo: $(STAMP) sysdeps
+	$(BIN)/chuanyu demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check chuanyu tests bench
+	$(BIN)/mypy chuanyu
+
+test: $(STAMP) sysdeps
+	$(BIN)/ruff check chuanyu tests bench
+	$(BIN)/pytest -q
+
+test-unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+fmt: $(STAMP)
+	$(BIN)/ruff format chuanyu tests bench
+	$(BIN)/ruff check --fix chuanyu tests bench
+
+migrate: $(STAMP)
+	$(BIN)/chuanyu db upgrade --member CQ
+	$(BIN)/chuanyu db upgrade --member SC
+
+bench: $(STAMP) sysdeps
+	@mkdir -p bench/results
+	@for f in bench/bench_*.py; do \
+	  name=$$(basename $$f .py | sed 's/^bench_//'); \
+	  if [ -z "$(BENCH)" ] || [ "$(BENCH)" = "$$name" ]; then \
+	    echo "== bench $$name"; $(BIN)/python $$f || exit 1; \
+	  fi; \
+	done
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache
