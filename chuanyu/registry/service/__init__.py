@@ -12,7 +12,12 @@ CLI command).
 from __future__ import annotations
 
 from chuanyu.registry.service.issue import issue_licence
-from chuanyu.registry.service.names import check_name, check_name_at, name_status
+from chuanyu.registry.service.names import (
+    check_name,
+    check_name_at,
+    name_status,
+    remote_name_status,
+)
 from chuanyu.registry.service.read import count_cross_region, get, list_licences
 from chuanyu.registry.service.revoke import revoke
 from chuanyu.registry.service.verify import verify, verify_local
@@ -25,6 +30,7 @@ __all__ = [
     "issue_licence",
     "list_licences",
     "name_status",
+    "remote_name_status",
     "revoke",
     "verify",
     "verify_local",

@@ -53,10 +53,15 @@ def check_name_at(session: Session, *, node: Node, member: str, name: str) -> No
     if member == node.member:
         check_name(session, name=name)
         return
-    answer = NameCheckResult.model_validate(
-        node.exchange.call(member, NAME_SERVICE, NameCheck(name=name))
-    )
+    answer = remote_name_status(node, member=member, name=name)
     if not answer.available:
         raise errors.name_taken(
             name, answer.holder_name or "", answer.holder_uscc or "", answer.holder_authority or ""
         )
+
+
+def remote_name_status(node: Node, *, member: str, name: str) -> NameCheckResult:
+    """Ask region `member` through the exchange whether the name is free there."""
+    return NameCheckResult.model_validate(
+        node.exchange.call(member, NAME_SERVICE, NameCheck(name=name))
+    )

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from chuanyu.exchange import signing
 from chuanyu.registry import licence, uscc
 from chuanyu.registry.enums import LicenceStatus, VerifyOutcome
 from chuanyu.registry.schemas import VerifyRequest, VerifyResult
@@ -23,11 +22,7 @@ def signature_check(node: Node) -> licence.SignatureCheck:
     """Check a signature against a member's key in the federation descriptor."""
 
     def check(member: str, message: bytes, signature: str) -> bool:
-        try:
-            key = node.descriptor.public_key(member)
-        except KeyError:
-            return False
-        return signing.verify(key, signature, message)
+        return node.verify(member, signature, message)
 
     return check
 
@@ -123,8 +118,4 @@ def verify(session: Session, *, node: Node, request: VerifyRequest) -> VerifyRes
 
 
 def _known_member(node: Node, member: str) -> bool:
-    try:
-        node.descriptor.public_key(member)
-    except KeyError:
-        return False
-    return True
+    return member in node.descriptor.members

@@ -1,0 +1,63 @@
+"""The licence as a document: QR code (segno), HTML body and PDF (weasyprint)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import segno
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from chuanyu.registry.enums import STATUS_LABELS
+from chuanyu.registry.schemas import LicenceRead
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
+
+
+def qr_svg(payload: str, *, scale: int = 3) -> str:
+    """The QR code of a payload as inline SVG markup."""
+    buffer = io.BytesIO()
+    segno.make(payload, error="m").save(
+        buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, nl=False
+    )
+    return buffer.getvalue().decode()
+
+
+def qr_data_uri(payload: str, *, scale: int = 3) -> str:
+    """The QR code of a payload as an SVG data URI (usable in a PDF)."""
+    return str(segno.make(payload, error="m").svg_data_uri(scale=scale, border=2))
+
+
+def licence_context(lic: LicenceRead, issuer_name: str) -> dict[str, Any]:
+    """What the licence templates need besides the licence itself."""
+    return {
+        "lic": lic,
+        "issuer_name": issuer_name,
+        "qr": qr_data_uri(lic.qr_payload),
+        "status_label": STATUS_LABELS[lic.status],
+    }
+
+
+_env = Environment(
+    loader=FileSystemLoader(str(TEMPLATES)),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def licence_html(lic: LicenceRead, issuer_name: str) -> str:
+    """The standalone HTML document of a licence (what the PDF is made from)."""
+    return _env.get_template("registry/licence_document.html").render(
+        **licence_context(lic, issuer_name)
+    )
+
+
+def licence_pdf(lic: LicenceRead, issuer_name: str) -> bytes:
+    """The licence as a landscape A4 PDF with CJK text and its QR code."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=licence_html(lic, issuer_name)).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
