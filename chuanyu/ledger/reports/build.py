@@ -1,0 +1,213 @@
+"""Building the report data from entries, reported figures and the catalog (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from chuanyu.ledger import rules
+from chuanyu.ledger.catalog import ENTRY_METRICS, Catalog
+from chuanyu.ledger.enums import KIND_LABELS, EntryStatus, FirstStatus
+from chuanyu.ledger.reports.model import (
+    EntryView,
+    FigureView,
+    FirstView,
+    PartyView,
+    Report,
+    StageView,
+    TimelineItem,
+    TotalView,
+)
+from chuanyu.ledger.rules import EntryFacts, Figure
+
+STATUS_LABELS = {
+    FirstStatus.CERTAIN: "确定",
+    FirstStatus.TIE: "同日并列，无法区分先后",
+    FirstStatus.UNCERTAIN: "日期不足，无法确定先后",
+    FirstStatus.NONE: "截至该日尚无记录",
+}
+LIST_LABELS = {
+    "documents": "文件",
+    "areas": "合作领域/方面",
+    "locations": "地点",
+    "industries": "涉及行业",
+}
+UNSTAGED = "阶段未注明"
+
+
+def entry_view(entry: EntryFacts, catalog: Catalog) -> EntryView:
+    """How an entry is shown."""
+    figures = []
+    for key, value in entry.metrics.items():
+        label, unit = ENTRY_METRICS.get(key, (key, ""))
+        figures.append(FigureView(key, label, value, unit, entry.qualifiers.get(key, "")))
+    lists = {
+        LIST_LABELS[k]: [str(v) for v in entry.detail[k]]
+        for k in LIST_LABELS
+        if isinstance(entry.detail.get(k), list)
+    }
+    stage = rules.stage_of(entry, catalog.stages)
+    return EntryView(
+        id=entry.id,
+        kind=entry.kind,
+        kind_label=KIND_LABELS.get(entry.kind, entry.kind),
+        title=entry.title,
+        summary=entry.summary,
+        date=entry.date.iso(),
+        date_label=entry.date.label(),
+        stage=stage,
+        stage_name=catalog.stage_name(stage),
+        status=entry.status,
+        parties=[PartyView(p.code, p.label, p.region, p.level) for p in entry.parties],
+        figures=figures,
+        lists=lists,
+        source=entry.source,
+        owner=entry.owner,
+    )
+
+
+def _totals(
+    catalog: Catalog,
+    entries: Sequence[EntryFacts],
+    figures: Sequence[Figure],
+    as_of: date,
+    live: Mapping[str, int],
+) -> list[TotalView]:
+    published = rules.latest_figures(figures, as_of)
+    rows = []
+    for rule in catalog.metrics:
+        fig = published.get(rule.metric)
+        rows.append(
+            TotalView(
+                metric=rule.metric,
+                label=rule.label,
+                unit=rule.unit,
+                reported=fig.value if fig else None,
+                qualifier=fig.qualifier if fig else "",
+                reported_as_of=fig.as_of if fig else None,
+                source=fig.source if fig else "",
+                ledger=rules.ledger_value(
+                    rule, catalog.category_map, entries, catalog.stages, as_of
+                ),
+                live=live.get(rule.metric),
+                shown_with=rule.shown_with,
+            )
+        )
+    return rows
+
+
+def _stages(catalog: Catalog, entries: Sequence[EntryFacts], as_of: date) -> list[StageView]:
+    views = []
+    for stage in sorted(catalog.stages, key=lambda s: s.start):
+        if stage.start > as_of:
+            continue
+        start, end = rules.stage_bounds(catalog.stages, stage.number)
+        count = sum(
+            1
+            for e in entries
+            if rules.happened_by(e, catalog.stages, as_of)
+            and rules.stage_of(e, catalog.stages) == stage.number
+        )
+        views.append(
+            StageView(
+                number=stage.number,
+                name=stage.name,
+                start=start,
+                end=None if end == rules.LATEST else end,
+                description=stage.description,
+                entries=count,
+            )
+        )
+    return views
+
+
+def _timeline(firsts: Sequence[rules.First], catalog: Catalog, as_of: date) -> list[TimelineItem]:
+    items = []
+    floor = min((s.start for s in catalog.stages), default=as_of)
+    for first in firsts:
+        if first.entry is None:
+            continue
+        lo, hi = rules.interval(first.entry, catalog.stages)
+        items.append(
+            TimelineItem(
+                label=first.category.title,
+                start=max(lo, floor),
+                end=min(hi, as_of),
+                exact=lo == hi,
+            )
+        )
+    return items
+
+
+def build_report(
+    catalog: Catalog,
+    entries: Sequence[EntryFacts],
+    figures: Sequence[Figure],
+    as_of: date,
+    live: Mapping[str, int] | None = None,
+    title: str | None = None,
+) -> Report:
+    """The "N firsts" report as it stood on `as_of`."""
+    live = live or {}
+    derived = rules.firsts(catalog.categories, entries, catalog.stages, as_of)
+    totals = _totals(catalog, entries, figures, as_of, live)
+    by_group: dict[str, list[EntryFacts]] = {}
+    for entry in entries:
+        if entry.group:
+            by_group.setdefault(entry.group, []).append(entry)
+    first_views = []
+    for first in derived:
+        related: list[EntryView] = []
+        if first.entry is not None and first.entry.group:
+            related = [
+                entry_view(e, catalog)
+                for e in by_group[first.entry.group]
+                if e.id != first.entry.id
+                and (
+                    rules.happened_by(e, catalog.stages, as_of)
+                    or (e.status == EntryStatus.PLANNED and e.date.bounds()[0] <= as_of)
+                )
+            ]
+        first_views.append(
+            FirstView(
+                category=first.category.key,
+                title=first.category.title,
+                status=first.status,
+                status_label=STATUS_LABELS[first.status],
+                entry=entry_view(first.entry, catalog) if first.entry else None,
+                candidates=[entry_view(e, catalog) for e in first.candidates],
+                related=related,
+                totals=[t for t in totals if t.shown_with == first.category.key],
+            )
+        )
+    found = sum(1 for f in derived if f.status != FirstStatus.NONE)
+    per_stage_kind: dict[str, dict[str, int]] = {}
+    for (stage, kind), count in sorted(
+        rules.per_stage_and_kind(entries, catalog.stages, as_of).items(),
+        key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1]),
+    ):
+        per_stage_kind.setdefault(catalog.stage_name(stage), {})[kind] = count
+    sources = sorted({e.source for e in entries if e.source} | {f.source for f in figures})
+    return Report(
+        title=title or f"推动成渝地区双城经济圈建设的{found}个第一次",
+        as_of=as_of,
+        stages=_stages(catalog, entries, as_of),
+        firsts=first_views,
+        totals=totals,
+        uncertain=[
+            entry_view(e, catalog) for e in entries if rules.possibly_by(e, catalog.stages, as_of)
+        ],
+        per_stage_kind=per_stage_kind,
+        kind_labels={str(k): v for k, v in KIND_LABELS.items()},
+        timeline=_timeline(derived, catalog, as_of),
+        entry_count=sum(1 for e in entries if rules.happened_by(e, catalog.stages, as_of)),
+        sources=[s for s in sources if s],
+    )
+
+
+def total_value(value: Decimal | None) -> int | float | None:
+    """JSON-friendly number."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -1,0 +1,22 @@
+"""The report as PDF, typeset by WeasyPrint from the HTML form (needs CJK fonts installed)."""
+
+from __future__ import annotations
+
+import logging
+
+from chuanyu.ledger.reports.html import render_html
+from chuanyu.ledger.reports.model import Report
+
+log = logging.getLogger(__name__)
+
+
+def render_pdf(report: Report) -> bytes:
+    """PDF bytes of the report."""
+    from weasyprint import HTML
+
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    pdf = HTML(string=render_html(report)).write_pdf()
+    if pdf is None:  # pragma: no cover - write_pdf returns bytes without a target
+        raise RuntimeError("WeasyPrint produced no PDF")
+    return bytes(pdf)
