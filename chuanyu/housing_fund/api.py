@@ -1,0 +1,169 @@
+"""REST API of the housing fund, mounted under /api/housing_fund."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from chuanyu.core.db import SessionDep
+from chuanyu.core.errors import PermissionDenied, RuleViolation
+from chuanyu.core.node import NodeDep
+from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.housing_fund import permissions, present
+from chuanyu.housing_fund.deps import VisibleApplication
+from chuanyu.housing_fund.enums import ApplicationStatus, RepaymentMethod
+from chuanyu.housing_fund.errors import AccountNotFound
+from chuanyu.housing_fund.policy import load_policy
+from chuanyu.housing_fund.rules import schedule
+from chuanyu.housing_fund.schemas import (
+    AccountPage,
+    AccountRead,
+    ApplicationCreate,
+    ApplicationPage,
+    ApplicationRead,
+    IssuedCertificatePage,
+    ScheduleQuery,
+    ScheduleRead,
+)
+from chuanyu.housing_fund.service import accounts, certify, lending
+
+router = APIRouter(tags=["housing_fund"])
+OFFICER = require(Role.fund_officer)
+
+
+@router.get("/schedule", dependencies=[public()])
+def get_schedule(query: Annotated[ScheduleQuery, Query()]) -> ScheduleRead:
+    """Repayment schedule (equal instalments or equal principal), rounded to the fen."""
+    plan = schedule(query.principal, query.rate, query.years * 12, query.method)
+    return present.schedule(plan)
+
+
+@router.get("/policy", dependencies=[public()])
+def get_policy(node: NodeDep) -> dict[str, Any]:
+    """This centre's loan rules, each value with its source."""
+    return load_policy(node.member).model_dump(mode="json")
+
+
+@router.post(
+    "/applications",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[require(Role.fund_officer, Role.citizen)],
+)
+def create_application(
+    data: ApplicationCreate, session: SessionDep, node: NodeDep, user: CurrentUser
+) -> ApplicationRead:
+    """Apply for a remote loan with consent; the certificate is fetched at once."""
+    if not permissions.can_apply_for(user, data.resident_id):
+        raise PermissionDenied("只能以本人身份证号码申请贷款")
+    app = lending.apply(session=session, node=node, data=data, user_id=user.id)
+    return present.application(app)
+
+
+@router.get("/applications", dependencies=[require(Role.fund_officer, Role.citizen)])
+def list_applications(
+    session: SessionDep,
+    user: CurrentUser,
+    status_filter: Annotated[ApplicationStatus | None, Query(alias="status")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ApplicationPage:
+    """Applications at this centre (a depositor sees only their own)."""
+    own = None if permissions.is_officer(user) else (user.subject_id or "-")
+    rows, total = lending.listing(
+        session, status=status_filter, resident_id=own, offset=offset, limit=limit
+    )
+    return ApplicationPage(items=[present.application(r) for r in rows], total=total)
+
+
+@router.get("/applications/{application_no}", dependencies=[require()])
+def get_application(app: VisibleApplication) -> ApplicationRead:
+    """One application with its certificate and every rule's outcome."""
+    return present.application(app)
+
+
+@router.post("/applications/{application_no}/fetch", dependencies=[OFFICER])
+def fetch_certificate(application_no: str, session: SessionDep, node: NodeDep) -> ApplicationRead:
+    """Fetch (again) the certificate from the depositing centre and decide."""
+    app = lending.fetch_certificate(session=session, node=node, application_no=application_no)
+    return present.application(app)
+
+
+@router.post("/applications/{application_no}/consent", dependencies=[require()])
+def renew_consent(app: VisibleApplication, session: SessionDep, node: NodeDep) -> ApplicationRead:
+    """Give a fresh consent (after expiry or refusal); an officer then fetches again."""
+    renewed = lending.renew_consent(session=session, node=node, application_no=app.application_no)
+    session.commit()
+    return present.application(renewed)
+
+
+@router.post("/applications/{application_no}/decide", dependencies=[OFFICER])
+def decide_again(
+    application_no: str, session: SessionDep, node: NodeDep, user: CurrentUser
+) -> ApplicationRead:
+    """Re-verify the stored certificate and apply this centre's rules again."""
+    app = lending.redecide(
+        session=session, node=node, application_no=application_no, user_id=user.id
+    )
+    session.commit()
+    return present.application(app)
+
+
+@router.get("/applications/{application_no}/schedule", dependencies=[require()])
+def application_schedule(app: VisibleApplication) -> ScheduleRead:
+    """Repayment schedule of an approved application."""
+    if app.status != ApplicationStatus.APPROVED or app.annual_rate is None:
+        raise RuleViolation("只有准予贷款的申请才有还款计划", code="not_approved")
+    plan = schedule(app.amount, app.annual_rate, app.term_years * 12, RepaymentMethod(app.method))
+    return present.schedule(plan)
+
+
+@router.get("/accounts", dependencies=[OFFICER])
+def list_accounts(
+    session: SessionDep,
+    q: str = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> AccountPage:
+    """Depositor accounts at this centre."""
+    rows, total = accounts.search(session, q=q.strip(), offset=offset, limit=limit)
+    return AccountPage(items=[present.account(session, r) for r in rows], total=total)
+
+
+@router.get("/accounts/{resident_id}", dependencies=[require()])
+def get_account(resident_id: str, session: SessionDep, user: CurrentUser) -> AccountRead:
+    """One depositor's account (officers, or the depositor themself)."""
+    if not (permissions.is_officer(user) or permissions.acts_for(user, resident_id)):
+        raise PermissionDenied("只能查看本人的缴存账户")
+    row = accounts.by_resident_id(session, resident_id.upper())
+    if row is None:
+        raise AccountNotFound()
+    return present.account(session, row)
+
+
+@router.get("/certificates/issued", dependencies=[OFFICER])
+def list_issued(
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> IssuedCertificatePage:
+    """Certificates this centre issued to lending centres."""
+    rows, total = certify.issued(session, offset=offset, limit=limit)
+    return IssuedCertificatePage(items=[present.issued(r) for r in rows], total=total)
+
+
+@router.get("/certificates/requests", dependencies=[OFFICER])
+def list_requests(
+    session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[dict[str, Any]]:
+    """Certificate requests received (issued or refused), from the exchange audit log."""
+    return [
+        {
+            "at": e.at,
+            "peer": e.peer,
+            "outcome": e.outcome,
+            "detail": e.detail,
+            "message_id": e.message_id,
+        }
+        for e in certify.requests_received(session, limit=limit)
+    ]

@@ -1,0 +1,145 @@
+"""Depositing side: check the consent and issue a signed deposit-use certificate."""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from chuanyu.core import clock
+from chuanyu.core.node import Node
+from chuanyu.exchange.models import AuditEntry
+from chuanyu.housing_fund import certificate, consent
+from chuanyu.housing_fund.certificate import (
+    CertificateBody,
+    CertificateRequest,
+    SignedCertificate,
+)
+from chuanyu.housing_fund.enums import AccountStatus
+from chuanyu.housing_fund.errors import (
+    AccountClosed,
+    ConsentInvalid,
+    ConsentReused,
+    DepositorUnknown,
+)
+from chuanyu.housing_fund.ids import mask_resident_id
+from chuanyu.housing_fund.models import ConsentUse, IssuedCertificate
+from chuanyu.housing_fund.policy import load_policy
+from chuanyu.housing_fund.service import accounts
+
+
+def _certificate_no(member: str) -> str:
+    return f"{member}-{clock.today():%Y%m%d}-{secrets.token_hex(4).upper()}"
+
+
+def _consume(session: Session, claims: consent.ConsentClaims) -> None:
+    """Record the consent as used; a second use is refused."""
+    if session.get(ConsentUse, claims.consent_id) is not None:
+        raise ConsentReused()
+    session.add(
+        ConsentUse(
+            consent_id=claims.consent_id,
+            lending_member=claims.lending_member,
+            resident_id=claims.depositor_id,
+            used_at=clock.now(),
+        )
+    )
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:  # a concurrent request used it first
+        raise ConsentReused() from exc
+
+
+def issue(
+    *, session: Session, node: Node, caller: str, request: CertificateRequest
+) -> SignedCertificate:
+    """Issue a certificate for the depositor named in the request, or refuse with a clear code."""
+    try:
+        lender_key = node.descriptor.public_key(caller)
+    except KeyError as exc:
+        raise ConsentInvalid(detail="调取方不是联邦成员") from exc
+    depositor_id = request.depositor_id.strip().upper()
+    claims = consent.verify(
+        request.consent,
+        public_key=lender_key,
+        caller=caller,
+        me=node.member,
+        depositor_id=depositor_id,
+        now=clock.now(),
+    )
+    _consume(session, claims)
+    account = accounts.by_resident_id(session, depositor_id)
+    if account is None:
+        raise DepositorUnknown()
+    if account.status == AccountStatus.CLOSED:
+        raise AccountClosed()
+    summary = accounts.deposit_summary(session, account.id)
+    issued_at = clock.now()
+    mine, theirs = load_policy(node.member).centre, load_policy(caller).centre
+    body = CertificateBody(
+        certificate_no=_certificate_no(node.member),
+        issuer_member=node.member,
+        issuer_centre=mine.name,
+        addressed_to_member=caller,
+        addressed_to_centre=theirs.name,
+        consent_id=claims.consent_id,
+        name=account.name,
+        masked_id=mask_resident_id(account.resident_id),
+        account_status=AccountStatus(account.status),
+        deposit_base=account.deposit_base,
+        monthly_amount=accounts.monthly_amount(account),
+        balance=account.balance,
+        first_month=summary.first_month,
+        latest_month=summary.latest_month,
+        continuous_months=summary.continuous_months,
+        outstanding_loans=account.outstanding_loans,
+        settled_loans=account.settled_loans,
+        issued_at=issued_at,
+        valid_until=certificate.valid_until(issued_at.astimezone(clock.CHINA).date()),
+    )
+    signed = certificate.sign(body, node.sign)
+    session.add(
+        IssuedCertificate(
+            certificate_no=body.certificate_no,
+            account_id=account.id,
+            lending_member=caller,
+            consent_id=claims.consent_id,
+            application_no=request.application_no,
+            body=json.dumps(signed.body, ensure_ascii=False),
+            signature=signed.signature,
+            fingerprint=certificate.fingerprint(signed),
+            issued_at=issued_at,
+            valid_until=body.valid_until,
+        )
+    )
+    session.flush()
+    return signed
+
+
+def issued(
+    session: Session, *, offset: int = 0, limit: int = 50
+) -> tuple[list[IssuedCertificate], int]:
+    """Certificates this centre issued, newest first, with the total count."""
+    total = session.scalar(select(func.count()).select_from(IssuedCertificate)) or 0
+    rows = session.scalars(
+        select(IssuedCertificate)
+        .order_by(IssuedCertificate.issued_at.desc(), IssuedCertificate.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows), int(total)
+
+
+def requests_received(session: Session, *, limit: int = 50) -> list[AuditEntry]:
+    """Certificate requests that reached this centre, issued or refused, from the audit log."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.name == "housing_fund.certificate", AuditEntry.direction == "in")
+        .order_by(AuditEntry.position.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,290 @@
+"""Lending side: take the depositor's application and consent, fetch and verify the certificate,
+and decide under this centre's own rules."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import asdict
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from chuanyu.core import clock
+from chuanyu.core.node import Node
+from chuanyu.exchange.client import ExchangeRefused, PeerUnavailable
+from chuanyu.housing_fund import certificate, consent
+from chuanyu.housing_fund.certificate import CertificateBody, CertificateRequest, SignedCertificate
+from chuanyu.housing_fund.eligibility import Applicant, Decision, LoanRequest, decide
+from chuanyu.housing_fund.enums import (
+    ApplicationStatus,
+    HomeKind,
+    PropertyKind,
+    RepaymentMethod,
+)
+from chuanyu.housing_fund.errors import (
+    ApplicationNotFound,
+    CertificateInvalid,
+    NotRemote,
+    WrongState,
+)
+from chuanyu.housing_fund.ids import birth_date_of, masked_matches, sex_of
+from chuanyu.housing_fund.models import Application
+from chuanyu.housing_fund.policy import load_policy
+from chuanyu.housing_fund.schemas import ApplicationCreate
+
+SERVICE = "housing_fund.certificate"
+
+log = logging.getLogger(__name__)
+
+
+def _application_no(member: str) -> str:
+    return f"{member}D{clock.today():%Y%m%d}{secrets.token_hex(3).upper()}"
+
+
+def submit(
+    *, session: Session, node: Node, data: ApplicationCreate, user_id: int | None
+) -> Application:
+    """Record an application with the depositor's consent, signed by this (lending) node."""
+    if data.depositing_member == node.member or data.depositing_member not in (
+        node.descriptor.members
+    ):
+        raise NotRemote()
+    now = clock.now()
+    claims = consent.new_claims(
+        depositor_id=data.resident_id,
+        lending_member=node.member,
+        depositing_member=data.depositing_member,
+        now=now,
+    )
+    app = Application(
+        application_no=_application_no(node.member),
+        resident_id=data.resident_id,
+        applicant_name=data.applicant_name,
+        depositing_member=data.depositing_member,
+        consent_id=claims.consent_id,
+        consent_token=consent.encode(claims, node.sign),
+        consent_expires_at=claims.expires_at,
+        amount=data.amount,
+        term_years=data.term_years,
+        method=data.method,
+        home=data.home,
+        property_kind=data.property_kind,
+        property_price=data.property_price,
+        building_age_years=data.building_age_years,
+        monthly_income=data.monthly_income,
+        with_spouse=data.with_spouse,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_by=user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(app)
+    session.flush()
+    return app
+
+
+def apply(
+    *, session: Session, node: Node, data: ApplicationCreate, user_id: int | None
+) -> Application:
+    """Submit an application and fetch its certificate at once (commits).
+
+    When the depositing centre cannot be reached the application stays submitted and an officer
+    can fetch the certificate later.
+    """
+    app = submit(session=session, node=node, data=data, user_id=user_id)
+    number = app.application_no
+    session.commit()
+    try:
+        return fetch_certificate(session=session, node=node, application_no=number)
+    except PeerUnavailable as exc:
+        log.warning("certificate for %s not fetched yet: %s", number, exc.detail)
+        return get(session, number)
+
+
+def get(session: Session, application_no: str) -> Application:
+    """An application by its number, or ApplicationNotFound."""
+    app = session.scalar(select(Application).where(Application.application_no == application_no))
+    if app is None:
+        raise ApplicationNotFound()
+    return app
+
+
+def fetch_certificate(*, session: Session, node: Node, application_no: str) -> Application:
+    """Fetch the certificate across the exchange, verify it, and decide.
+
+    The exchange audits the call in its own transaction, so this use case ends the session's
+    transaction before calling and records the result in a new one, which it commits.
+    """
+    app = get(session, application_no)
+    if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.FETCH_REFUSED):
+        raise WrongState(detail="该申请已取得缴存使用证明，无需重复调取")
+    request = CertificateRequest(
+        depositor_id=app.resident_id,
+        consent=app.consent_token,
+        application_no=app.application_no,
+    )
+    member = app.depositing_member
+    session.commit()
+    try:
+        reply = node.exchange.call(member, SERVICE, request)
+    except ExchangeRefused as refused:
+        app = get(session, application_no)
+        _refused(app, refused.code, refused.detail)
+        session.commit()
+        return app
+    app = get(session, application_no)
+    signed = SignedCertificate.model_validate(reply)
+    app.certificate_body = json.dumps(signed.body, ensure_ascii=False)
+    app.certificate_signature = signed.signature
+    app.certificate_fingerprint = certificate.fingerprint(signed)
+    app.certificate_received_at = clock.now()
+    try:
+        body = verify_stored(node, app)
+    except CertificateInvalid as err:
+        app.certificate_verified = False
+        _refused(app, err.code, err.detail)
+        session.commit()
+        return app
+    app.certificate_verified = True
+    app.certificate_no = body.certificate_no
+    app.status = ApplicationStatus.CERTIFIED
+    record_decision(app, evaluate(node.member, app, body, clock.today()), user_id=None)
+    session.commit()
+    return app
+
+
+def _refused(app: Application, code: str, detail: str) -> None:
+    app.status = ApplicationStatus.FETCH_REFUSED
+    app.refusal_code, app.refusal_detail = code, detail
+    app.updated_at = clock.now()
+
+
+def stored_certificate(app: Application) -> SignedCertificate | None:
+    """The certificate as received, if any."""
+    if app.certificate_body is None or app.certificate_signature is None:
+        return None
+    return SignedCertificate(
+        body=json.loads(app.certificate_body), signature=app.certificate_signature
+    )
+
+
+def verify_stored(node: Node, app: Application) -> CertificateBody:
+    """Verify the stored certificate against the issuer's key and this application."""
+    signed = stored_certificate(app)
+    if signed is None:
+        raise CertificateInvalid(detail="尚未取得缴存使用证明")
+    try:
+        key = node.descriptor.public_key(app.depositing_member)
+    except KeyError as exc:
+        raise CertificateInvalid(detail="出具中心不是联邦成员") from exc
+    body = certificate.verify(
+        signed, public_key=key, issuer=app.depositing_member, addressed_to=node.member
+    )
+    if body.consent_id != app.consent_id:
+        raise CertificateInvalid(detail="缴存使用证明对应的授权与本申请不一致")
+    if not masked_matches(body.masked_id, app.resident_id):
+        raise CertificateInvalid(detail="缴存使用证明上的证件号码与申请人不一致")
+    return body
+
+
+def loan_request(app: Application) -> LoanRequest:
+    """The pure request the rules read, from a stored application."""
+    return LoanRequest(
+        amount=app.amount,
+        term_years=app.term_years,
+        method=RepaymentMethod(app.method),
+        home=HomeKind(app.home),
+        property_kind=PropertyKind(app.property_kind),
+        property_price=app.property_price,
+        monthly_income=app.monthly_income,
+        with_spouse=app.with_spouse,
+        building_age_years=app.building_age_years,
+    )
+
+
+def evaluate(member: str, app: Application, body: CertificateBody, on: date) -> Decision:
+    """This centre's rules applied to the application and its verified certificate."""
+    applicant = Applicant(birth_date=birth_date_of(app.resident_id), sex=sex_of(app.resident_id))
+    return decide(load_policy(member), applicant, loan_request(app), body.facts(), on)
+
+
+def record_decision(app: Application, decision: Decision, *, user_id: int | None) -> None:
+    """Store every rule's outcome and the verdict on the application."""
+    app.outcomes = json.dumps([asdict(o) for o in decision.outcomes], ensure_ascii=False)
+    app.max_amount = decision.max_amount
+    app.max_term_years = decision.max_term_years
+    app.annual_rate = decision.annual_rate
+    app.status = ApplicationStatus.APPROVED if decision.approved else ApplicationStatus.REJECTED
+    app.decided_at = app.updated_at = clock.now()
+    app.decided_by = user_id
+
+
+def redecide(
+    *, session: Session, node: Node, application_no: str, user_id: int | None
+) -> Application:
+    """Re-verify the stored certificate and decide again (e.g. after the request was corrected)."""
+    app = get(session, application_no)
+    if app.status not in (
+        ApplicationStatus.CERTIFIED,
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.REJECTED,
+    ):
+        raise WrongState(detail="尚未取得有效的缴存使用证明，不能审批")
+    body = verify_stored(node, app)
+    record_decision(app, evaluate(node.member, app, body, clock.today()), user_id=user_id)
+    session.flush()
+    return app
+
+
+def listing(
+    session: Session,
+    *,
+    status: str | None = None,
+    resident_id: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[Application], int]:
+    """Applications at this centre, newest first, with the total count."""
+    query = select(Application)
+    if status:
+        query = query.where(Application.status == status)
+    if resident_id:
+        query = query.where(Application.resident_id == resident_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Application.created_at.desc(), Application.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows), int(total)
+
+
+def approved_count(session: Session) -> int:
+    """Remote-loan cases this centre approved (the ledger's "remote-loan cases handled")."""
+    query = select(func.count()).where(Application.status == ApplicationStatus.APPROVED)
+    return int(session.scalar(query) or 0)
+
+
+def renew_consent(*, session: Session, node: Node, application_no: str) -> Application:
+    """The depositor consents again (the old consent expired, was used, or was refused)."""
+    app = get(session, application_no)
+    if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.FETCH_REFUSED):
+        raise WrongState(detail="该申请已取得缴存使用证明，无需重新授权")
+    now = clock.now()
+    claims = consent.new_claims(
+        depositor_id=app.resident_id,
+        lending_member=node.member,
+        depositing_member=app.depositing_member,
+        now=now,
+    )
+    app.consent_id = claims.consent_id
+    app.consent_token = consent.encode(claims, node.sign)
+    app.consent_expires_at = claims.expires_at
+    app.status = ApplicationStatus.SUBMITTED
+    app.refusal_code = app.refusal_detail = None
+    app.updated_at = now
+    session.flush()
+    return app
