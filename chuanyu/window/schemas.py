@@ -66,6 +66,8 @@ class CaseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     matter_code: Annotated[Text, Field(min_length=1, max_length=20)]
+    # The region whose authority the clerk means to send the case to (checked against the matter).
+    authority_member: Annotated[str | None, Field(default=None, pattern=r"^(CQ|SC)$")]
     applicant: ApplicantIn
     materials: list[MaterialIn] = Field(default_factory=list)
     application: dict[str, Any] | None = None
