@@ -30,32 +30,52 @@ def _firsts(ws: Worksheet, report: Report) -> None:
     ws.append([report.title])
     ws["A1"].font = Font(bold=True, size=14, color="B22222")
     ws.append([f"截至 {report.as_of.isoformat()}"])
-    _header(ws, ["序号", "类别", "事项", "日期", "阶段", "参与方", "数据", "状态"],
-            [6, 34, 46, 14, 12, 46, 40, 12])
+    _header(
+        ws,
+        ["序号", "类别", "事项", "日期", "阶段", "参与方", "数据", "状态"],
+        [6, 34, 46, 14, 12, 46, 40, 12],
+    )
     for i, f in enumerate(report.firsts, 1):
         e = f.entry
         figures = [x.label + x.text for x in e.figures] if e else []
         for r in f.related:
             figures += [f"{r.title}：{x.label}{x.text}" for x in r.figures]
         figures += [f"{t.label}{t.reported_text}" for t in f.totals]
-        ws.append([
-            i, f.title, e.title if e else "", e.date_label if e else "", e.stage_name if e else "",
-            "、".join(p.name for p in e.parties) if e else "", "；".join(figures), f.status_label,
-        ])
+        ws.append(
+            [
+                i,
+                f.title,
+                e.title if e else "",
+                e.date_label if e else "",
+                e.stage_name if e else "",
+                "、".join(p.name for p in e.parties) if e else "",
+                "；".join(figures),
+                f.status_label,
+            ]
+        )
     for row in ws.iter_rows(min_row=4):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _totals(ws: Worksheet, report: Report) -> None:
-    _header(ws, ["指标", "单位", "公布数", "公布截至", "台账计数", "系统实时数", "核对"],
-            [36, 8, 12, 14, 12, 12, 10])
+    _header(
+        ws,
+        ["指标", "单位", "公布数", "公布截至", "台账计数", "系统实时数", "核对"],
+        [36, 8, 12, 14, 12, 12, 10],
+    )
     for t in report.totals:
-        ws.append([
-            t.label, t.unit, total_value(t.reported),
-            t.reported_as_of.isoformat() if t.reported_as_of else None,
-            total_value(t.ledger), t.live, "不一致" if t.differs else "",
-        ])
+        ws.append(
+            [
+                t.label,
+                t.unit,
+                total_value(t.reported),
+                t.reported_as_of.isoformat() if t.reported_as_of else None,
+                total_value(t.ledger),
+                t.live,
+                "不一致" if t.differs else "",
+            ]
+        )
         if t.differs:
             for cell in ws[ws.max_row]:
                 cell.fill = WARN_FILL

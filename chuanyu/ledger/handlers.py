@@ -1,0 +1,34 @@
+"""Replication of the ledger: the other region's entries and figures arrive on `ledger.entries`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from chuanyu.core.node import Node
+from chuanyu.exchange.registry import stream
+from chuanyu.ledger.service.entries import STREAM, apply_remote_delete, apply_remote_entry
+from chuanyu.ledger.service.figures import apply_remote_figure
+
+
+@stream(STREAM)
+def apply_ledger_event(
+    *,
+    session: Session,
+    node: Node,
+    producer: str,
+    event_type: str,
+    payload: dict[str, Any],
+    seq: int,
+) -> None:
+    """Apply one replicated ledger event in the consumer's transaction."""
+    del node, seq  # ordering and de-duplication are the inbox's job
+    if event_type == "entry.upserted":
+        apply_remote_entry(session, producer=producer, payload=payload)
+    elif event_type == "entry.deleted":
+        apply_remote_delete(session, producer=producer, payload=payload)
+    elif event_type == "figure.upserted":
+        apply_remote_figure(session, producer=producer, payload=payload)
+    else:
+        raise ValueError(f"unknown ledger event type {event_type!r}")

@@ -1,0 +1,109 @@
+"""Between table rows, schemas, rule facts and replication payloads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from chuanyu.ledger import parties
+from chuanyu.ledger.enums import DatePrecision
+from chuanyu.ledger.models import LedgerEntry, LedgerEntryParty, LedgerEntryTag, LedgerFigure
+from chuanyu.ledger.rules import EntryFacts, Figure, FuzzyDate
+from chuanyu.ledger.schemas import EntryBase, EntryRead, FigureRead
+
+
+def fuzzy(row: LedgerEntry) -> FuzzyDate:
+    """The row's date with its precision."""
+    return FuzzyDate(row.event_date, DatePrecision(row.date_precision))
+
+
+def fill(row: LedgerEntry, data: EntryBase) -> None:
+    """Copy validated content onto a row (parties and tags replaced)."""
+    when = FuzzyDate.parse(data.date)
+    row.kind = str(data.kind)
+    row.title = data.title
+    row.summary = data.summary
+    row.event_date = when.value
+    row.date_precision = str(when.precision)
+    row.stage = data.stage
+    row.no_later_than_date = data.no_later_than
+    row.status = str(data.status)
+    row.detail = dict(data.detail)
+    row.metrics = {k: str(v) for k, v in data.metrics.items()}
+    row.qualifiers = dict(data.qualifiers)
+    row.group_key = data.group
+    row.source = data.source
+    row.parties = [LedgerEntryParty(position=i, party_code=c) for i, c in enumerate(data.parties)]
+    row.tags = [LedgerEntryTag(tag=t) for t in dict.fromkeys(data.tags)]
+
+
+def to_read(row: LedgerEntry) -> EntryRead:
+    """The API shape of a row."""
+    return EntryRead(
+        id=row.id,
+        owner=row.owner,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        kind=row.kind,  # type: ignore[arg-type]
+        title=row.title,
+        summary=row.summary,
+        date=fuzzy(row).iso(),
+        stage=row.stage,
+        no_later_than=row.no_later_than_date,
+        status=row.status,  # type: ignore[arg-type]
+        parties=[p.party_code for p in row.parties],
+        detail=dict(row.detail),
+        metrics={k: Decimal(v) for k, v in row.metrics.items()},
+        qualifiers=dict(row.qualifiers),
+        tags=sorted(t.tag for t in row.tags),
+        group=row.group_key,
+        source=row.source,
+    )
+
+
+def to_facts(row: LedgerEntry) -> EntryFacts:
+    """The rules' view of a row (unknown party codes are skipped, not fatal)."""
+    found = (parties.find(p.party_code) for p in row.parties)
+    return EntryFacts(
+        id=row.id,
+        kind=row.kind,
+        title=row.title,
+        date=fuzzy(row),
+        parties=tuple(p for p in found if p is not None),
+        stage=row.stage,
+        no_later_than=row.no_later_than_date,
+        status=row.status,
+        detail=dict(row.detail),
+        metrics={k: Decimal(v) for k, v in row.metrics.items()},
+        tags=tuple(sorted(t.tag for t in row.tags)),
+        group=row.group_key,
+        summary=row.summary,
+        source=row.source,
+        qualifiers=dict(row.qualifiers),
+        owner=row.owner,
+    )
+
+
+def entry_payload(row: LedgerEntry) -> dict[str, Any]:
+    """The replication event body of an entry."""
+    return to_read(row).model_dump(mode="json")
+
+
+def figure_read(row: LedgerFigure) -> FigureRead:
+    """The API shape of a figure row."""
+    return FigureRead(
+        id=row.id,
+        owner=row.owner,
+        metric=row.metric,
+        value=row.value,
+        as_of=row.as_of_date,
+        qualifier=row.qualifier,
+        source=row.source,
+        note=row.note,
+    )
+
+
+def figure_fact(row: LedgerFigure) -> Figure:
+    """The rules' view of a figure row."""
+    return Figure(row.metric, Decimal(row.value), row.as_of_date, row.qualifier, row.source)
