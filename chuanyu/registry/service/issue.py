@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from chuanyu.core.node import Node
 
 MAX_CODE_ATTEMPTS = 8
+# Source of randomness for organisation codes; tests replace it to force collisions.
+draw_index: Callable[[int], int] = secrets.randbelow
 
 
 def _years_later(start: date, years: int) -> date:
@@ -109,9 +111,10 @@ def insert_with_fresh_code(
     *,
     node: Node,
     category: str,
-    randbelow: Callable[[int], int] = secrets.randbelow,
+    randbelow: Callable[[int], int] | None = None,
 ) -> str:
     """Assign a credit code not yet used, relying on the unique constraint under a savepoint."""
+    randbelow = randbelow or draw_index
     for _ in range(MAX_CODE_ATTEMPTS):
         code = uscc.assemble(
             category=category,
