@@ -1,0 +1,180 @@
+"""The embedded search index: tantivy on disk, one writer per node, readers reload on commit."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Query
+
+from chuanyu.jobs.search import facets
+from chuanyu.jobs.search.base import Hit, PostingDoc, SearchPage, SearchRequest
+from chuanyu.jobs.search.query import combine, filter_queries, words_query
+from chuanyu.jobs.search.schema import (
+    SCHEMA_VERSION,
+    build_schema,
+    register_tokenizers,
+    to_documents,
+)
+from chuanyu.jobs.text import highlight, query_words, synonyms
+
+log = logging.getLogger(__name__)
+
+MAX_RESULTS_WINDOW = 1000
+VERSION_FILE = "chuanyu-schema.json"
+
+
+class IndexLocked(RuntimeError):
+    """Another process holds the index writer."""
+
+
+class TantivyIndex:
+    """`SearchIndex` over an on-disk tantivy index (or in memory when `path` is None)."""
+
+    def __init__(self, path: Path | None, *, heap_mb: int = 256, threads: int = 2) -> None:
+        self.path = path
+        self.schema = build_schema()
+        if path is not None:
+            self._prepare_dir(path)
+        self.index = tantivy.Index(self.schema, str(path) if path else None)
+        register_tokenizers(self.index)
+        self._heap = heap_mb * 1_000_000
+        self._threads = threads
+        self._writer: tantivy.IndexWriter | None = None
+        self._lock = threading.Lock()
+
+    def _prepare_dir(self, path: Path) -> None:
+        """Create the folder; start afresh when it holds an index of another schema version."""
+        marker = path / VERSION_FILE
+        if path.exists() and any(path.iterdir()):
+            try:
+                version = json.loads(marker.read_text())["schema_version"]
+            except (OSError, ValueError, KeyError):
+                version = None
+            if version == SCHEMA_VERSION:
+                return
+            log.warning("search index at %s has another schema; rebuilding from scratch", path)
+            shutil.rmtree(path)
+        path.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+
+    @property
+    def is_new(self) -> bool:
+        """True when the index has never been committed to."""
+        return self.path is None or not any(p.name == "meta.json" for p in self.path.iterdir())
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def writer(self) -> tantivy.IndexWriter:
+        """The index writer, opened on first use; raises `IndexLocked` if another holds it."""
+        if self._writer is None:
+            try:
+                self._writer = self.index.writer(self._heap, self._threads)
+            except ValueError as exc:
+                if "lock" in str(exc).lower():
+                    raise IndexLocked(str(exc)) from exc
+                raise
+        return self._writer
+
+    def upsert(self, docs: Sequence[PostingDoc]) -> None:
+        """Add or replace postings; visible after `commit`."""
+        writer = self.writer()
+        with self._lock:
+            for doc, document in zip(docs, to_documents(docs), strict=True):
+                writer.delete_documents_by_term("pid", doc.id)
+                writer.add_document(document)
+
+    def add_new(self, docs: Sequence[PostingDoc]) -> None:
+        """Add postings known not to be in the index yet (bulk loads); visible after `commit`."""
+        writer = self.writer()
+        with self._lock:
+            for document in to_documents(docs):
+                writer.add_document(document)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove postings by id; visible after `commit`."""
+        writer = self.writer()
+        with self._lock:
+            for pid in ids:
+                writer.delete_documents_by_term("pid", pid)
+
+    def clear(self) -> None:
+        """Remove everything; visible after `commit`."""
+        with self._lock:
+            self.writer().delete_all_documents()
+
+    def commit(self) -> None:
+        """Persist pending changes and let searchers see them."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.commit()
+        self.index.reload()
+
+    def close(self) -> None:
+        """Drop uncommitted changes' writer and release its lock."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.wait_merging_threads()
+                self._writer = None
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Searchable postings."""
+        return int(self.index.searcher().num_docs)
+
+    def ids(self) -> set[str]:
+        """Every searchable posting's id."""
+        searcher = self.index.searcher()
+        n = searcher.num_docs
+        if n == 0:
+            return set()
+        result = searcher.search(Query.all_query(), n, count=False)
+        return {searcher.doc(addr)["pid"][0] for _score, addr in result.hits}
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """Run a search: one page of hits, the total and (if asked) facet counts."""
+        started = time.perf_counter()
+        searcher = self.index.searcher()
+        words = query_words(request.q)
+        match, ranking = words_query(self.schema, words)
+        query = combine(match, ranking, filter_queries(self.schema, request))
+        per_page = max(1, min(request.per_page, 100))
+        offset = min((max(request.page, 1) - 1) * per_page, MAX_RESULTS_WINDOW)
+        kwargs: dict[str, Any] = {"limit": per_page, "offset": offset}
+        if not words or request.sort == "newest":
+            kwargs["order_by_field"] = "published"
+        else:
+            kwargs["weight_by_field"] = "weight"
+        result = searcher.search(query, **kwargs)
+        marks = words + [s for w in words for s in synonyms(w)]
+        hits = [self._hit(searcher, score, addr, marks) for score, addr in result.hits]
+        page = SearchPage(
+            total=result.count,
+            hits=hits,
+            page=max(request.page, 1),
+            per_page=per_page,
+            words=words,
+        )
+        if request.facets:
+            page.facets = facets.compute(self.schema, searcher, request, match)
+        page.took_ms = (time.perf_counter() - started) * 1000
+        return page
+
+    @staticmethod
+    def _hit(searcher: tantivy.Searcher, score: Any, addr: Any, marks: list[str]) -> Hit:
+        card = json.loads(searcher.doc(addr)["card"][0])
+        return Hit(
+            id=str(card["id"]),
+            score=float(score),
+            card=card,
+            snippet_html=highlight(str(card["description"]), marks),
+            title_html=highlight(str(card["title"]), marks, width=60),
+        )

@@ -1,0 +1,101 @@
+"""Chinese text handling for search: segmentation, query words, synonyms, highlighting.
+
+Segmentation uses rjieba with the domain's custom words (`data/userdict.txt`, jieba's
+dictionary format: `word frequency tag`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from importlib import resources
+
+import rjieba
+
+# Field separator inside the searchable text: not a word character, so no query word spans it.
+SEPARATOR = "｜"
+MAX_QUERY_WORDS = 8
+MAX_WORD_CHARS = 32
+_WORD = re.compile(r"[^\W_]+")
+
+
+@cache
+def segmenter() -> rjieba.Jieba:
+    """An rjieba segmenter with the custom job words added."""
+    jieba = rjieba.Jieba()
+    text = resources.files("chuanyu.jobs").joinpath("data", "userdict.txt").read_text("utf-8")
+    for line in text.splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        freq = int(parts[1]) if len(parts) > 1 else None
+        tag = parts[2] if len(parts) > 2 else None
+        jieba.add_word(parts[0], freq, tag)
+    return jieba
+
+
+def segment(text: str) -> str:
+    """Words of `text` separated by spaces (for the whitespace tokenizer; runs of blanks are
+    harmless there)."""
+    return " ".join(segmenter().cut(text))
+
+
+def words_of(text: str) -> list[str]:
+    """The segmented words of a short text, lower-cased, without punctuation."""
+    return [w.lower() for w in segmenter().cut(text) if _WORD.fullmatch(w)]
+
+
+def query_words(query: str) -> list[str]:
+    """The words a query asks for: split at spaces and punctuation, lower-cased, unique."""
+    seen: list[str] = []
+    for word in _WORD.findall(query.lower()):
+        word = word[:MAX_WORD_CHARS]
+        if word not in seen:
+            seen.append(word)
+    return seen[:MAX_QUERY_WORDS]
+
+
+@cache
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """For each word of `data/synonyms.txt`, the other words of its group."""
+    text = resources.files("chuanyu.jobs").joinpath("data", "synonyms.txt").read_text("utf-8")
+    groups: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        words = [w.lower() for w in line.split()]
+        if not words or words[0].startswith("#"):
+            continue
+        for word in words:
+            groups[word] = tuple(w for w in words if w != word)
+    return groups
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    """Other words that mean the same job as `word` (empty when none)."""
+    return synonym_groups().get(word, ())
+
+
+def contains_all(text: str, words: list[str]) -> bool:
+    """True when every word occurs in `text` as a substring (case-insensitive)."""
+    low = text.lower()
+    return all(w in low for w in words)
+
+
+def highlight(text: str, words: list[str], width: int = 90) -> str:
+    """An HTML-escaped excerpt of `text` around the first match, matches in `<mark>`."""
+    low = text.lower()
+    hits = [(low.find(w), w) for w in words if w and low.find(w) >= 0]
+    start = max(0, min(i for i, _ in hits) - width // 4) if hits else 0
+    excerpt = text[start : start + width]
+    if not words:
+        return html.escape(excerpt) + ("…" if len(text) > start + width else "")
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+    out, pos = [], 0
+    for m in pattern.finditer(excerpt):
+        out.append(html.escape(excerpt[pos : m.start()]))
+        out.append(f"<mark>{html.escape(m.group())}</mark>")
+        pos = m.end()
+    out.append(html.escape(excerpt[pos:]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if len(text) > start + width else ""
+    return prefix + "".join(out) + suffix
