@@ -12,6 +12,7 @@ from chuanyu.core.node import NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
+from chuanyu.registry.deps import verify_request
 from chuanyu.registry.enums import LicenceStatus
 from chuanyu.registry.schemas import (
     LicencePage,
@@ -121,5 +122,5 @@ def verify_licence_query(
     payload: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> VerifyResult:
     """The same verification as a GET, for links and QR scanners."""
-    request = VerifyRequest.model_validate({"uscc": uscc, "payload": payload})
+    request = verify_request(uscc, payload)
     return registry_service.verify(session, node=node, request=request)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from stdnum.cn import uscc as stdnum_uscc
 
+from chuanyu.ledger.providers import live_counts
 from chuanyu.registry import errors, licence, uscc
 from chuanyu.registry import service as registry_service
 from chuanyu.registry.demo import sample_application
@@ -44,6 +45,7 @@ def test_issued_licence_has_a_valid_code_of_the_authority_and_a_node_signature(d
         assert db.node.verify("CQ", row.signature, message)
         assert not db.node.verify("SC", row.signature, message)
         assert registry_service.count_cross_region(session, issuer="CQ") == 1
+        assert live_counts(session)["cross_region_licences"] == 1
 
 
 def test_same_name_is_refused_naming_the_holder(db: Db) -> None:

@@ -1,0 +1,108 @@
+"""Pages of business registration: licence register, licence page and PDF, public verification."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from chuanyu.core.db import SessionDep
+from chuanyu.core.errors import InvalidInput
+from chuanyu.core.node import NodeDep
+from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.registry import document
+from chuanyu.registry import service as registry_service
+from chuanyu.registry.deps import verify_request
+from chuanyu.registry.enums import OUTCOME_LABELS, STATUS_LABELS, LicenceStatus
+from chuanyu.web import render
+from chuanyu.web.i18n import STRINGS
+
+router = APIRouter(include_in_schema=False)
+
+READERS = (Role.registrar, Role.window_clerk, Role.joint_office)
+
+STRINGS.update(
+    {
+        "registry.title": ("营业执照", "Business licences"),
+        "registry.verify": ("营业执照核验", "Verify a business licence"),
+        "registry.verify.hint": (
+            "输入统一社会信用代码，或粘贴执照二维码中的核验数据。川渝两地执照均可核验。",
+            "Enter a unified social credit code or paste the QR payload; licences of both "
+            "regions can be verified.",
+        ),
+        "registry.search": ("查询", "Search"),
+        "registry.revoke": ("吊销执照", "Revoke licence"),
+        "registry.pdf": ("下载 PDF", "Download PDF"),
+    }
+)
+
+
+@router.get("/", dependencies=[require(*READERS)])
+def licence_register(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=60)] = None,
+    status: LicenceStatus | None = None,
+) -> HTMLResponse:
+    """The register of licences this region issued."""
+    page = registry_service.list_licences(session, query=q, status=status, limit=100)
+    return render(
+        request,
+        "registry/index.html",
+        {"page": page, "q": q or "", "status": status, "status_labels": STATUS_LABELS},
+    )
+
+
+@router.get("/licences/{uscc}", dependencies=[require(*READERS)])
+def licence_page(request: Request, uscc: str, session: SessionDep, node: NodeDep) -> HTMLResponse:
+    """A licence as it is printed, with its verification QR code."""
+    lic = registry_service.get(session, code=uscc)
+    return render(request, "registry/licence.html", document.licence_context(lic, node.name))
+
+
+@router.get("/licences/{uscc}/pdf", dependencies=[require(*READERS)])
+def licence_pdf(uscc: str, session: SessionDep, node: NodeDep) -> Response:
+    """The licence as a PDF."""
+    lic = registry_service.get(session, code=uscc)
+    headers = {"Content-Disposition": f'inline; filename="licence-{lic.uscc}.pdf"'}
+    return Response(
+        document.licence_pdf(lic, node.name), media_type="application/pdf", headers=headers
+    )
+
+
+@router.post("/licences/{uscc}/revoke", dependencies=[require(Role.registrar)])
+def revoke_licence(
+    uscc: str,
+    session: SessionDep,
+    node: NodeDep,
+    user: CurrentUser,
+    reason: Annotated[str, Form(min_length=2, max_length=500)],
+) -> RedirectResponse:
+    """Revoke a licence from its page."""
+    registry_service.revoke(
+        session, node=node, code=uscc, reason=reason.strip(), actor=user.username
+    )
+    session.commit()
+    return RedirectResponse(f"/registry/licences/{uscc}", status_code=303)
+
+
+@router.get("/verify", dependencies=[public()])
+def verify_page(
+    request: Request,
+    session: SessionDep,
+    node: NodeDep,
+    uscc: Annotated[str | None, Query(max_length=40)] = None,
+    payload: Annotated[str | None, Query(max_length=1000)] = None,
+) -> HTMLResponse:
+    """Public verification of any licence of either region (no sign-in)."""
+    context: dict[str, object] = {"uscc": uscc or "", "payload": payload or "", "result": None}
+    if (uscc or "").strip() or (payload or "").strip():
+        try:
+            check = verify_request(uscc, payload)
+        except InvalidInput as exc:
+            context["errors"] = exc.errors
+            return render(request, "registry/verify.html", context, status_code=422)
+        result = registry_service.verify(session, node=node, request=check)
+        context.update(result=result, outcome_label=OUTCOME_LABELS[result.outcome])
+    return render(request, "registry/verify.html", context)
