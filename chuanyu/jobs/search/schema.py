@@ -4,7 +4,8 @@ Three kinds of text field serve one query:
 - `title_seg` and `body_seg`: rjieba words (whitespace-tokenized), ranked with BM25, so that
   postings where the query word is a whole word come first;
 - `pair_a` and `pair_b`: the same text cut into consecutive two-character pieces, `pair_b`
-  shifted by one character (cut here, in bulk, and indexed with the whitespace tokenizer). Every bigram of the text is a term of one of them, in position
+  shifted by one character (cut here in bulk; indexed with the whitespace tokenizer). Every
+  bigram of the text is a term of one of them, in position
   order, so "this word occurs as a substring" is a phrase query over pieces in either field:
   焊工 is found in 氩弧焊工, 仓管 in 仓管员, one- and two-character words included.
 """

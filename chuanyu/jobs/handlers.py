@@ -1,0 +1,26 @@
+"""Applying the other region's posting events (stream `jobs.postings`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from chuanyu.core.node import Node
+from chuanyu.exchange import registry
+from chuanyu.jobs import events, indexing
+from chuanyu.jobs.service import postings
+
+
+@registry.stream(events.STREAM)
+def apply_posting_event(
+    *, session: Session, node: Node, producer: str, event_type: str, payload: dict[str, Any],
+    seq: int,
+) -> None:  # fmt: skip
+    """Upsert the peer's postings into our replica; the index follows after commit."""
+    del producer, seq
+    snaps = payload["items"] if event_type == events.BATCH else [payload]
+    for snap in snaps:
+        postings.apply_snapshot(session, snap)
+    # Start this node's indexer if nothing else has yet, so replicas become searchable.
+    indexing.indexer_for(node)

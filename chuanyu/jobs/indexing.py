@@ -1,0 +1,248 @@
+"""Keeping the search index a faithful projection of the database.
+
+Every change to a posting (own or replicated) adds a row to `jobs_index_queue` in the same
+transaction. The indexer reads queued rows, applies the postings' current state to the index,
+commits the index, and only then deletes those rows. A crash anywhere leaves the rows in
+place, so the next start re-applies them (idempotently): the index never misses a posting
+the database has, and never shows one the database does not (it only ever learns of
+committed rows). Commits are batched by time and count.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from chuanyu.core.node import Node
+from chuanyu.jobs.enums import PostingStatus
+from chuanyu.jobs.models import Employer, IndexQueue, Posting
+from chuanyu.jobs.search.base import PostingDoc
+from chuanyu.jobs.search.tantivy_index import IndexLocked, TantivyIndex
+
+log = logging.getLogger(__name__)
+
+EXTRA_KEY = "jobs.indexer"
+GATHER_S = 0.1
+POLL_S = 0.5
+BATCH = 5000
+
+
+def index_dir(node: Node) -> Path:
+    """Where this node keeps its search index."""
+    return Path(node.settings.var_dir) / f"{node.member.lower()}-jobs-index"
+
+
+def doc_of(posting: Posting, employer_name: str) -> PostingDoc:
+    """The index projection of a posting row."""
+    return PostingDoc(
+        id=posting.id,
+        origin=posting.origin,
+        title=posting.title,
+        employer_name=employer_name,
+        occupation_code=posting.occupation_code,
+        industry_code=posting.industry_code,
+        division_code=posting.division_code,
+        salary_min=int(posting.salary_min),
+        salary_max=int(posting.salary_max),
+        education=posting.education,
+        experience=posting.experience,
+        employment_type=posting.employment_type,
+        headcount=posting.headcount,
+        benefits=list(posting.benefits),
+        description=posting.description,
+        published_at=posting.published_at,
+        valid_to=posting.valid_to,
+    )
+
+
+def _load(session: Session, ids: Sequence[str]) -> dict[str, PostingDoc]:
+    rows = session.execute(
+        select(Posting, Employer.name)
+        .join(Employer, Employer.id == Posting.employer_id)
+        .where(Posting.id.in_(ids), Posting.status == PostingStatus.OPEN.value)
+    ).all()
+    return {p.id: doc_of(p, name) for p, name in rows}
+
+
+class Indexer:
+    """The one writer of a node's index; applies queued changes and commits in batches."""
+
+    def __init__(self, node: Node, index: TantivyIndex) -> None:
+        self.node = node
+        self.index = index
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._drain_lock = threading.Lock()
+
+    def drain_once(self, limit: int = BATCH) -> int:
+        """Apply up to `limit` queued changes, commit the index, forget them; returns count."""
+        with self._drain_lock, self.node.sessions() as session:
+            queued = session.execute(
+                select(IndexQueue.id, IndexQueue.posting_id).order_by(IndexQueue.id).limit(limit)
+            ).all()
+            if not queued:
+                return 0
+            ids = list({pid for _qid, pid in queued})
+            docs = _load(session, ids)
+            gone = [pid for pid in ids if pid not in docs]
+            if docs:
+                self.index.upsert(list(docs.values()))
+            if gone:
+                self.index.delete(gone)
+            self.index.commit()
+            session.execute(delete(IndexQueue).where(IndexQueue.id.in_([q for q, _ in queued])))
+            session.commit()
+            return len(queued)
+
+    def catch_up(self) -> int:
+        """Apply everything queued now; returns how many changes were applied."""
+        total = 0
+        while n := self.drain_once():
+            total += n
+        return total
+
+    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the index from every open posting in the database; returns the count."""
+        with self._drain_lock, self.node.sessions() as session:
+            high = session.scalar(select(func.max(IndexQueue.id))) or 0
+            total = (
+                session.scalar(
+                    select(func.count()).where(Posting.status == PostingStatus.OPEN.value)
+                )
+                or 0
+            )
+            self.index.clear()
+            done, last = 0, ""
+            while True:
+                rows = session.execute(
+                    select(Posting, Employer.name)
+                    .join(Employer, Employer.id == Posting.employer_id)
+                    .where(Posting.status == PostingStatus.OPEN.value, Posting.id > last)
+                    .order_by(Posting.id)
+                    .limit(BATCH)
+                ).all()
+                if not rows:
+                    break
+                self.index.add_new([doc_of(p, name) for p, name in rows])
+                done += len(rows)
+                last = rows[-1][0].id
+                session.expunge_all()
+                if progress:
+                    progress(done, total)
+            self.index.commit()
+            session.execute(delete(IndexQueue).where(IndexQueue.id <= high))
+            session.commit()
+        return done
+
+    # -- background loop ------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Tell the loop that changes were committed."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Run the loop in a daemon thread (idempotent)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="jobs-indexer", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the loop and release the writer."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self.index.close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(POLL_S)
+            if self._stop.is_set():
+                break
+            if self._wake.is_set():
+                # Let a burst of changes gather so that one commit serves them all.
+                time.sleep(GATHER_S)
+                self._wake.clear()
+            try:
+                self.catch_up()
+            except Exception:  # the loop must outlive a failed round; the queue keeps the work
+                log.exception("search index catch-up failed; retrying")
+                self._stop.wait(1.0)
+
+
+def open_index(node: Node) -> TantivyIndex:
+    """The node's index, opened for reading (and writing, when this process gets the lock)."""
+    return TantivyIndex(index_dir(node))
+
+
+def indexer_for(node: Node, *, start: bool = True) -> Indexer | None:
+    """The node's indexer, created on first use; None when another process holds the writer.
+
+    On first use it rebuilds a missing index from the database, or else applies the queue.
+    """
+    existing = node.extras.get(EXTRA_KEY)
+    if existing is not None or node.extras.get(EXTRA_KEY + ".locked"):
+        if start and existing is not None:
+            existing.start()
+        return existing
+    index = node.extras.get("jobs.index") or open_index(node)
+    node.extras["jobs.index"] = index
+    try:
+        index.writer()
+    except IndexLocked:
+        node.extras[EXTRA_KEY + ".locked"] = True
+        return None
+    indexer = Indexer(node, index)
+    if index.is_new:
+        indexer.rebuild()
+    else:
+        indexer.catch_up()
+    node.extras[EXTRA_KEY] = indexer
+    if start:
+        indexer.start()
+    return indexer
+
+
+def search_index(node: Node) -> TantivyIndex:
+    """The index to search: the indexer's own, or a reader when another process writes."""
+    indexer = indexer_for(node)
+    if indexer is not None:
+        return indexer.index
+    index: TantivyIndex | None = node.extras.get("jobs.index")
+    if index is None:
+        index = node.extras["jobs.index"] = open_index(node)
+    index.index.reload()
+    return index
+
+
+def wake_after_commit(session: Session) -> None:
+    """Wake the node's indexer once `session` commits (queued changes are then visible)."""
+    from sqlalchemy import event
+
+    if session.info.get("wakes_jobs_indexer"):
+        return
+    session.info["wakes_jobs_indexer"] = True
+
+    def _wake(sess: Session) -> None:
+        sess.info.pop("wakes_jobs_indexer", None)
+        node = sess.info.get("node")
+        indexer = node.extras.get(EXTRA_KEY) if node is not None else None
+        if indexer is not None:
+            indexer.wake()
+
+    event.listen(session, "after_commit", _wake, once=True)
+
+
+def enqueue(session: Session, posting_ids: Sequence[str]) -> None:
+    """Queue postings for the index in the caller's transaction."""
+    if posting_ids:
+        session.execute(IndexQueue.__table__.insert(), [{"posting_id": pid} for pid in posting_ids])
+        wake_after_commit(session)

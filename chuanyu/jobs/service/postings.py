@@ -1,0 +1,198 @@
+"""Posting use cases: create, update, close, expire, read, and apply a peer's snapshot."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chuanyu.core import clock
+from chuanyu.core.errors import FieldError, InvalidInput
+from chuanyu.core.schemas import UserRead
+from chuanyu.exchange import outbox
+from chuanyu.jobs import events, indexing, permissions, reference, rules
+from chuanyu.jobs.enums import PostingStatus
+from chuanyu.jobs.errors import NotOwner, PostingNotFound, PostingNotOpen
+from chuanyu.jobs.models import Employer, Posting
+from chuanyu.jobs.schemas import PostingCreate, PostingFields, PostingRead, PostingUpdate
+
+
+def _employer(session: Session, *, uscc: str, name: str, industry: str, division: str,
+              member: str) -> Employer:  # fmt: skip
+    employer = session.scalar(select(Employer).where(Employer.uscc == uscc))
+    if employer is None:
+        employer = Employer(
+            id=uuid.uuid4().hex, uscc=uscc, name=name, industry_code=industry,
+            division_code=division, origin=member, created_at=clock.now(),
+        )  # fmt: skip
+        session.add(employer)
+        session.flush()
+    return employer
+
+
+def _check_region(data: PostingFields, member: str) -> None:
+    if rules.owner_of(data.division_code) != member:
+        raise InvalidInput(
+            detail="工作地点不在本地区：岗位由工作地点所在地区发布",
+            errors=[FieldError("division_code", "工作地点应在本地区（由本地区招聘平台发布）")],
+        )
+
+
+def _apply_fields(posting: Posting, data: PostingFields, today: date) -> None:
+    start, end = data.period(today)
+    problem = rules.validity_problem(start, end)
+    if problem:
+        raise InvalidInput(detail=problem, errors=[FieldError("valid_to", problem)])
+    for name in ("title", "occupation_code", "industry_code", "division_code", "description",
+                 "contact_name", "contact_phone", "headcount"):  # fmt: skip
+        setattr(posting, name, getattr(data, name))
+    posting.salary_min, posting.salary_max = data.salary_min, data.salary_max
+    posting.education = data.education.value
+    posting.experience = data.experience.value
+    posting.employment_type = data.employment_type.value
+    posting.benefits = list(data.benefits)
+    posting.valid_from, posting.valid_to = start, end
+
+
+def _publish(session: Session, posting: Posting, employer: Employer, event_type: str) -> None:
+    outbox.publish(session, events.STREAM, event_type, events.snapshot(posting, employer))
+    indexing.enqueue(session, [posting.id])
+
+
+def create(*, session: Session, member: str, user: UserRead, data: PostingCreate) -> Posting:
+    """Publish a new posting on this region's board."""
+    permissions.require_can_post(user, member, data.employer_uscc)
+    _check_region(data, member)
+    employer = _employer(
+        session, uscc=data.employer_uscc, name=data.employer_name, industry=data.industry_code,
+        division=data.division_code, member=member,
+    )  # fmt: skip
+    now = clock.now()
+    posting = Posting(
+        id=uuid.uuid4().hex, origin=member, employer_id=employer.id,
+        status=PostingStatus.OPEN.value, published_at=now, updated_at=now, version=1,
+    )  # fmt: skip
+    _apply_fields(posting, data, clock.today())
+    session.add(posting)
+    session.flush()
+    _publish(session, posting, employer, events.CREATED)
+    session.commit()
+    return posting
+
+
+def get(*, session: Session, posting_id: str) -> Posting:
+    """A posting by id (own or replicated)."""
+    posting = session.get(Posting, posting_id)
+    if posting is None:
+        raise PostingNotFound(detail="没有这个岗位，请检查链接或重新搜索")
+    return posting
+
+
+def _owned_open(session: Session, member: str, user: UserRead, posting_id: str) -> Posting:
+    posting = get(session=session, posting_id=posting_id)
+    employer = session.get(Employer, posting.employer_id)
+    if posting.origin != member:
+        raise NotOwner(detail="该岗位由另一地区发布，只能在发布地修改或关闭")
+    permissions.require_can_post(user, member, employer.uscc if employer else "")
+    if posting.status != PostingStatus.OPEN.value:
+        raise PostingNotOpen(detail="岗位已关闭或已过期，不能再修改")
+    return posting
+
+
+def update(*, session: Session, member: str, user: UserRead, posting_id: str,
+           data: PostingUpdate) -> Posting:  # fmt: skip
+    """Change the facts of an open posting of this region."""
+    posting = _owned_open(session, member, user, posting_id)
+    _check_region(data, member)
+    _apply_fields(posting, data, posting.valid_from)
+    posting.updated_at = clock.now()
+    posting.version += 1
+    _publish(session, posting, session.get_one(Employer, posting.employer_id), events.UPDATED)
+    session.commit()
+    return posting
+
+
+def close(*, session: Session, member: str, user: UserRead, posting_id: str) -> Posting:
+    """Close an open posting (filled or withdrawn)."""
+    posting = _owned_open(session, member, user, posting_id)
+    _transition(session, posting, PostingStatus.CLOSED, events.CLOSED)
+    session.commit()
+    return posting
+
+
+def _transition(session: Session, posting: Posting, target: PostingStatus, kind: str) -> None:
+    if not rules.can_transition(PostingStatus(posting.status), target):
+        raise PostingNotOpen(detail="岗位已关闭或已过期")
+    posting.status = target.value
+    posting.updated_at = clock.now()
+    posting.version += 1
+    _publish(session, posting, session.get_one(Employer, posting.employer_id), kind)
+
+
+def expire_due(*, session: Session, member: str, limit: int = 5000) -> int:
+    """Mark this region's open postings past their end date as expired; returns how many."""
+    today = clock.today()
+    done = 0
+    while True:
+        due = session.scalars(
+            select(Posting)
+            .where(
+                Posting.origin == member,
+                Posting.status == PostingStatus.OPEN.value,
+                Posting.valid_to < today,
+            )  # fmt: skip
+            .limit(limit)
+        ).all()
+        for posting in due:
+            _transition(session, posting, PostingStatus.EXPIRED, events.EXPIRED)
+        session.commit()
+        done += len(due)
+        if len(due) < limit:
+            return done
+
+
+def apply_snapshot(session: Session, snap: dict[str, Any]) -> str:
+    """Upsert a peer's posting (and its employer) unless ours is newer; queue it for the index."""
+    emp = snap["employer"]
+    employer = session.get(Employer, emp["id"])
+    if employer is None:
+        session.add(Employer(**emp, created_at=clock.now()))
+    data = dict(snap["posting"])
+    for key in ("salary_min", "salary_max"):
+        data[key] = Decimal(str(data[key]))
+    for key in ("valid_from", "valid_to"):
+        data[key] = date.fromisoformat(data[key])
+    for key in ("published_at", "updated_at"):
+        data[key] = datetime.fromisoformat(data[key])
+    posting = session.get(Posting, data["id"])
+    if posting is None:
+        session.add(Posting(**data))
+    elif posting.version < data["version"]:
+        for key, value in data.items():
+            setattr(posting, key, value)
+    session.flush()
+    indexing.enqueue(session, [data["id"]])
+    return str(data["id"])
+
+
+def read(session: Session, posting: Posting) -> PostingRead:
+    """The API view of a posting."""
+    employer = session.get_one(Employer, posting.employer_id)
+    return PostingRead(
+        id=posting.id, origin=posting.origin, status=PostingStatus(posting.status),
+        title=posting.title, employer_name=employer.name, employer_uscc=employer.uscc,
+        occupation_code=posting.occupation_code, industry_code=posting.industry_code,
+        division_code=posting.division_code, place=reference.place(posting.division_code).label,
+        salary_min=posting.salary_min, salary_max=posting.salary_max,
+        education=posting.education, experience=posting.experience,  # type: ignore[arg-type]
+        employment_type=posting.employment_type,  # type: ignore[arg-type]
+        headcount=posting.headcount, benefits=posting.benefits,
+        description=posting.description, contact_name=posting.contact_name,
+        contact_phone=posting.contact_phone, valid_from=posting.valid_from,
+        valid_to=posting.valid_to, published_at=posting.published_at,
+        updated_at=posting.updated_at, version=posting.version,
+    )  # fmt: skip
