@@ -77,6 +77,11 @@ class TotalView:
         return format_reported(self.reported, self.qualifier) + self.unit
 
     @property
+    def compared(self) -> bool:
+        """True when a published figure exists and something counts the same metric."""
+        return self.reported is not None and (self.ledger is not None or self.live is not None)
+
+    @property
     def differs(self) -> bool:
         """True when the ledger or live count does not match the published figure."""
         if self.reported is None:

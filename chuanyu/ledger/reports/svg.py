@@ -82,8 +82,8 @@ def timeline_chart(
         return ""
     start = min(s.start for s in stages)
     span = max((as_of - start).days, 1)
-    width, left, right, top, row = 760, 250, 20, 56, 22
-    height = top + row * len(items) + 40
+    width, left, right, top, row = 760, 250, 20, 72, 22
+    height = top + row * len(items) + 64
     plot_w = width - left - right
 
     def x_of(day: date) -> float:
@@ -99,10 +99,11 @@ def timeline_chart(
         x2 = x_of(stage.end) if stage.end else x_of(as_of)
         shade = ("#f7ecec", "#ecf1f8", "#eef6ef")[i % 3]
         parts.append(
-            f'<rect x="{x1:.1f}" y="{top - 18}" width="{max(x2 - x1, 1):.1f}" '
-            f'height="{row * len(items) + 24}" fill="{shade}"/>'
+            f'<rect x="{x1:.1f}" y="{top - 34}" width="{max(x2 - x1, 1):.1f}" '
+            f'height="{row * len(items) + 40}" fill="{shade}"/>'
         )
-        parts.append(_text(x1 + 4, top - 6, f"{stage.name} {stage.start:%m-%d}", 11))
+        label_y = top - 6 - 16 * (i % 2)
+        parts.append(_text(x1 + 4, label_y, f"{stage.name}（{stage.start:%m-%d}起）", 11))
     for i, item in enumerate(items):
         y = top + 6 + i * row
         parts.append(_text(left - 8, y + 10, item.label, 11, "end"))
