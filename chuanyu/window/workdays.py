@@ -19,6 +19,8 @@ from chuanyu.window.holidays import HolidaySchedule
 
 # A time limit is a few dozen working days; this bounds a walk that would otherwise never end.
 MAX_WALK_DAYS = 3 * 366
+# How far back a long-overdue case may still be counted (a day-by-day walk, still cheap).
+MAX_SPAN_DAYS = 30 * 366
 
 
 @cache
@@ -93,7 +95,7 @@ class WorkdayCalendar:
         """Working days in (start, end]; negative when `end` is before `start`."""
         if end < start:
             return -self.workdays_between(end, start)
-        if (end - start).days > MAX_WALK_DAYS:
+        if (end - start).days > MAX_SPAN_DAYS:
             raise ValueError(f"span {start}..{end} is beyond the calendar's reach")
         count, current = 0, start
         while current < end:

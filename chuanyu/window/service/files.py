@@ -68,14 +68,14 @@ def content(
         raise NotFound("文件不存在")
     if row.content is not None:
         return row, row.content
+    intake_member, number, digest = case.intake_member, case.case_number, row.sha256
+    session.commit()  # nothing written: end the read before the exchange audits in its own
     reply = AttachmentContent.model_validate(
         node.exchange.call(
-            case.intake_member,
-            SERVICE,
-            AttachmentRequest(case_number=case.case_number, sha256=row.sha256),
+            intake_member, SERVICE, AttachmentRequest(case_number=number, sha256=digest)
         )
     )
     data = base64.b64decode(reply.content_b64)
-    if hashlib.sha256(data).hexdigest() != row.sha256:
+    if hashlib.sha256(data).hexdigest() != digest:
         raise RuleViolation("收到的文件与收件时的摘要不符")
     return row, data

@@ -13,7 +13,7 @@ from chuanyu.core import clock
 from chuanyu.core.errors import NotFound
 from chuanyu.core.schemas import UserRead
 from chuanyu.exchange import outbox
-from chuanyu.exchange.client import PeerUnavailable
+from chuanyu.exchange.client import EXCHANGE_CODES, ExchangeRefused, PeerUnavailable
 from chuanyu.registry import service as registry_service
 from chuanyu.registry.schemas import RegistrationApplication
 from chuanyu.window import rules
@@ -92,9 +92,11 @@ def validate_application(
 def receive(
     session: Session, *, node: Node, user: UserRead, data: CaseCreate, uploads: list[UploadIn]
 ) -> Case:
-    """Register an application, store its files and send it on; one transaction, flush only.
+    """Register an application, store its files and send it on; the caller commits.
 
     Every problem with the input is reported at once; nothing is stored or sent when any is found.
+    A business registration for the other region first asks that region whether the name is
+    free; the session's read transaction is ended before that call (nothing is written before).
     """
     problems: list[tuple[str, str]] = []
     matter = _matter(session, data, problems)
@@ -117,14 +119,20 @@ def receive(
         raise field_errors(problems)
     name_check = "not_needed"
     if application is not None:
+        if matter.member != node.member:
+            # The exchange audits the call in its own transaction: end this (read-only so far)
+            # transaction first, or SQLite would make the two wait on each other.
+            session.commit()
         try:
             registry_service.check_name_at(
                 session, node=node, member=matter.member, name=application.name
             )
             name_check = "passed"
-        except PeerUnavailable:
-            # The authority checks the name again when it decides; the window need not wait.
-            log.warning("name check at %s deferred: peer unavailable", matter.member)
+        except (PeerUnavailable, ExchangeRefused) as exc:
+            if isinstance(exc, ExchangeRefused) and exc.code not in EXCHANGE_CODES:
+                raise  # the authority answered and refused: a real refusal
+            # The link failed; the authority checks the name again when it accepts the case.
+            log.warning("name check at %s deferred: %s", matter.member, exc.detail)
             name_check = "deferred"
 
     today = clock.today()

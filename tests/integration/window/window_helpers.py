@@ -1,0 +1,116 @@
+"""Helpers for window tests: accounts, catalogues on both sides, files, and event pumping."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from stdnum.cn import ric
+
+from chuanyu.core.node import Node
+from chuanyu.core.schemas import UserRead
+from chuanyu.exchange import inbox
+from chuanyu.exchange.models import OutboxEvent
+from chuanyu.window.catalogue import starter_catalogue
+from chuanyu.window.schemas import CaseCreate, MaterialIn, UploadIn
+from chuanyu.window.service import catalogue as catalogue_service
+
+PDF = b"%PDF-1.7\n% test material\n" + b"0" * 64
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+CHINA_NOON_UTC = time(4, 0, tzinfo=UTC)
+
+
+def at(day: date) -> datetime:
+    """Noon in China on `day`, as an aware UTC datetime for clock.freeze."""
+    return datetime.combine(day, CHINA_NOON_UTC)
+
+
+def resident_id(prefix17: str) -> str:
+    """A resident ID number with its check character."""
+    return prefix17 + ric.calc_check_digit(prefix17 + "0")
+
+
+APPLICANT_ID = resident_id("50010619980307123")
+
+
+def user(role: str, member: str, *, subject_id: str | None = None, name: str = "") -> UserRead:
+    """An account as the services see it (no row needed)."""
+    return UserRead(
+        id=1,
+        username=name or f"{member.lower()}-{role}",
+        display_name=name or f"{member} {role}",
+        roles=[role],
+        member=member,
+        subject_id=subject_id,
+    )
+
+
+def load_both_catalogues(session: Session, node: Node) -> None:
+    """This node's own catalogue, plus the peer's as if it had arrived over the exchange."""
+    catalogue_service.load_catalogue(session, node=node, catalogue=starter_catalogue(node.member))
+    peer = "SC" if node.member == "CQ" else "CQ"
+    for spec in starter_catalogue(peer).matters:
+        values = catalogue_service._row_values(spec)
+        catalogue_service.apply_event(
+            session,
+            producer=peer,
+            event_type="matter.upserted",
+            payload={"code": spec.code, **values},
+        )
+    session.flush()
+
+
+def complete_request(
+    session: Session,
+    matter_code: str,
+    *,
+    application: dict[str, Any] | None = None,
+    **applicant: Any,
+) -> tuple[CaseCreate, list[UploadIn]]:
+    """A request with every material uploaded and every original sighted."""
+    matter = catalogue_service.get_matter(session, matter_code)
+    uploads = [
+        UploadIn(
+            material_code=m["code"],
+            filename=f"{m['code']}.pdf",
+            content_type="application/pdf",
+            content=PDF + m["code"].encode(),
+        )
+        for m in matter.materials
+    ]
+    ticks = [MaterialIn(code=m["code"], original_sighted=True) for m in matter.materials]
+    data = CaseCreate(
+        matter_code=matter_code,
+        applicant={"name": "王小川", "id_number": APPLICANT_ID, **applicant},
+        materials=ticks,
+        application=application,
+    )
+    return data, uploads
+
+
+def pump(source: Node, target: Node, stream: str) -> int:
+    """Deliver `source`'s new events on `stream` to `target` through its inbox; count applied."""
+    with target.sessions() as tsession:
+        done = inbox.applied_seq(tsession, source.member, stream)
+    with source.sessions() as ssession:
+        rows = ssession.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.stream == stream, OutboxEvent.seq > done)
+            .order_by(OutboxEvent.seq)
+        ).all()
+        events = [inbox.IncomingEvent(r.seq, r.event_type, r.payload, r.digest) for r in rows]
+    if not events:
+        return 0
+    with target.sessions() as tsession:
+        result = inbox.apply_batch(tsession, target, source.member, stream, events)
+        tsession.commit()
+    assert result.error is None, result.error
+    return result.applied
+
+
+def outbox_count(session: Session, prefix: str = "window.") -> int:
+    """Events waiting in this node's outbox on the window's streams."""
+    rows = session.scalars(select(OutboxEvent.id).where(OutboxEvent.stream.startswith(prefix)))
+    return len(rows.all())
