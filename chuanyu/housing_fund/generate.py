@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -168,13 +168,20 @@ def _sqlite_value(value: object) -> object:
 
 
 def _insert(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:  # type: ignore[type-arg]
+    """Multi-row insert through the driver's executemany, inside the session's transaction."""
     if not rows:
         return
-    names = ", ".join(columns)
-    marks = ", ".join(f":p{i}" for i in range(len(columns)))
-    statement = text(f"INSERT INTO {table} ({names}) VALUES ({marks})")
-    convert = _sqlite_value if session.get_bind().dialect.name == "sqlite" else (lambda v: v)
-    session.execute(statement, [{f"p{i}": convert(v) for i, v in enumerate(row)} for row in rows])
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    if sqlite:
+        rows = [tuple(_sqlite_value(v) for v in row) for row in rows]
+    driver = session.connection().connection.driver_connection
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
 
 
 def generate(
@@ -187,11 +194,13 @@ def generate(
     max_months: int = 24,
     batch: int = 20000,
     progress: Callable[[int], None] | None = None,
+    commit: bool = True,
 ) -> int:
     """Insert `count` generated accounts with their deposits; commits every batch.
 
-    A bulk loader for demos and benchmarks, so it commits per batch rather than holding one
-    transaction over millions of rows. Returns the number of accounts written.
+    A bulk loader for large populations, so by default it commits per batch rather than holding
+    one transaction over millions of rows; `commit=False` only flushes, leaving the commit to the
+    caller. Returns the number of accounts written.
     """
     today = clock.today()
     as_of = as_of_month or add_months(_month_of(today), -1)
@@ -212,8 +221,8 @@ def generate(
         accounts.append(person.row)
         deposits.extend(person.deposits)
         if len(accounts) >= batch:
-            written += _flush(session, accounts, deposits, progress)
-    written += _flush(session, accounts, deposits, progress)
+            written += _flush(session, accounts, deposits, progress, commit)
+    written += _flush(session, accounts, deposits, progress, commit)
     return written
 
 
@@ -222,11 +231,13 @@ def _flush(
     accounts: list[tuple],
     deposits: list[tuple[int, int, int]],  # type: ignore[type-arg]
     progress: Callable[[int], None] | None,
+    commit: bool,
 ) -> int:
     done = len(accounts)
     _insert(session, "housing_fund_account", ACCOUNT_COLUMNS, accounts)
     _insert(session, "housing_fund_deposit", ("account_id", "month", "amount"), deposits)
-    session.commit()
+    if commit:
+        session.commit()
     accounts.clear()
     deposits.clear()
     if progress is not None:

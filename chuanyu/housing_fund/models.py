@@ -87,6 +87,8 @@ class Deposit(Base):
     """One month's deposit credited to an account (汇缴)."""
 
     __tablename__ = "housing_fund_deposit"
+    # Clustered on (account, month): one account's history is one contiguous range.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     account_id: Mapped[int] = mapped_column(
         ForeignKey("housing_fund_account.id", ondelete="CASCADE"), primary_key=True

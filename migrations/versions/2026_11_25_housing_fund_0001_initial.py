@@ -51,6 +51,7 @@ def upgrade() -> None:
             name=op.f("fk_housing_fund_deposit_account_id_housing_fund_account"),
         ),
         sa.PrimaryKeyConstraint("account_id", "month", name=op.f("pk_housing_fund_deposit")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "housing_fund_consent_use",

@@ -121,13 +121,15 @@ def issue(
 
 
 def issued(
-    session: Session, *, offset: int = 0, limit: int = 50
+    session: Session, *, offset: int = 0, limit: int = 50, certificate_no: str | None = None
 ) -> tuple[list[IssuedCertificate], int]:
     """Certificates this centre issued, newest first, with the total count."""
-    total = session.scalar(select(func.count()).select_from(IssuedCertificate)) or 0
+    query = select(IssuedCertificate)
+    if certificate_no:
+        query = query.where(IssuedCertificate.certificate_no == certificate_no)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        select(IssuedCertificate)
-        .order_by(IssuedCertificate.issued_at.desc(), IssuedCertificate.id.desc())
+        query.order_by(IssuedCertificate.issued_at.desc(), IssuedCertificate.id.desc())
         .offset(offset)
         .limit(limit)
     )

@@ -1,0 +1,277 @@
+"""Pages of the housing fund: officers at both centres, depositors, and a loan calculator."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+
+from chuanyu.core.db import SessionDep
+from chuanyu.core.errors import NotFound, PermissionDenied
+from chuanyu.core.node import NodeDep
+from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.housing_fund import permissions, present
+from chuanyu.housing_fund.deps import VisibleApplication
+from chuanyu.housing_fund.enums import (
+    ACCOUNT_STATUS_LABELS,
+    APPLICATION_STATUS_LABELS,
+    REPAYMENT_METHOD_LABELS,
+    ApplicationStatus,
+    RepaymentMethod,
+)
+from chuanyu.housing_fund.errors import CertificateInvalid
+from chuanyu.housing_fund.policy import load_policy
+from chuanyu.housing_fund.rules import schedule
+from chuanyu.housing_fund.schemas import ApplicationCreate
+from chuanyu.housing_fund.service import accounts, certify, lending
+from chuanyu.web import render
+
+router = APIRouter(include_in_schema=False)
+OFFICER = require(Role.fund_officer)
+LABELS: dict[str, Any] = {
+    "status": APPLICATION_STATUS_LABELS,
+    "account_status": ACCOUNT_STATUS_LABELS,
+    "method": REPAYMENT_METHOD_LABELS,
+}
+
+
+def _page(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    node = request.app.state.node
+    base = {"centre": load_policy(node.member).centre, "labels": LABELS}
+    return render(
+        request, f"housing_fund/{template}", {**base, **(context or {})}, status_code=status_code
+    )
+
+
+@router.get("/", dependencies=[public()])
+def fund_home(request: Request) -> HTMLResponse:
+    """Landing page: what this centre offers and to whom."""
+    return _page(request, "index.html")
+
+
+@router.get("/schedule", dependencies=[public()])
+def schedule_page(
+    request: Request,
+    principal: str = "500000",
+    years: Annotated[int, Query(ge=1, le=30)] = 30,
+    rate: str = "3.25",
+    method: RepaymentMethod = RepaymentMethod.ANNUITY,
+) -> HTMLResponse:
+    """Loan calculator: a full schedule in either method."""
+    error, plan = None, None
+    try:
+        plan = schedule(Decimal(principal), Decimal(rate), years * 12, method)
+    except (InvalidOperation, ValueError) as exc:
+        error = str(exc) if isinstance(exc, ValueError) else "请输入有效的数字"
+    form = {"principal": principal, "years": years, "rate": rate, "method": method.value}
+    return _page(
+        request,
+        "schedule.html",
+        {"plan": plan, "form": form, "error": error},
+        status_code=200 if error is None else 422,
+    )
+
+
+@router.get("/policy", dependencies=[public()])
+def policy_page(request: Request, node: NodeDep) -> HTMLResponse:
+    """This centre's loan rules, each with its source."""
+    return _page(request, "policy.html", {"policy": load_policy(node.member)})
+
+
+@router.get("/applications", dependencies=[OFFICER])
+def applications_page(
+    request: Request,
+    session: SessionDep,
+    status: str = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:
+    """Remote-loan applications received at this (lending) centre."""
+    rows, total = lending.listing(session, status=status or None, offset=(page - 1) * 50)
+    items = [present.application(r) for r in rows]
+    return _page(
+        request,
+        "applications.html",
+        {"items": items, "total": total, "status": status, "page": page},
+    )
+
+
+def _certificate_status(node: Any, app: Any) -> tuple[str, str]:
+    """Verify the stored certificate now: ('ok'|'bad'|'none', message)."""
+    if app.certificate_body is None:
+        return "none", "尚未取得缴存使用证明"
+    try:
+        lending.verify_stored(node, app)
+    except CertificateInvalid as err:
+        return "bad", err.detail
+    return "ok", f"验签通过：由 {app.depositing_member} 节点密钥签名（联邦描述文件中的公钥）"
+
+
+@router.get("/applications/{application_no}", dependencies=[require()])
+def application_page(
+    request: Request, app: VisibleApplication, node: NodeDep, user: CurrentUser
+) -> HTMLResponse:
+    """One application: consent, the certificate and its signature, the decision, schedule."""
+    read = present.application(app)
+    plan = None
+    if app.status == ApplicationStatus.APPROVED and app.annual_rate is not None:
+        plan = schedule(
+            app.amount, app.annual_rate, app.term_years * 12, RepaymentMethod(app.method)
+        )
+    sig_state, sig_message = _certificate_status(node, app)
+    return _page(
+        request,
+        "application.html",
+        {
+            "app": read,
+            "plan": plan,
+            "sig_state": sig_state,
+            "sig_message": sig_message,
+            "officer": permissions.is_officer(user),
+            "can_renew": app.status
+            in (ApplicationStatus.SUBMITTED, ApplicationStatus.FETCH_REFUSED),
+        },
+    )
+
+
+@router.post("/applications/{application_no}/fetch", dependencies=[OFFICER])
+def fetch_action(application_no: str, session: SessionDep, node: NodeDep) -> RedirectResponse:
+    """Fetch the certificate again and decide."""
+    lending.fetch_certificate(session=session, node=node, application_no=application_no)
+    return RedirectResponse(f"/housing_fund/applications/{application_no}", status_code=303)
+
+
+@router.post("/applications/{application_no}/consent", dependencies=[require()])
+def consent_action(app: VisibleApplication, session: SessionDep, node: NodeDep) -> RedirectResponse:
+    """The depositor consents again."""
+    lending.renew_consent(session=session, node=node, application_no=app.application_no)
+    session.commit()
+    return RedirectResponse(f"/housing_fund/applications/{app.application_no}", status_code=303)
+
+
+@router.post("/applications/{application_no}/decide", dependencies=[OFFICER])
+def decide_action(
+    application_no: str, session: SessionDep, node: NodeDep, user: CurrentUser
+) -> RedirectResponse:
+    """Re-verify and decide again under this centre's rules."""
+    lending.redecide(session=session, node=node, application_no=application_no, user_id=user.id)
+    session.commit()
+    return RedirectResponse(f"/housing_fund/applications/{application_no}", status_code=303)
+
+
+@router.get("/apply", dependencies=[require(Role.citizen, Role.fund_officer)])
+def apply_form(request: Request, node: NodeDep, user: CurrentUser) -> HTMLResponse:
+    """Application form with the consent statement."""
+    form = {
+        "resident_id": user.subject_id or "",
+        "applicant_name": "",
+        "depositing_member": next(m for m in node.descriptor.members if m != node.member),
+        "term_years": "20",
+        "method": "annuity",
+        "home": "first",
+        "property_kind": "new",
+        "building_age_years": "0",
+    }
+    return _page(request, "apply.html", {"form": form, "errors": {}})
+
+
+@router.post("/apply", dependencies=[require(Role.citizen, Role.fund_officer)], response_model=None)
+async def apply_submit(
+    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+) -> HTMLResponse | RedirectResponse:
+    """Submit the application; the certificate is fetched at once."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    data = {k: v for k, v in form.items() if v != ""}
+    data["with_spouse"] = "with_spouse" in form
+    data["consent"] = form.get("consent") == "yes"
+    try:
+        parsed = ApplicationCreate.model_validate(data)
+    except ValidationError as exc:
+        errors = {
+            str(e["loc"][0]) if e["loc"] else "form": str(e["msg"]).removeprefix("Value error, ")
+            for e in exc.errors()
+        }
+        return _page(request, "apply.html", {"form": form, "errors": errors}, status_code=422)
+    if not permissions.can_apply_for(user, parsed.resident_id):
+        raise PermissionDenied("只能以本人身份证号码申请贷款")
+    from fastapi.concurrency import run_in_threadpool
+
+    app = await run_in_threadpool(
+        lending.apply, session=session, node=node, data=parsed, user_id=user.id
+    )
+    return RedirectResponse(f"/housing_fund/applications/{app.application_no}", status_code=303)
+
+
+@router.get("/my", dependencies=[require()])
+def my_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    """A depositor's own applications here, and their account if this centre holds it."""
+    rid = (user.subject_id or "").upper()
+    rows, _total = lending.listing(session, resident_id=rid or "-", limit=100)
+    account = accounts.by_resident_id(session, rid) if rid else None
+    return _page(
+        request,
+        "my.html",
+        {
+            "items": [present.application(r) for r in rows],
+            "account": present.account(session, account) if account else None,
+            "history": accounts.history(session, account.id) if account else [],
+        },
+    )
+
+
+@router.get("/issued", dependencies=[OFFICER])
+def issued_page(
+    request: Request, session: SessionDep, page: Annotated[int, Query(ge=1)] = 1
+) -> HTMLResponse:
+    """Certificates this (depositing) centre issued to lending centres."""
+    rows, total = certify.issued(session, offset=(page - 1) * 50)
+    return _page(
+        request,
+        "issued.html",
+        {"items": [present.issued(r) for r in rows], "total": total, "page": page},
+    )
+
+
+@router.get("/issued/{certificate_no}", dependencies=[OFFICER])
+def issued_detail(request: Request, certificate_no: str, session: SessionDep) -> HTMLResponse:
+    """One issued certificate exactly as signed."""
+    rows, _ = certify.issued(session, limit=1, certificate_no=certificate_no)
+    if not rows:
+        raise NotFound("未找到该缴存使用证明")
+    return _page(request, "issued_detail.html", {"cert": present.issued(rows[0])})
+
+
+@router.get("/requests", dependencies=[OFFICER])
+def requests_page(request: Request, session: SessionDep) -> HTMLResponse:
+    """Certificate requests received, issued or refused (from the audit log)."""
+    return _page(request, "requests.html", {"items": certify.requests_received(session, limit=200)})
+
+
+@router.get("/accounts", dependencies=[OFFICER])
+def accounts_page(
+    request: Request, session: SessionDep, q: str = "", page: Annotated[int, Query(ge=1)] = 1
+) -> HTMLResponse:
+    """Depositor accounts at this centre."""
+    rows, total = accounts.search(session, q=q.strip(), offset=(page - 1) * 50)
+    items = [present.account(session, r) for r in rows]
+    return _page(request, "accounts.html", {"items": items, "total": total, "q": q, "page": page})
+
+
+@router.get("/accounts/{resident_id}", dependencies=[OFFICER])
+def account_page(request: Request, resident_id: str, session: SessionDep) -> HTMLResponse:
+    """One account with its latest monthly deposits."""
+    row = accounts.by_resident_id(session, resident_id.upper())
+    if row is None:
+        raise NotFound("未找到该缴存账户")
+    return _page(
+        request,
+        "account.html",
+        {
+            "account": present.account(session, row),
+            "history": accounts.history(session, row.id, 36),
+        },
+    )
