@@ -1,0 +1,241 @@
+"""REST API of the service window, mounted under /api/window."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from chuanyu.core.db import SessionDep
+from chuanyu.core.node import NodeDep
+from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.window import forms
+from chuanyu.window import service as window_service
+from chuanyu.window.catalogue import CatalogueFile, starter_catalogue
+from chuanyu.window.enums import Action, CaseStatus, Side
+from chuanyu.window.holidays import HolidaySchedule
+from chuanyu.window.schemas import (
+    CaseCreate,
+    CasePage,
+    CaseRead,
+    CaseSummary,
+    DueAnswer,
+    HolidayScheduleRead,
+    MatterRead,
+    TrackQuery,
+    TransitionIn,
+)
+from chuanyu.window.service import catalogue as catalogue_service
+from chuanyu.window.service import files as files_service
+
+router = APIRouter(tags=["window"])
+
+STAFF = (Role.window_clerk, Role.registrar, Role.joint_office)
+MULTIPART = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "case": {"type": "string", "description": "CaseCreate，JSON 文本"},
+                        "file.<材料代码>": {"type": "string", "format": "binary"},
+                    },
+                }
+            }
+        }
+    }
+}
+
+
+@router.get("/matters", dependencies=[public()])
+def list_matters(
+    session: SessionDep, member: Annotated[str | None, Query(pattern="^(CQ|SC)$")] = None
+) -> list[MatterRead]:
+    """The matter catalogue held here: this region's own and the other region's copy."""
+    return window_service.list_matters(session, member=member)
+
+
+@router.get("/matters/{code}", dependencies=[public()])
+def get_matter(code: str, session: SessionDep) -> MatterRead:
+    """One matter with its materials checklist, time limit and fees."""
+    return catalogue_service.to_read(window_service.get_matter(session, code))
+
+
+@router.post("/catalogue", dependencies=[require(Role.admin)])
+def load_catalogue(
+    session: SessionDep, node: NodeDep, body: Annotated[CatalogueFile | None, Body()] = None
+) -> dict[str, int]:
+    """Load this region's catalogue (the shipped one when no body is given) and send it across."""
+    catalogue = body or starter_catalogue(node.member)
+    count = window_service.load_catalogue(session, node=node, catalogue=catalogue)
+    session.commit()
+    return {"loaded": count}
+
+
+@router.get("/holidays", dependencies=[require(Role.admin, *STAFF)])
+def list_holidays(session: SessionDep) -> list[HolidayScheduleRead]:
+    """Holiday schedules loaded by an administrator (they take precedence over the package)."""
+    return window_service.list_schedules(session)
+
+
+@router.post("/holidays", status_code=201, dependencies=[require(Role.admin)])
+def load_holidays(
+    body: HolidaySchedule, session: SessionDep, user: CurrentUser
+) -> HolidayScheduleRead:
+    """Load an announced year of holidays and adjusted working days."""
+    read = window_service.load_holidays(session, schedule=body, actor=user.username)
+    session.commit()
+    return read
+
+
+@router.get("/due", dependencies=[public()])
+def due(
+    session: SessionDep,
+    received: date,
+    limit: Annotated[int, Query(ge=0, le=60)],
+) -> DueAnswer:
+    """The due date of a case received on `received` with `limit` working days."""
+    return window_service.due_date(session, received=received, limit_days=limit)
+
+
+@router.post(
+    "/cases",
+    status_code=201,
+    dependencies=[require(Role.window_clerk)],
+    openapi_extra=MULTIPART,
+)
+async def receive_case(
+    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+) -> CaseRead:
+    """Register an application (受理回执: the case number and due date) and send it on.
+
+    Multipart: a `case` part with the CaseCreate JSON, and one `file.<material code>` part per file.
+    """
+    form = await request.form()
+    data = forms.parse(CaseCreate, forms.json_field(form, "case") or {})
+    uploads = await forms.uploads_of(form)
+
+    def run() -> CaseRead:
+        case = window_service.receive(session, node=node, user=user, data=data, uploads=uploads)
+        number = case.case_number
+        session.commit()
+        return window_service.read_case(session, user=user, case_number=number)
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/cases", dependencies=[require(*STAFF, Role.citizen)])
+def list_cases(
+    session: SessionDep,
+    node: NodeDep,
+    user: CurrentUser,
+    side: Side | None = None,
+    status: CaseStatus | None = None,
+    awaiting: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CasePage:
+    """Cases held here, earliest due first; `awaiting=true` keeps those waiting on this side."""
+    return window_service.list_cases(
+        session,
+        node=node,
+        user=user,
+        side=side,
+        status=status,
+        awaiting_me=awaiting,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/cases/{case_number}", dependencies=[require()])
+def get_case(case_number: str, session: SessionDep, user: CurrentUser) -> CaseRead:
+    """One case with its checklist, files (by digest) and the timeline both sides share."""
+    return window_service.read_case(session, user=user, case_number=case_number)
+
+
+@router.post(
+    "/cases/{case_number}/{action}",
+    dependencies=[require()],
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": TransitionIn.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "note": {"type": "string"},
+                            "materials": {"type": "array", "items": {"type": "string"}},
+                            "file.<材料代码>": {"type": "string", "format": "binary"},
+                        },
+                    }
+                },
+            }
+        }
+    },
+)
+async def take_action(
+    case_number: str,
+    action: Action,
+    request: Request,
+    session: SessionDep,
+    node: NodeDep,
+    user: CurrentUser,
+) -> CaseRead:
+    """Accept, request supplements, supply, approve, reject, withdraw or deliver."""
+    body: Any
+    uploads = []
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()
+        body = {"note": form.get("note") or None, "materials": form.getlist("materials")}
+        uploads = await forms.uploads_of(form)
+    else:
+        raw = await request.body()
+        body = forms.parse_json_body(raw)
+    data = forms.parse(TransitionIn, body)
+
+    def run() -> CaseRead:
+        window_service.act(
+            session,
+            node=node,
+            user=user,
+            case_number=case_number,
+            action=action,
+            data=data,
+            uploads=uploads,
+        )
+        session.commit()
+        return window_service.read_case(session, user=user, case_number=case_number)
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/cases/{case_number}/files/{attachment_id}", dependencies=[require()])
+def download_file(
+    case_number: str, attachment_id: int, session: SessionDep, node: NodeDep, user: CurrentUser
+) -> Response:
+    """A material file: from here, or fetched from the receiving window and checked by digest."""
+    row, content = files_service.content(
+        session, node=node, user=user, case_number=case_number, attachment_id=attachment_id
+    )
+    return Response(
+        content,
+        media_type=row.content_type,
+        headers={"X-Content-SHA256": row.sha256, "Content-Disposition": "attachment"},
+    )
+
+
+@router.get("/escalations", dependencies=[require(*STAFF)])
+def escalations(session: SessionDep, node: NodeDep) -> list[CaseSummary]:
+    """Open cases near or past their due date, on both sides of this node."""
+    return window_service.escalations(session, node=node)
+
+
+@router.post("/track", dependencies=[public()])
+def track(body: TrackQuery, session: SessionDep) -> CaseRead:
+    """An applicant follows a case by its number and their ID number (shown masked)."""
+    return window_service.track(session, case_number=body.case_number, id_number=body.id_number)
