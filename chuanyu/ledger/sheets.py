@@ -82,19 +82,25 @@ def _code_of(value: str, labels: dict[str, str]) -> str:
     return reverse.get(value, value)
 
 
-def _metrics(text: str) -> dict[str, Decimal]:
-    """'projects=60；items=38' (keys or their Chinese labels)."""
+def _metrics(text: str) -> tuple[dict[str, Decimal], dict[str, str]]:
+    """'projects=60；duration_hours=约1' (keys or their Chinese labels) → values, qualifiers."""
     by_label = {label: key for key, (label, _) in ENTRY_METRICS.items()}
-    out: dict[str, Decimal] = {}
+    values: dict[str, Decimal] = {}
+    qualifiers: dict[str, str] = {}
     for part in _split(text):
         if "=" not in part:
             raise ValueError(f"指标应写作 名称=数值，如 projects=60：{part}")
-        key, _, value = part.partition("=")
+        key, _, raw = part.partition("=")
+        key, raw = by_label.get(key.strip(), key.strip()), raw.strip()
+        qualifier = raw.rstrip("0123456789.")
+        if qualifier and raw.startswith(qualifier):
+            raw = raw[len(qualifier) :]
+            qualifiers[key] = qualifier
         try:
-            out[by_label.get(key.strip(), key.strip())] = Decimal(value.strip())
+            values[key] = Decimal(raw)
         except InvalidOperation as exc:
             raise ValueError(f"指标数值无效：{part}") from exc
-    return out
+    return values, qualifiers
 
 
 def _cell(value: Any) -> str:
@@ -142,7 +148,7 @@ def _row_to_data(row: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, s
             errors.append(("service_kind", f"未知的服务类型：{data['service_kind']}"))
     out["detail"] = detail
     try:
-        out["metrics"] = _metrics(data["metrics"])
+        out["metrics"], out["qualifiers"] = _metrics(data["metrics"])
     except ValueError as exc:
         errors.append(("metrics", str(exc)))
     return out, errors
@@ -214,7 +220,9 @@ def entry_row(entry: EntryRead | EntryCreate) -> list[str]:
         "parties": "、".join(entry.parties),
         "meeting_kind": meeting,
         "service_kind": service,
-        "metrics": "；".join(f"{k}={v}" for k, v in entry.metrics.items()),
+        "metrics": "；".join(
+            f"{k}={entry.qualifiers.get(k, '')}{v}" for k, v in entry.metrics.items()
+        ),
         "tags": "、".join(entry.tags),
         "group": entry.group or "",
         "summary": entry.summary,
