@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core.node import Node
@@ -241,8 +241,13 @@ def wake_after_commit(session: Session) -> None:
     event.listen(session, "after_commit", _wake, once=True)
 
 
-def enqueue(session: Session, posting_ids: Sequence[str]) -> None:
-    """Queue postings for the index in the caller's transaction."""
-    if posting_ids:
-        session.execute(IndexQueue.__table__.insert(), [{"posting_id": pid} for pid in posting_ids])
-        wake_after_commit(session)
+def enqueue(session: Session, posting_ids: Sequence[str]) -> list[int]:
+    """Queue postings for the index in the caller's transaction; returns the queue ids."""
+    if not posting_ids:
+        return []
+    ids = session.scalars(
+        insert(IndexQueue).returning(IndexQueue.id, sort_by_parameter_order=True),
+        [{"posting_id": pid} for pid in posting_ids],
+    ).all()
+    wake_after_commit(session)
+    return list(ids)

@@ -22,6 +22,8 @@ class PostingFields(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
+    valid_from: date | None = None
+    valid_to: date | None = None
     title: Text100
     occupation_code: str = Field(pattern=r"^[1-8](-\d{2}){0,3}$")
     industry_code: str
@@ -38,8 +40,6 @@ class PostingFields(BaseModel):
     description: str = Field(min_length=1, max_length=4000)
     contact_name: str = Field(min_length=1, max_length=50)
     contact_phone: str = Field(pattern=r"^[0-9\-+ ]{7,20}$")
-    valid_from: date | None = None
-    valid_to: date | None = None
 
     @field_validator("title", "description")
     @classmethod
@@ -59,8 +59,9 @@ class PostingFields(BaseModel):
 
     @field_validator("division_code")
     @classmethod
-    def _known_division(cls, value: str) -> str:
-        problem = rules.division_problem(value, clock.today())
+    def _known_division(cls, value: str, info: ValidationInfo) -> str:
+        # In force on the first day of the posting (today when not given).
+        problem = rules.division_problem(value, info.data.get("valid_from") or clock.today())
         if problem:
             raise ValueError(problem)
         return value

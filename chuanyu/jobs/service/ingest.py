@@ -53,6 +53,11 @@ class IngestResult:
     errors: list[RowError] = field(default_factory=list)
 
 
+def validate_record(row: dict[str, Any]) -> IngestRecord:
+    """One record, validated (raises pydantic's `ValidationError`)."""
+    return _records.validate_python(row)
+
+
 def validate_rows(
     rows: Iterable[dict[str, Any]], member: str
 ) -> tuple[list[IngestRecord], list[RowError]]:

@@ -1,0 +1,118 @@
+"""REST API of the jobs domain, mounted under /api/jobs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from chuanyu.core import clock
+from chuanyu.core.db import SessionDep
+from chuanyu.core.node import NodeDep
+from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.jobs import indexing
+from chuanyu.jobs.schemas import (
+    FacetValueRead,
+    HitRead,
+    PostingCreate,
+    PostingRead,
+    PostingUpdate,
+    SearchPageRead,
+)
+from chuanyu.jobs.search.base import SearchRequest
+from chuanyu.jobs.service import postings
+
+router = APIRouter(tags=["jobs"])
+WRITERS = (Role.hr_officer, Role.employer)
+
+
+@router.get("/search", response_model=SearchPageRead, dependencies=[public()])
+def search_postings(
+    node: NodeDep,
+    q: str = "",
+    region: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    industry: Annotated[str | None, Query(pattern=r"^[A-T]$")] = None,
+    salary_band: Annotated[int | None, Query(ge=0, le=5)] = None,
+    education: str | None = None,
+    experience: str | None = None,
+    recency_days: Annotated[int | None, Query()] = None,
+    origin: str | None = None,
+    sort: Annotated[str, Query(pattern=r"^(relevance|newest)$")] = "relevance",
+    page: Annotated[int, Query(ge=1, le=50)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+    facets: bool = True,
+) -> SearchPageRead:
+    """Search both regions' open postings."""
+    request = SearchRequest(
+        q=q, region=region, industry=industry, salary_band=salary_band, education=education,
+        experience=experience, recency_days=recency_days if recency_days in (1, 3, 7, 30) else None,
+        origin=origin, sort=sort, page=page, per_page=per_page, facets=facets,
+        now=clock.now(), today=clock.today(),
+    )  # fmt: skip
+    result = indexing.search_index(node).search(request)
+    return SearchPageRead(
+        total=result.total, page=result.page, per_page=result.per_page, took_ms=result.took_ms,
+        hits=[
+            HitRead(
+                id=h.id, score=h.score, origin=str(h.card["origin"]), title=str(h.card["title"]),
+                employer_name=str(h.card["employer_name"]), place=str(h.card["place"]),
+                salary_min=int(h.card["salary_min"]),  # type: ignore[call-overload]
+                salary_max=int(h.card["salary_max"]),  # type: ignore[call-overload]
+                published_at=str(h.card["published_at"]), snippet_html=h.snippet_html,
+            )
+            for h in result.hits
+        ],
+        facets={
+            k: [FacetValueRead(value=f.value, label=f.label, count=f.count, selected=f.selected)
+                for f in v]
+            for k, v in result.facets.items()
+        },
+    )  # fmt: skip
+
+
+@router.post("/postings", status_code=201, response_model=PostingRead,
+             dependencies=[require(*WRITERS)])  # fmt: skip
+def create_posting(
+    body: PostingCreate, session: SessionDep, node: NodeDep, user: CurrentUser
+) -> PostingRead:
+    """Publish a posting on this region's board."""
+    indexing.indexer_for(node)
+    posting = postings.create(session=session, member=node.member, user=user, data=body)
+    return postings.read(session, posting)
+
+
+@router.get("/postings/{posting_id}", response_model=PostingRead, dependencies=[public()])
+def get_posting(posting_id: str, session: SessionDep) -> PostingRead:
+    """One posting of either region."""
+    return postings.read(session, postings.get(session=session, posting_id=posting_id))
+
+
+@router.put("/postings/{posting_id}", response_model=PostingRead,
+            dependencies=[require(*WRITERS)])  # fmt: skip
+def update_posting(
+    posting_id: str, body: PostingUpdate, session: SessionDep, node: NodeDep, user: CurrentUser
+) -> PostingRead:
+    """Change an open posting of this region."""
+    indexing.indexer_for(node)
+    posting = postings.update(
+        session=session, member=node.member, user=user, posting_id=posting_id, data=body
+    )
+    return postings.read(session, posting)
+
+
+@router.post("/postings/{posting_id}/close", response_model=PostingRead,
+             dependencies=[require(*WRITERS)])  # fmt: skip
+def close_posting(
+    posting_id: str, session: SessionDep, node: NodeDep, user: CurrentUser
+) -> PostingRead:
+    """Close an open posting of this region."""
+    indexing.indexer_for(node)
+    posting = postings.close(session=session, member=node.member, user=user, posting_id=posting_id)
+    return postings.read(session, posting)
+
+
+@router.post("/expire", dependencies=[require(Role.hr_officer)])
+def expire_postings(session: SessionDep, node: NodeDep) -> dict[str, int]:
+    """Expire this region's postings past their end date now (the sweep also runs daily)."""
+    indexing.indexer_for(node)
+    return {"expired": postings.expire_due(session=session, member=node.member)}
