@@ -184,13 +184,3 @@ def test_altered_certificate_is_rejected_by_the_lender(fed) -> None:  # type: ig
     page = httpx.get(f"{fed.sc.url}/housing_fund/applications/{number}", headers=officer)
     assert 'data-state="bad"' in page.text
 
-
-def test_cli_shows_the_decision(fed) -> None:  # type: ignore[no-untyped-def]
-    with fed.sc.session() as session:
-        number = session.scalar(
-            select(Application.application_no)
-            .where(Application.status == "approved")
-            .order_by(Application.id)
-        )
-    shown = fed.sc.cli("fund", "show", number)
-    assert number in shown.stdout and "准予贷款" in shown.stdout and "连续缴存" in shown.stdout
