@@ -10,9 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from chuanyu.ledger.rules import Category, MetricRule, PartyClass, Stage
+from chuanyu.ledger.yamlio import load_yaml
 
 # Labels and units of the free metrics an entry may carry.
 ENTRY_METRICS: dict[str, tuple[str, str]] = {
@@ -109,11 +108,11 @@ def load_catalog(path: Path | None = None) -> Catalog:
     """The catalog from a YAML file (default: the shipped one)."""
     if path is None:
         return default_catalog()
-    return parse_catalog(yaml.safe_load(path.read_text("utf-8")))
+    return parse_catalog(load_yaml(path.read_text("utf-8")))
 
 
 @cache
 def default_catalog() -> Catalog:
     """The shipped catalog: the seed's three stages, fourteen categories and totals."""
     text = resources.files("chuanyu.ledger").joinpath("data", "catalog.yaml").read_text("utf-8")
-    return parse_catalog(yaml.safe_load(text))
+    return parse_catalog(load_yaml(text))

@@ -11,11 +11,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from chuanyu.ledger import parties
 from chuanyu.ledger.rules import EntryFacts, Figure, FuzzyDate
 from chuanyu.ledger.schemas import EntryBase, EntryCreate, FigureCreate
+from chuanyu.ledger.yamlio import load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +59,14 @@ def parse_dataset(raw: Mapping[str, Any]) -> Dataset:
 
 def load_dataset(path: Path) -> Dataset:
     """A dataset from a YAML file."""
-    return parse_dataset(yaml.safe_load(path.read_text("utf-8")))
+    return parse_dataset(load_yaml(path.read_text("utf-8")))
 
 
 @cache
 def seed_dataset() -> Dataset:
     """The shipped dataset reproducing the July 2020 report."""
     text = resources.files("chuanyu.ledger").joinpath("data", "seed_2020.yaml").read_text("utf-8")
-    return parse_dataset(yaml.safe_load(text))
+    return parse_dataset(load_yaml(text))
 
 
 def to_facts(entry_id: str, entry: EntryBase, owner: str = "") -> EntryFacts:

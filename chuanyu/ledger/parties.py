@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from chuanyu import divisions
 from chuanyu.ledger.errors import UnknownParty
+from chuanyu.ledger.yamlio import load_yaml
 
 # Levels of a party; the first three come from the division table.
 PARTY_LEVELS = ("province", "prefecture", "county", "department", "agency", "zone", "joint")
@@ -52,7 +51,7 @@ def bodies() -> dict[str, Party]:
     """Bodies and zones shipped as package data, by code."""
     text = resources.files("chuanyu.ledger").joinpath("data", "parties.yaml").read_text("utf-8")
     out: dict[str, Party] = {}
-    for row in yaml.safe_load(text):
+    for row in load_yaml(text):
         out[row["code"]] = Party(
             code=row["code"],
             name=row["name"],

@@ -14,6 +14,7 @@ from chuanyu.core import clock
 from chuanyu.exchange import outbox
 from chuanyu.ledger import parties, rules
 from chuanyu.ledger.catalog import Catalog, default_catalog
+from chuanyu.ledger.enums import EntryStatus
 from chuanyu.ledger.errors import EntryExists, EntryNotFound, NotOwner
 from chuanyu.ledger.models import LedgerEntry, LedgerEntryParty, LedgerEntryTag
 from chuanyu.ledger.parties import REGION_LABELS
@@ -60,6 +61,9 @@ def add_entry(session: Session, *, member: str, data: EntryCreate) -> LedgerEntr
     entry_id = data.id or new_entry_id(member)
     if session.get(LedgerEntry, entry_id) is not None:
         raise EntryExists(f"编号 {entry_id} 已存在")
+    if data.status == EntryStatus.DONE and data.no_later_than is None:
+        # Recorded as done today, so it happened by today even when its date is not known.
+        data = data.model_copy(update={"no_later_than": clock.today()})
     now = clock.now()
     row = LedgerEntry(id=entry_id, owner=member, version=1, created_at=now, updated_at=now)
     fill(row, data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -83,9 +84,7 @@ def test_same_day_entries_are_reported_as_a_tie() -> None:
 
 def test_unknown_date_makes_the_first_uncertain_not_guessed() -> None:
     undated = agreement("undated", FuzzyDate.unknown())
-    undated = EntryFacts(
-        **{**{f: getattr(undated, f) for f in undated.__slots__}, "no_later_than": date(2020, 7, 8)}
-    )
+    undated = replace(undated, no_later_than=date(2020, 7, 8))
     entries = [agreement("dated", day(date(2020, 5, 1))), undated]
     first = rules.first_of(AGREEMENT, entries, STAGES, AS_OF)
     assert first.status == FirstStatus.UNCERTAIN
