@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from chuanyu import divisions
 from chuanyu.jobs.enums import RECENCY_DAYS, SALARY_BANDS, PostingStatus
@@ -38,6 +39,7 @@ def validity_problem(valid_from: date, valid_to: date) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def division_problem(code: str, on: date) -> str | None:
     """Why a work-location code is unacceptable (unknown, not in force, not CQ/SC), or None."""
     unit = divisions.get(code)

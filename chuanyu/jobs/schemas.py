@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -107,10 +108,15 @@ class PostingCreate(PostingFields):
     @field_validator("employer_uscc")
     @classmethod
     def _valid_uscc(cls, value: str) -> str:
-        try:
-            return uscc.validate(value)
-        except uscc.UsccError as exc:
-            raise ValueError(str(exc)) from exc
+        return _checked_uscc(value)
+
+
+@lru_cache(maxsize=65536)
+def _checked_uscc(value: str) -> str:
+    try:
+        return uscc.validate(value)
+    except uscc.UsccError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 class PostingUpdate(PostingFields):
