@@ -12,7 +12,7 @@ from chuanyu.core.node import NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
-from chuanyu.registry.deps import verify_request
+from chuanyu.registry.deps import end_read_transaction, verify_request
 from chuanyu.registry.enums import LicenceStatus
 from chuanyu.registry.schemas import (
     LicencePage,
@@ -105,12 +105,14 @@ def check_name(
     target = region or node.member
     if target == node.member:
         return registry_service.name_status(session, name=body.name, region=target)
+    end_read_transaction(session)
     return registry_service.remote_name_status(node, member=target, name=body.name)
 
 
 @router.post("/verify", dependencies=[public()])
 def verify_licence(body: VerifyRequest, session: SessionDep, node: NodeDep) -> VerifyResult:
     """Verify any licence of either region by credit code or QR payload (no sign-in)."""
+    end_read_transaction(session)
     return registry_service.verify(session, node=node, request=body)
 
 
@@ -123,4 +125,5 @@ def verify_licence_query(
 ) -> VerifyResult:
     """The same verification as a GET, for links and QR scanners."""
     request = verify_request(uscc, payload)
+    end_read_transaction(session)
     return registry_service.verify(session, node=node, request=request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from chuanyu.core.errors import FieldError, InvalidInput
 from chuanyu.registry.schemas import VerifyRequest
@@ -30,3 +31,13 @@ def verify_request(uscc: str | None, payload: str | None) -> VerifyRequest:
         return VerifyRequest.model_validate(values)
     except ValidationError as exc:
         raise field_errors(exc) from None
+
+
+def end_read_transaction(session: Session) -> None:
+    """End the request's read-only transaction before an exchange call.
+
+    The exchange audits each call in a transaction of its own; on SQLite (where every
+    transaction takes the write lock) an open transaction of this request would block it.
+    Only call this from a route whose session holds no pending writes.
+    """
+    session.commit()

@@ -13,7 +13,7 @@ from chuanyu.core.node import NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
-from chuanyu.registry.deps import verify_request
+from chuanyu.registry.deps import end_read_transaction, verify_request
 from chuanyu.registry.enums import OUTCOME_LABELS, STATUS_LABELS, LicenceStatus
 from chuanyu.web import render
 from chuanyu.web.i18n import STRINGS
@@ -103,6 +103,7 @@ def verify_page(
         except InvalidInput as exc:
             context["errors"] = exc.errors
             return render(request, "registry/verify.html", context, status_code=422)
+        end_read_transaction(session)
         result = registry_service.verify(session, node=node, request=check)
         context.update(result=result, outcome_label=OUTCOME_LABELS[result.outcome])
     return render(request, "registry/verify.html", context)
