@@ -277,7 +277,7 @@ def replication_lag(rate: float = 200.0, seconds: float = 10.0) -> dict[str, flo
 
         poller = threading.Thread(target=poll, daemon=True)
         poller.start()
-        body = {"employer_uscc": "91500112MA5U7AJ12K", "employer_name": "重庆基准测试机械有限公司",
+        body = {"employer_uscc": "91500112MA5U7AJ18W", "employer_name": "重庆基准测试机械有限公司",
                 "title": "焊工", "occupation_code": "6", "industry_code": "C",
                 "division_code": "500103", "salary_min": "5000", "salary_max": "8000",
                 "description": "负责焊接作业", "contact_name": "王先生",

@@ -1,0 +1,129 @@
+"""Search over a small fixed corpus: substring recall, whole-word ranking, facets, paging."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from chuanyu.jobs.search.base import PostingDoc, SearchRequest
+from chuanyu.jobs.search.tantivy_index import TantivyIndex
+from chuanyu.jobs.text import contains_all, query_words
+
+NOW = datetime(2020, 7, 8, 12, tzinfo=UTC)
+TODAY = date(2020, 7, 8)
+
+
+def doc(pid: str, title: str, division: str = "500103", *, days_ago: int = 1,
+        desc: str = "负责日常工作。", industry: str = "C", low: int = 5000, high: int = 8000,
+        education: str = "any") -> PostingDoc:  # fmt: skip
+    return PostingDoc(
+        id=pid, origin="CQ" if division.startswith("50") else "SC", title=title,
+        employer_name="测试机械有限公司", occupation_code="6", industry_code=industry,
+        division_code=division, salary_min=low, salary_max=high, education=education,
+        experience="any", employment_type="full_time", headcount=1, benefits=["五险一金"],
+        description=desc, published_at=NOW - timedelta(days=days_ago),
+        valid_to=TODAY + timedelta(days=30),
+    )  # fmt: skip
+
+
+CORPUS = [
+    doc("a" * 32, "焊工", days_ago=5),
+    doc("b" * 32, "氩弧焊工", days_ago=1),
+    doc("c" * 32, "仓管员", "510104", industry="G"),
+    doc("d" * 32, "数据分析师", "510104", industry="I", low=9000, high=16000, education="bachelor"),
+    doc("e" * 32, "电商运营专员", "510107", industry="F"),
+    doc("f" * 32, "会计", "510104", industry="L", desc="熟悉电商平台的运营数据。"),
+    doc("0" * 32, "软件开发工程师", "500112", industry="I", low=12000, high=20000),
+    doc("1" * 32, "焊工", "511302", days_ago=2, desc="持有焊工证。"),
+    doc("2" * 32, "厨师", "500103", industry="H", days_ago=40),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> TantivyIndex:
+    idx = TantivyIndex(None, heap_mb=50, threads=1)
+    idx.upsert(CORPUS)
+    idx.commit()
+    return idx
+
+
+def ask(index: TantivyIndex, q: str = "", **kw: object) -> list[str]:
+    page = index.search(SearchRequest(q=q, now=NOW, today=TODAY, per_page=50, **kw))  # type: ignore[arg-type]
+    return [h.id for h in page.hits]
+
+
+@pytest.mark.parametrize(
+    "q", ["焊工", "仓管", "数据分析", "电商运营", "焊", "会计", "成都", "焊工 重庆"]
+)
+def test_found_set_equals_substring_search(index: TantivyIndex, q: str) -> None:
+    words = query_words(q)
+    expected = {d.id for d in CORPUS if contains_all(d.searchable_text(), words)}
+    assert set(ask(index, q)) == expected
+    assert expected
+
+
+def test_whole_word_matches_rank_before_longer_words(index: TantivyIndex) -> None:
+    ids = ask(index, "焊工")
+    assert set(ids[:2]) == {"a" * 32, "1" * 32}
+    assert "b" * 32 in ids[2:]
+
+
+def test_equal_scores_are_ordered_newest_first(index: TantivyIndex) -> None:
+    ids = ask(index, "焊工")
+    assert ids.index("1" * 32) < ids.index("a" * 32)
+
+
+def test_compound_query_does_not_overcount(index: TantivyIndex) -> None:
+    assert ask(index, "电商运营") == ["e" * 32]
+
+
+def test_synonym_finds_the_other_title(index: TantivyIndex) -> None:
+    assert ask(index, "程序员") == ["0" * 32]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"region": "510000"}, {"region": "510100"}, {"industry": "I"}, {"recency_days": 7},
+     {"q": "焊工"}, {"region": "500000", "recency_days": 3}],
+)  # fmt: skip
+def test_facet_counts_equal_filtered_totals(index: TantivyIndex, filters: dict) -> None:
+    base = SearchRequest(now=NOW, today=TODAY, **filters)
+    page = index.search(base)
+    fields = {"industry": "industry", "salary_band": "salary_band", "education": "education",
+              "origin": "origin", "region": "region", "region_children": "region"}  # fmt: skip
+    checked = 0
+    for facet, values in page.facets.items():
+        for fv in values:
+            attr = "recency_days" if facet == "recency" else fields.get(facet, facet)
+            value: object = int(fv.value) if attr in ("salary_band", "recency_days") else fv.value
+            req = SearchRequest(now=NOW, today=TODAY, **{**filters, attr: value})
+            assert index.search(req).total == fv.count, (facet, fv)
+            checked += 1
+    assert checked > 5
+
+
+def test_pages_do_not_overlap_and_total_is_exact(index: TantivyIndex) -> None:
+    first = index.search(SearchRequest(now=NOW, today=TODAY, per_page=4, page=1))
+    second = index.search(SearchRequest(now=NOW, today=TODAY, per_page=4, page=2))
+    assert first.total == len(CORPUS)
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+def test_snippet_highlights_the_query_word(index: TantivyIndex) -> None:
+    page = index.search(SearchRequest(q="焊工证", now=NOW, today=TODAY))
+    assert page.total == 1
+    assert "<mark>焊工证</mark>" in page.hits[0].snippet_html
+
+
+def test_past_end_postings_are_hidden_and_deletes_apply(index: TantivyIndex) -> None:
+    later = TODAY + timedelta(days=31)
+    assert index.search(SearchRequest(now=NOW, today=later)).total == 0
+    idx = TantivyIndex(None, heap_mb=50, threads=1)
+    idx.upsert(CORPUS[:3])
+    idx.commit()
+    idx.delete(["a" * 32])
+    idx.upsert([doc("b" * 32, "普工")])
+    idx.commit()
+    assert idx.ids() == {"b" * 32, "c" * 32}
+    assert ask(idx, "普工") == ["b" * 32]
