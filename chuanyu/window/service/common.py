@@ -11,6 +11,7 @@ from chuanyu.core.errors import NotFound
 from chuanyu.core.schemas import UserRead
 from chuanyu.window import permissions, rules
 from chuanyu.window.enums import ACTION_LABELS, STATUS_LABELS, Action, CaseStatus, Urgency
+from chuanyu.window.holidays import HolidaySchedule as ScheduleSpec
 from chuanyu.window.holidays import parse_schedule
 from chuanyu.window.models import Case, HolidaySchedule
 from chuanyu.window.schemas import (
@@ -25,10 +26,15 @@ from chuanyu.window.workdays import WorkdayCalendar
 NEAR_DAYS = 1  # a case with this many working days left or fewer is escalated
 
 
+def loaded_schedules(session: Session) -> list[ScheduleSpec]:
+    """Every holiday schedule an administrator loaded on this node, by year."""
+    rows = session.scalars(select(HolidaySchedule).order_by(HolidaySchedule.year)).all()
+    return [parse_schedule(row.body) for row in rows]
+
+
 def calendar(session: Session) -> WorkdayCalendar:
     """The working-day calendar: the package plus every schedule an administrator loaded."""
-    rows = session.scalars(select(HolidaySchedule).order_by(HolidaySchedule.year)).all()
-    return WorkdayCalendar([parse_schedule(row.body) for row in rows])
+    return WorkdayCalendar(loaded_schedules(session))
 
 
 def clock_of(case: Case) -> rules.Clock:

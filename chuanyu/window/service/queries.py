@@ -101,13 +101,9 @@ def track(session: Session, *, case_number: str, id_number: str) -> CaseRead:
     return to_read(case, cal=calendar(session), today=clock.today(), viewer=None)
 
 
-def count_cross_region(session: Session, *, member: str) -> int:
-    """Cases received at this region's window for the other region's authority."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Case)
-            .where(Case.intake_member == member, Case.authority_member != member)
-        )
-        or 0
-    )
+def count_cross_region(session: Session, *, member: str | None) -> int:
+    """Cases received at `member`'s window for the other region (any window when None)."""
+    query = select(func.count(Case.id)).where(Case.intake_member != Case.authority_member)
+    if member is not None:
+        query = query.where(Case.intake_member == member)
+    return session.scalar(query) or 0

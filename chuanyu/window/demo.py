@@ -1,0 +1,105 @@
+"""Demo data of the window: both regions' catalogues and a few cases received at this window."""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chuanyu.core.node import Node
+from chuanyu.core.schemas import UserRead
+from chuanyu.registry.demo import person_name, resident_id, sample_application
+from chuanyu.window.catalogue import starter_catalogue
+from chuanyu.window.models import Case, Matter
+from chuanyu.window.schemas import CaseCreate, MaterialIn, UploadIn
+from chuanyu.window.service import catalogue as catalogue_service
+from chuanyu.window.service import receive
+
+DEMO_CLERK = "window_clerk"
+# The enterprise registered across regions in the demo (one per receiving window).
+DEMO_ENTERPRISE = {"CQ": "成都两江天府示范科技有限公司", "SC": "重庆天府两江示范科技有限公司"}
+# Ordinary matters of the other region received at this window in the demo.
+DEMO_MATTERS = {"CQ": ("SC-GA-001",), "SC": ("CQ-RS-001",)}
+
+
+def demo_pdf(title: str) -> bytes:
+    """A one-page PDF standing in for a scanned material."""
+    text = title.encode("ascii", "replace")
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"% " + text + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def _seed_peer_copy(session: Session, peer: str) -> None:
+    """Start the peer's catalogue copy from the shipped data; the peer's own events overwrite it."""
+    for spec in starter_catalogue(peer).matters:
+        if session.scalar(select(Matter.id).where(Matter.code == spec.code)) is None:
+            values = catalogue_service._row_values(spec)
+            catalogue_service.apply_event(
+                session,
+                producer=peer,
+                event_type="matter.upserted",
+                payload={"code": spec.code, **values},
+            )
+
+
+def _request(
+    session: Session, code: str, rng: random.Random, **extra: object
+) -> tuple[CaseCreate, list[UploadIn]]:
+    matter = catalogue_service.get_matter(session, code)
+    uploads = [
+        UploadIn(
+            material_code=m["code"],
+            filename=f"{m['code']}.pdf",
+            content_type="application/pdf",
+            content=demo_pdf(f"{code} {m['code']}"),
+        )
+        for m in matter.materials
+    ]
+    ticks = [MaterialIn(code=m["code"], original_sighted=True) for m in matter.materials]
+    data = CaseCreate.model_validate(
+        {
+            "matter_code": code,
+            "authority_member": matter.member,
+            "applicant": {"name": person_name(rng), "id_number": resident_id(rng)},
+            "materials": ticks,
+            "note": "演示办件",
+            **extra,
+        }
+    )
+    return data, uploads
+
+
+def load_demo(session: Session, node: Node) -> str:
+    """Load this region's catalogue and receive two applications for the other region."""
+    count = catalogue_service.load_catalogue(
+        session, node=node, catalogue=starter_catalogue(node.member)
+    )
+    peer = "SC" if node.member == "CQ" else "CQ"
+    _seed_peer_copy(session, peer)
+    session.flush()
+    clerk = UserRead(
+        id=0,
+        username=f"{node.member.lower()}-{DEMO_CLERK}",
+        display_name=f"演示-{node.member}-窗口",
+        roles=[DEMO_CLERK],
+        member=node.member,
+    )
+    if session.scalar(select(Case.id).where(Case.received_by == clerk.username)) is not None:
+        return f"catalogue {count} matters; demo cases already present"
+    rng = random.Random(f"window-{node.member}")
+    numbers = []
+    for code in DEMO_MATTERS[node.member]:
+        data, uploads = _request(session, code, rng)
+        numbers.append(receive(session, node=node, user=clerk, data=data, uploads=uploads))
+    application = sample_application(peer, name=DEMO_ENTERPRISE[node.member], seed=11)
+    data, uploads = _request(
+        session, f"{peer}-SCJG-001", rng, application=application.model_dump(mode="json")
+    )
+    numbers.append(receive(session, node=node, user=clerk, data=data, uploads=uploads))
+    listed = ", ".join(c.case_number for c in numbers)
+    return f"catalogue {count} matters; cases received for {peer}: {listed}"

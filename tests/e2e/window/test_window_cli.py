@@ -1,0 +1,99 @@
+"""`chuanyu window …` in process: due dates, holiday loading, the catalogue, overdue cases."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from chuanyu import cli_support
+from chuanyu.cli import app
+from chuanyu.core import clock
+from chuanyu.core.config import Settings
+from chuanyu.core.db import session_scope
+from chuanyu.core.node import open_node
+from chuanyu.window.service import receive
+from tests.integration.window.window_helpers import at, complete_request, load_both_catalogues, user
+
+runner = CliRunner()
+SAMPLE_2027 = {
+    "year": 2027,
+    "announcement": "测试用的 2027 年安排（非真实通知）",
+    "festivals": [{"name": "元旦", "start": "2027-01-01", "end": "2027-01-03"}],
+}
+
+
+@pytest.fixture
+def node_settings(
+    monkeypatch: pytest.MonkeyPatch, federation_dir: Path, sqlite_template: Path, tmp_path: Path
+) -> Settings:
+    shutil.copy(sqlite_template, tmp_path / "CQ.db")
+    settings = Settings(
+        member="CQ", var_dir=tmp_path, federation_dir=federation_dir, relay_enabled=False
+    )
+    monkeypatch.setattr(cli_support, "get_settings", lambda: settings)
+    return settings
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["window", *args])
+    return result.exit_code, result.output
+
+
+def test_due_needs_no_database_and_names_an_uncovered_year(tmp_path: Path) -> None:
+    assert run("due", "--received", "2020-09-30", "--limit", "3") == (0, "2020-10-12\n")
+    assert run("due", "--received", "2020-01-22", "--limit", "2") == (0, "2020-02-03\n")
+    code, output = run("due", "--received", "2026-12-30", "--limit", "5")
+    assert code == 1 and "2027" in output
+    file = tmp_path / "2027.yaml"
+    file.write_text(yaml.safe_dump(SAMPLE_2027, allow_unicode=True), encoding="utf-8")
+    assert run("due", "--received", "2026-12-30", "--limit", "5", "--holidays", str(file)) == (
+        0,
+        "2027-01-07\n",
+    )
+
+
+def test_node_commands(node_settings: Settings, tmp_path: Path) -> None:
+    code, output = run("catalogue", "load", "--member", "CQ")
+    assert code == 0 and "8" in output
+    code, output = run("catalogue", "list", "--member", "CQ", "--region", "CQ")
+    assert code == 0 and "CQ-SCJG-001" in output
+
+    file = tmp_path / "2027.yaml"
+    file.write_text(yaml.safe_dump(SAMPLE_2027, allow_unicode=True), encoding="utf-8")
+    code, output = run("load-holidays", str(file), "--member", "CQ")
+    assert code == 0 and "2027" in output
+    assert run("due", "--received", "2026-12-30", "--limit", "5", "--member", "CQ") == (
+        0,
+        "2027-01-07\n",
+    )
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump({**SAMPLE_2027, "festivals": []}), encoding="utf-8")
+    code, output = run("load-holidays", str(broken), "--member", "CQ")
+    assert code == 1 and "festivals" in output
+
+    code, output = run("overdue", "--member", "CQ")
+    assert code == 0 and "没有" in output
+    node = open_node(node_settings, migrate=False)
+    try:
+        with session_scope(node) as session, clock.freeze(at(date(2020, 9, 21))):
+            load_both_catalogues(session, node)
+            data, uploads = complete_request(session, "SC-YB-001")  # 1 working day
+            number = receive(
+                session, node=node, user=user("window_clerk", "CQ"), data=data, uploads=uploads
+            ).case_number
+    finally:
+        node.close()
+    with clock.freeze(at(date(2020, 9, 25))):
+        code, output = run("overdue", "--member", "CQ", "--json")
+    assert code == 0
+    listed = json.loads(output)
+    assert [(i["case_number"], i["urgency"]) for i in listed] == [(number, "overdue")]
+    with clock.freeze(at(date(2020, 9, 21))):
+        code, output = run("overdue", "--member", "CQ")
+    assert code == 0 and number in output and "临近到期" in output
