@@ -63,9 +63,10 @@ def issue_licence(body: IssueRequest, session: SessionDep, node: NodeDep) -> Lic
 
 
 @router.get("/licences/{uscc}", dependencies=[require(*READERS)])
-def get_licence(uscc: str, session: SessionDep) -> LicenceRead:
-    """One licence issued by this region."""
-    return registry_service.get(session, code=uscc)
+def get_licence(uscc: str, session: SessionDep, node: NodeDep) -> LicenceRead:
+    """One licence of either region (the other region's is verified through the exchange)."""
+    end_read_transaction(session)
+    return registry_service.fetch(session, node=node, code=uscc)
 
 
 @router.get(
@@ -75,9 +76,10 @@ def get_licence(uscc: str, session: SessionDep) -> LicenceRead:
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def get_licence_pdf(uscc: str, session: SessionDep, node: NodeDep) -> Response:
-    """The licence as a PDF with its verification QR code."""
-    licence = registry_service.get(session, code=uscc)
-    pdf = document.licence_pdf(licence, node.name)
+    """The licence as a PDF with its verification QR code (either region's)."""
+    end_read_transaction(session)
+    licence = registry_service.fetch(session, node=node, code=uscc)
+    pdf = document.licence_pdf(licence, document.issuer_name(node, licence))
     headers = {"Content-Disposition": f'inline; filename="licence-{licence.uscc}.pdf"'}
     return Response(pdf, media_type="application/pdf", headers=headers)
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from chuanyu.registry.enums import STATUS_LABELS
 from chuanyu.registry.schemas import LicenceRead
+
+if TYPE_CHECKING:
+    from chuanyu.core.node import Node
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 
@@ -27,6 +30,12 @@ def qr_svg(payload: str, *, scale: int = 3) -> str:
 def qr_data_uri(payload: str, *, scale: int = 3) -> str:
     """The QR code of a payload as an SVG data URI (usable in a PDF)."""
     return str(segno.make(payload, error="m").svg_data_uri(scale=scale, border=2))
+
+
+def issuer_name(node: Node, lic: LicenceRead) -> str:
+    """Display name of the member whose node signed the licence."""
+    member = node.descriptor.members.get(lic.issuer_member)
+    return member.name if member is not None else lic.issuer_member
 
 
 def licence_context(lic: LicenceRead, issuer_name: str) -> dict[str, Any]:

@@ -165,8 +165,17 @@ def amount_in_words(amount: Decimal) -> str:
     return out or "零元整"
 
 
+def _caption(text: str) -> str:
+    """Two-character captions are spread to the width of four, as printed on the licence."""
+    return f"{text[0]}\u3000\u3000{text[1]}" if len(text) == 2 else text
+
+
 def licence_labels(enterprise_type: T) -> dict[str, str]:
     """The captions a licence of this type prints for representative, capital, address, term."""
+    return {key: _caption(text) for key, text in _labels(enterprise_type).items()}
+
+
+def _labels(enterprise_type: T) -> dict[str, str]:
     if enterprise_type is T.SOLE_PROPRIETORSHIP:
         return {
             "representative": "投资人",

@@ -289,6 +289,7 @@ class VerifyResult(BaseModel):
     signature: str | None = None
     status: LicenceStatus | None = None
     revoked_at: datetime | None = None
+    licence: LicenceRead | None = None
 
 
 class NameCheckResult(BaseModel):

@@ -7,6 +7,7 @@ CLI command).
         -> LicenceRead                                assigns the code, signs, stores
     verify(session, *, node, request) -> VerifyResult  any licence of either region
     revoke(session, *, node, code, reason, actor) -> LicenceRead
+    fetch(session, *, node, code) -> LicenceRead       a licence of either region, verified
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from chuanyu.registry.service.names import (
 )
 from chuanyu.registry.service.read import count_cross_region, get, list_licences
 from chuanyu.registry.service.revoke import revoke
-from chuanyu.registry.service.verify import verify, verify_local
+from chuanyu.registry.service.verify import fetch, verify, verify_local
 
 __all__ = [
     "check_name",
     "check_name_at",
     "count_cross_region",
+    "fetch",
     "get",
     "issue_licence",
     "list_licences",

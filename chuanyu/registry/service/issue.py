@@ -37,12 +37,12 @@ def _years_later(start: date, years: int) -> date:
     return anniversary - timedelta(days=1)
 
 
-def facts_of(row: Licence) -> LicenceFacts:
-    """The signed content of a stored licence."""
+def facts_of(row: Licence | LicenceRead) -> LicenceFacts:
+    """The signed content of a stored licence (or of its read shape)."""
     return LicenceFacts(
         uscc=row.uscc,
         name=row.name,
-        enterprise_type=row.enterprise_type,
+        enterprise_type=str(row.enterprise_type),
         legal_representative=row.legal_representative,
         registered_capital=f"{row.registered_capital:.2f}",
         business_scope=row.business_scope,

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from chuanyu.registry import licence, uscc
+from chuanyu.registry import errors, licence, uscc
 from chuanyu.registry.enums import LicenceStatus, VerifyOutcome
-from chuanyu.registry.schemas import VerifyRequest, VerifyResult
+from chuanyu.registry.schemas import LicenceRead, VerifyRequest, VerifyResult
 from chuanyu.registry.service.issue import facts_of
-from chuanyu.registry.service.read import find
+from chuanyu.registry.service.read import find, get_row, to_read
 
 if TYPE_CHECKING:
     from chuanyu.core.node import Node
@@ -75,6 +75,7 @@ def verify_local(session: Session, *, node: Node, request: VerifyRequest) -> Ver
     )
     if row is not None:
         result.revoked_at = row.revoked_at
+        result.licence = to_read(row)
     return result
 
 
@@ -106,6 +107,8 @@ def verify(session: Session, *, node: Node, request: VerifyRequest) -> VerifyRes
     assessment = licence.assess(record=record, payload=payload, check=check)
     if record is not None and record.facts.uscc != code:
         assessment = licence.Assessment(VerifyOutcome.FORGED, "登记机关返回的执照与所查代码不符")
+    if answer.licence is not None and (record is None or facts_of(answer.licence) != record.facts):
+        assessment = licence.Assessment(VerifyOutcome.FORGED, "登记机关返回的执照与签名内容不符")
     result = _result(
         assessment,
         code=code,
@@ -114,7 +117,25 @@ def verify(session: Session, *, node: Node, request: VerifyRequest) -> VerifyRes
         record=record,
     )
     result.revoked_at = answer.revoked_at
+    result.licence = answer.licence if assessment.outcome in _AUTHENTIC else None
     return result
+
+
+_AUTHENTIC = (VerifyOutcome.VALID, VerifyOutcome.REVOKED)
+
+
+def fetch(session: Session, *, node: Node, code: str) -> LicenceRead:
+    """A licence of either region: from this register, or verified through the exchange.
+
+    The window that received an application for the other region prints the licence for the
+    applicant from this; a forged or unknown answer is refused.
+    """
+    if uscc.region_member(code) in (None, node.member):
+        return to_read(get_row(session, code=code))
+    result = verify(session, node=node, request=VerifyRequest(uscc=code))
+    if result.outcome not in _AUTHENTIC or result.licence is None:
+        raise errors.LicenceNotFound(detail=f"{code}：{result.reason}")
+    return result.licence
 
 
 def _known_member(node: Node, member: str) -> bool:

@@ -56,18 +56,26 @@ def licence_register(
 
 @router.get("/licences/{uscc}", dependencies=[require(*READERS)])
 def licence_page(request: Request, uscc: str, session: SessionDep, node: NodeDep) -> HTMLResponse:
-    """A licence as it is printed, with its verification QR code."""
-    lic = registry_service.get(session, code=uscc)
-    return render(request, "registry/licence.html", document.licence_context(lic, node.name))
+    """A licence as it is printed (either region's, verified), with its verification QR code."""
+    end_read_transaction(session)
+    lic = registry_service.fetch(session, node=node, code=uscc)
+    return render(
+        request,
+        "registry/licence.html",
+        document.licence_context(lic, document.issuer_name(node, lic)),
+    )
 
 
 @router.get("/licences/{uscc}/pdf", dependencies=[require(*READERS)])
 def licence_pdf(uscc: str, session: SessionDep, node: NodeDep) -> Response:
-    """The licence as a PDF."""
-    lic = registry_service.get(session, code=uscc)
+    """The licence as a PDF (either region's, verified)."""
+    end_read_transaction(session)
+    lic = registry_service.fetch(session, node=node, code=uscc)
     headers = {"Content-Disposition": f'inline; filename="licence-{lic.uscc}.pdf"'}
     return Response(
-        document.licence_pdf(lic, node.name), media_type="application/pdf", headers=headers
+        document.licence_pdf(lic, document.issuer_name(node, lic)),
+        media_type="application/pdf",
+        headers=headers,
     )
 
 

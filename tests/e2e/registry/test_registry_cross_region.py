@@ -38,6 +38,17 @@ def test_licence_issued_in_sc_is_verified_from_cq(live_nodes: LiveFederation) ->
     assert by_code["facts"]["name"] == "成都天府异地核验科技有限公司"  # type: ignore[index]
     assert verify_from_cq(live_nodes, payload=payload)["outcome"] == "valid"
 
+    # The CQ window prints the SC licence for the applicant from the verified answer.
+    clerk = live_nodes.cq.headers("window_clerk")
+    fetched = httpx.get(
+        f"{live_nodes.cq.url}/api/registry/licences/{code}", headers=clerk, timeout=30
+    ).json()
+    assert fetched["digest"] == lic["digest"] and fetched["issuer_member"] == "SC"
+    pdf = httpx.get(
+        f"{live_nodes.cq.url}/api/registry/licences/{code}/pdf", headers=clerk, timeout=60
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
     # An altered QR payload: another digest under the genuine signature.
     parts = payload.split("|")
     parts[3] = ("0" if parts[3][0] != "0" else "1") + parts[3][1:]
