@@ -87,8 +87,10 @@ def people(
     rng = random.Random(f"{member}:{seed}:{start_id}")
     employers = _employers(rng, member, max(5, min(count // 40, 20000)))
     used: set[str] = taken if taken is not None else set()
-    birth_lo, span = date(1965, 1, 1), (date(2000, 12, 31) - date(1965, 1, 1)).days
     as_of_day = date(as_of_month // 100, as_of_month % 100, 1)
+    # Working-age depositors: 23 to 55 years old at the as-of month.
+    birth_lo = date(as_of_day.year - 55, 1, 1)
+    span = (date(as_of_day.year - 23, 1, 1) - birth_lo).days
     stamp = clock.now()
     for offset in range(count):
         account_id = start_id + offset

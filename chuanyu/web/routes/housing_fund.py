@@ -185,7 +185,7 @@ async def apply_submit(
 ) -> HTMLResponse | RedirectResponse:
     """Submit the application; the certificate is fetched at once."""
     form = {k: str(v) for k, v in (await request.form()).items()}
-    data = {k: v for k, v in form.items() if v != ""}
+    data: dict[str, object] = {k: v for k, v in form.items() if v != ""}
     data["with_spouse"] = "with_spouse" in form
     data["consent"] = form.get("consent") == "yes"
     try:
