@@ -71,7 +71,7 @@ class LiveNode:
                "--port", str(self.port)]
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        wait_until(self.healthy, timeout=90, message=f"{self.member} node to start "
+        wait_until(self.healthy, timeout=180, message=f"{self.member} node to start "
                    f"(log: {self.log})")
 
     def healthy(self) -> bool:

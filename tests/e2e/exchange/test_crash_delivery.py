@@ -55,7 +55,7 @@ def test_every_event_arrives_once_and_in_order_despite_crashes(
             fed.cq.kill()
             fed.cq.start()
     assert kills == 3
-    wait_until(lambda: _applied(fed) >= TOTAL, timeout=120, message="all 10,000 events on SC")
+    wait_until(lambda: _applied(fed) >= TOTAL, timeout=300, message="all 10,000 events on SC")
     with fed.sc.session() as session:
         seqs = list(session.scalars(select(ProbeEvent.seq).where(ProbeEvent.producer == "CQ")
                                     .order_by(ProbeEvent.id)))
