@@ -64,6 +64,7 @@ def bodies() -> dict[str, Party]:
     return out
 
 
+@cache
 def find(code: str) -> Party | None:
     """The party with this code (division or body), or None."""
     body = bodies().get(code)

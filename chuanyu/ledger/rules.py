@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from chuanyu.ledger.enums import DatePrecision, EntryStatus, FirstStatus
 from chuanyu.ledger.parties import Party
@@ -84,20 +85,28 @@ class Stage:
 
 def stage_bounds(stages: Sequence[Stage], number: int) -> tuple[date, date]:
     """First and last day of a stage (the last stage is open-ended)."""
+    table = _bounds_table(tuple(stages))
+    if number not in table:
+        raise ValueError(f"no stage {number}")
+    return table[number]
+
+
+@cache
+def _bounds_table(stages: tuple[Stage, ...]) -> dict[int, tuple[date, date]]:
     ordered = sorted(stages, key=lambda s: s.start)
+    table = {}
     for i, stage in enumerate(ordered):
-        if stage.number == number:
-            end = ordered[i + 1].start - timedelta(days=1) if i + 1 < len(ordered) else LATEST
-            return stage.start, end
-    raise ValueError(f"no stage {number}")
+        end = ordered[i + 1].start - timedelta(days=1) if i + 1 < len(ordered) else LATEST
+        table[stage.number] = (stage.start, end)
+    return table
 
 
 def stage_of_day(stages: Sequence[Stage], day: date) -> int | None:
     """The stage a day falls in, or None before the first stage."""
     found = None
-    for stage in sorted(stages, key=lambda s: s.start):
-        if stage.start <= day:
-            found = stage.number
+    for number, (start, _end) in _bounds_table(tuple(stages)).items():
+        if start <= day:
+            found = number
     return found
 
 
@@ -218,18 +227,23 @@ def first_of(
     members = [e for e in entries if category.matches(e) and happened_by(e, stages, as_of)]
     if not members:
         return First(category, FirstStatus.NONE, None)
-    spans = {e.id: interval(e, stages) for e in members}
-    # A candidate is any entry that no other entry certainly precedes.
-    candidates = [
-        e for e in members if not any(spans[o.id][1] < spans[e.id][0] for o in members if o != e)
-    ]
-    candidates.sort(key=lambda e: (spans[e.id][0], e.id))
-    if len(candidates) == 1:
-        return First(category, FirstStatus.CERTAIN, candidates[0], tuple(candidates))
-    exact = {spans[e.id] for e in candidates}
-    same_day = len(exact) == 1 and all(e.date.precision == DatePrecision.DAY for e in candidates)
+    spans = [interval(e, stages) for e in members]
+    # A candidate is any entry that no other entry certainly precedes (ends before it starts).
+    ends = sorted((hi, i) for i, (_, hi) in enumerate(spans))
+    candidates = []
+    for i, entry in enumerate(members):
+        earliest_other_end = ends[1][0] if ends[0][1] == i and len(ends) > 1 else ends[0][0]
+        if len(members) == 1 or not earliest_other_end < spans[i][0]:
+            candidates.append((spans[i], entry))
+    candidates.sort(key=lambda c: (c[0][0], c[1].id))
+    ordered = [c[1] for c in candidates]
+    span_of = {id(c[1]): c[0] for c in candidates}
+    if len(ordered) == 1:
+        return First(category, FirstStatus.CERTAIN, ordered[0], tuple(ordered))
+    exact = {span_of[id(e)] for e in ordered}
+    same_day = len(exact) == 1 and all(e.date.precision == DatePrecision.DAY for e in ordered)
     status = FirstStatus.TIE if same_day else FirstStatus.UNCERTAIN
-    return First(category, status, None, tuple(candidates))
+    return First(category, status, None, tuple(ordered))
 
 
 def firsts(
@@ -239,7 +253,16 @@ def firsts(
     as_of: date,
 ) -> list[First]:
     """The first of every category as it stood on `as_of`."""
-    return [first_of(c, entries, stages, as_of) for c in categories]
+    by_kind = by_kinds(entries)
+    return [first_of(c, by_kind.get(c.kind, ()), stages, as_of) for c in categories]
+
+
+def by_kinds(entries: Iterable[EntryFacts]) -> dict[str, list[EntryFacts]]:
+    """Entries grouped by kind (every category looks at one kind only)."""
+    grouped: dict[str, list[EntryFacts]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.kind, []).append(entry)
+    return grouped
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +290,7 @@ def ledger_value(
         return None
     category = categories[rule.category]
     total = Decimal(0)
-    for entry in entries:
+    for entry in by_kinds(entries).get(category.kind, ()):
         if category.matches(entry) and happened_by(entry, stages, as_of):
             if rule.sum_metric is None:
                 total += 1

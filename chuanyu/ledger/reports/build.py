@@ -97,18 +97,12 @@ def _totals(
     return rows
 
 
-def _stages(catalog: Catalog, entries: Sequence[EntryFacts], as_of: date) -> list[StageView]:
+def _stages(catalog: Catalog, per_stage: Mapping[int | None, int], as_of: date) -> list[StageView]:
     views = []
     for stage in sorted(catalog.stages, key=lambda s: s.start):
         if stage.start > as_of:
             continue
         start, end = rules.stage_bounds(catalog.stages, stage.number)
-        count = sum(
-            1
-            for e in entries
-            if rules.happened_by(e, catalog.stages, as_of)
-            and rules.stage_of(e, catalog.stages) == stage.number
-        )
         views.append(
             StageView(
                 number=stage.number,
@@ -116,7 +110,7 @@ def _stages(catalog: Catalog, entries: Sequence[EntryFacts], as_of: date) -> lis
                 start=start,
                 end=None if end == rules.LATEST else end,
                 description=stage.description,
-                entries=count,
+                entries=per_stage.get(stage.number, 0),
             )
         )
     return views
@@ -183,16 +177,18 @@ def build_report(
         )
     found = sum(1 for f in derived if f.status != FirstStatus.NONE)
     per_stage_kind: dict[str, dict[str, int]] = {}
+    per_stage: dict[int | None, int] = {}
     for (stage, kind), count in sorted(
         rules.per_stage_and_kind(entries, catalog.stages, as_of).items(),
         key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1]),
     ):
         per_stage_kind.setdefault(catalog.stage_name(stage), {})[kind] = count
+        per_stage[stage] = per_stage.get(stage, 0) + count
     sources = sorted({e.source for e in entries if e.source} | {f.source for f in figures})
     return Report(
         title=title or f"推动成渝地区双城经济圈建设的{found}个第一次",
         as_of=as_of,
-        stages=_stages(catalog, entries, as_of),
+        stages=_stages(catalog, per_stage, as_of),
         firsts=first_views,
         totals=totals,
         uncertain=[
@@ -201,7 +197,7 @@ def build_report(
         per_stage_kind=per_stage_kind,
         kind_labels={str(k): v for k, v in KIND_LABELS.items()},
         timeline=_timeline(derived, catalog, as_of),
-        entry_count=sum(1 for e in entries if rules.happened_by(e, catalog.stages, as_of)),
+        entry_count=sum(per_stage.values()),
         sources=[s for s in sources if s],
     )
 

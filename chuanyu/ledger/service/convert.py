@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -82,6 +83,65 @@ def to_facts(row: LedgerEntry) -> EntryFacts:
         source=row.source,
         qualifiers=dict(row.qualifiers),
         owner=row.owner,
+    )
+
+
+FACT_COLUMNS = (
+    LedgerEntry.id,
+    LedgerEntry.kind,
+    LedgerEntry.title,
+    LedgerEntry.event_date,
+    LedgerEntry.date_precision,
+    LedgerEntry.stage,
+    LedgerEntry.no_later_than_date,
+    LedgerEntry.status,
+    LedgerEntry.detail,
+    LedgerEntry.metrics,
+    LedgerEntry.group_key,
+    LedgerEntry.summary,
+    LedgerEntry.source,
+    LedgerEntry.qualifiers,
+    LedgerEntry.owner,
+)
+
+
+def facts_from_row(row: Sequence[Any], codes: list[str], tags: list[str]) -> EntryFacts:
+    """The rules' view of a row of FACT_COLUMNS with its party codes and tags."""
+    (
+        entry_id,
+        kind,
+        title,
+        when,
+        precision,
+        stage,
+        nlt,
+        status,
+        detail,
+        metrics,
+        group,
+        summary,
+        source,
+        qualifiers,
+        owner,
+    ) = row
+    found = [parties.find(c) for c in codes]
+    return EntryFacts(
+        id=entry_id,
+        kind=kind,
+        title=title,
+        date=FuzzyDate(when, DatePrecision(precision)),
+        parties=tuple(p for p in found if p is not None),
+        stage=stage,
+        no_later_than=nlt,
+        status=status,
+        detail=detail,
+        metrics={k: Decimal(v) for k, v in metrics.items()} if metrics else {},
+        tags=tuple(tags),
+        group=group,
+        summary=summary,
+        source=source,
+        qualifiers=qualifiers,
+        owner=owner,
     )
 
 

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.ledger.catalog import Catalog, default_catalog
-from chuanyu.ledger.models import LedgerEntry, LedgerFigure
+from chuanyu.ledger.models import LedgerEntry, LedgerEntryParty, LedgerEntryTag, LedgerFigure
 from chuanyu.ledger.providers import live_counts
 from chuanyu.ledger.reports.build import build_report
 from chuanyu.ledger.reports.model import Report
 from chuanyu.ledger.rules import EntryFacts, Figure
-from chuanyu.ledger.service.convert import figure_fact, to_facts
+from chuanyu.ledger.service.convert import FACT_COLUMNS, facts_from_row, figure_fact
 
 
 def entry_facts(session: Session) -> list[EntryFacts]:
-    """Every entry on this node (own and replicated) as rule facts."""
-    return [to_facts(r) for r in session.scalars(select(LedgerEntry).order_by(LedgerEntry.id))]
+    """Every entry on this node (own and replicated) as rule facts (read without ORM objects)."""
+    party_rows = session.execute(
+        select(LedgerEntryParty.entry_id, LedgerEntryParty.party_code).order_by(
+            LedgerEntryParty.entry_id, LedgerEntryParty.position
+        )
+    )
+    codes: dict[str, list[str]] = defaultdict(list)
+    for entry_id, code in party_rows:
+        codes[entry_id].append(code)
+    tags: dict[str, list[str]] = defaultdict(list)
+    for entry_id, tag in session.execute(select(LedgerEntryTag.entry_id, LedgerEntryTag.tag)):
+        tags[entry_id].append(tag)
+    rows = session.execute(select(*FACT_COLUMNS).order_by(LedgerEntry.id)).all()
+    return [facts_from_row(row, codes[row[0]], sorted(tags[row[0]])) for row in rows]
 
 
 def figure_facts(session: Session) -> list[Figure]:
