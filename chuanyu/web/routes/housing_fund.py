@@ -31,10 +31,30 @@ from chuanyu.web import render
 
 router = APIRouter(include_in_schema=False)
 OFFICER = require(Role.fund_officer)
+POLICY_LABELS = {
+    "allowed_account_statuses": "允许的账户状态",
+    "min_continuous_months": "最少连续缴存月数",
+    "max_months_since_last_deposit": "最近缴存距申请最多月数",
+    "max_outstanding_loans": "未结清公积金贷款最多笔数",
+    "max_settled_loans": "已结清公积金贷款最多笔数",
+    "cap_single": "单人最高贷款额度（元）",
+    "cap_family": "家庭最高贷款额度（元）",
+    "balance_multiple": "账户余额倍数",
+    "loan_to_price": "贷款额占房价比例上限",
+    "repayment_income_share": "月还款额占月收入比例上限",
+    "max_term_years": "最长贷款年限",
+    "retirement_age": "法定退休年龄",
+    "years_past_retirement": "贷款到期可超过退休年龄的年数",
+    "resale_age_plus_term_years": "二手房房龄与贷款年限之和上限",
+    "rates": "公积金贷款年利率（%）",
+}
 LABELS: dict[str, Any] = {
     "status": APPLICATION_STATUS_LABELS,
     "account_status": ACCOUNT_STATUS_LABELS,
     "method": REPAYMENT_METHOD_LABELS,
+    "policy": POLICY_LABELS,
+    "home": {"first": "首套", "second": "二套"},
+    "sex": {"male": "男", "female": "女"},
 }
 
 
