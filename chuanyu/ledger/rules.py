@@ -7,11 +7,13 @@ from (the database, the seed file, an import sheet).
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from chuanyu.ledger.enums import DatePrecision, EntryStatus, FirstStatus
 from chuanyu.ledger.parties import Party
@@ -120,9 +122,9 @@ class EntryFacts:
     date: FuzzyDate
     parties: tuple[Party, ...] = ()
     stage: int | None = None
-    no_later_than: date | None = None
+    no_later_than: dt.date | None = None
     status: str = EntryStatus.DONE
-    detail: Mapping[str, str] = field(default_factory=dict)
+    detail: Mapping[str, Any] = field(default_factory=dict)
     metrics: Mapping[str, Decimal] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     group: str | None = None
@@ -189,7 +191,7 @@ class Category:
     key: str
     title: str
     kind: str
-    detail: Mapping[str, str] = field(default_factory=dict)
+    detail: Mapping[str, Any] = field(default_factory=dict)
     require: tuple[PartyClass, ...] = ()
     only: bool = False
     min_parties: int = 0

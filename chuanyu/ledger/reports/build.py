@@ -19,7 +19,7 @@ from chuanyu.ledger.reports.model import (
     TimelineItem,
     TotalView,
 )
-from chuanyu.ledger.rules import EntryFacts, Figure
+from chuanyu.ledger.rules import EntryFacts, Figure, MetricRule
 
 STATUS_LABELS = {
     FirstStatus.CERTAIN: "确定",
@@ -34,6 +34,8 @@ LIST_LABELS = {
     "industries": "涉及行业",
 }
 UNSTAGED = "阶段未注明"
+# A first that cannot be told shows at most this many candidates (and how many there are).
+MAX_CANDIDATES = 20
 
 
 def entry_view(entry: EntryFacts, catalog: Catalog) -> EntryView:
@@ -75,6 +77,13 @@ def _totals(
     live: Mapping[str, int],
 ) -> list[TotalView]:
     published = rules.latest_figures(figures, as_of)
+    grouped = rules.by_kinds(entries)
+
+    def _of_kind(rule: MetricRule) -> Sequence[EntryFacts]:
+        if rule.category is None:
+            return ()
+        return grouped.get(catalog.category_map[rule.category].kind, ())
+
     rows = []
     for rule in catalog.metrics:
         fig = published.get(rule.metric)
@@ -88,7 +97,7 @@ def _totals(
                 reported_as_of=fig.as_of if fig else None,
                 source=fig.source if fig else "",
                 ledger=rules.ledger_value(
-                    rule, catalog.category_map, entries, catalog.stages, as_of
+                    rule, catalog.category_map, _of_kind(rule), catalog.stages, as_of
                 ),
                 live=live.get(rule.metric),
                 shown_with=rule.shown_with,
@@ -170,7 +179,8 @@ def build_report(
                 status=first.status,
                 status_label=STATUS_LABELS[first.status],
                 entry=entry_view(first.entry, catalog) if first.entry else None,
-                candidates=[entry_view(e, catalog) for e in first.candidates],
+                candidates=[entry_view(e, catalog) for e in first.candidates[:MAX_CANDIDATES]],
+                candidate_count=len(first.candidates),
                 related=related,
                 totals=[t for t in totals if t.shown_with == first.category.key],
             )

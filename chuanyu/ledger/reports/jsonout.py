@@ -51,6 +51,7 @@ def report_dict(report: Report) -> dict[str, Any]:
                 "stage": f.entry.stage if f.entry else None,
                 "entry": _entry(f.entry),
                 "candidates": [c.id for c in f.candidates],
+                "candidate_count": f.candidate_count,
                 "related": [_entry(r) for r in f.related],
             }
             for f in report.firsts

@@ -45,6 +45,9 @@ def render_markdown(report: Report) -> str:
             out.append(f"{f.status_label}。")
             for c in f.candidates:
                 out += _entry_lines(c)
+            hidden = f.candidate_count - len(f.candidates)
+            if hidden > 0:
+                out += [f"另有 {hidden} 条候选未列出。", ""]
         else:
             out += _entry_lines(f.entry)
         for r in f.related:

@@ -102,6 +102,7 @@ class FirstView:
     candidates: list[EntryView]
     related: list[EntryView]
     totals: list[TotalView]
+    candidate_count: int = 0
 
 
 @dataclass(slots=True)
