@@ -25,7 +25,7 @@ from chuanyu.core.errors import FieldError
 from chuanyu.housing_fund.enums import ACCOUNT_STATUS_LABELS
 from chuanyu.housing_fund.errors import ImportRejected
 from chuanyu.housing_fund.models import Account, Deposit
-from chuanyu.housing_fund.schemas import AccountRow, DepositRow
+from chuanyu.housing_fund.schemas import AccountRow, DepositRow, zh_message
 
 HEADER_ALIASES: dict[str, str] = {
     "身份证号码": "resident_id", "证件号码": "resident_id", "姓名": "name",
@@ -136,8 +136,7 @@ def check(
             except ValidationError as exc:
                 for e in exc.errors():
                     column = ".".join(str(p) for p in e["loc"]) or "row"
-                    message = str(e["msg"]).removeprefix("Value error, ")
-                    errors.append(FieldError(f"{sheet}:{number}:{column}", message))
+                    errors.append(FieldError(f"{sheet}:{number}:{column}", zh_message(e)))
             else:
                 target: list[Any] = deposits if model is DepositRow else accounts
                 where[id(parsed)] = f"{sheet}:{number}"

@@ -25,7 +25,7 @@ from chuanyu.housing_fund.enums import (
 from chuanyu.housing_fund.errors import CertificateInvalid
 from chuanyu.housing_fund.policy import load_policy
 from chuanyu.housing_fund.rules import schedule
-from chuanyu.housing_fund.schemas import ApplicationCreate
+from chuanyu.housing_fund.schemas import ApplicationCreate, zh_message
 from chuanyu.housing_fund.service import accounts, certify, lending
 from chuanyu.web import render
 
@@ -211,10 +211,7 @@ async def apply_submit(
     try:
         parsed = ApplicationCreate.model_validate(data)
     except ValidationError as exc:
-        errors = {
-            str(e["loc"][0]) if e["loc"] else "form": str(e["msg"]).removeprefix("Value error, ")
-            for e in exc.errors()
-        }
+        errors = {str(e["loc"][0]) if e["loc"] else "form": zh_message(e) for e in exc.errors()}
         return _page(request, "apply.html", {"form": form, "errors": errors}, status_code=422)
     if not permissions.can_apply_for(user, parsed.resident_id):
         raise PermissionDenied("只能以本人身份证号码申请贷款")
