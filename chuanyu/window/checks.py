@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +45,7 @@ def check_uploads(
 
 
 def check_checklist(
-    specs: list[Mapping[str, Any]], ticks: list[MaterialIn], files: list[CheckedUpload]
+    specs: Sequence[Mapping[str, Any]], ticks: list[MaterialIn], files: list[CheckedUpload]
 ) -> list[FieldProblem]:
     """Every required item has a file, every original that must be sighted was sighted."""
     problems: list[FieldProblem] = []
@@ -65,7 +65,7 @@ def check_checklist(
     return problems
 
 
-def checklist_rows(specs: list[Mapping[str, Any]], ticks: list[MaterialIn]) -> list[dict[str, Any]]:
+def checklist_rows(specs: Sequence[Mapping[str, Any]], ticks: list[MaterialIn]) -> list[dict[str, Any]]:
     """The case's copy of the checklist, with the sighted flags."""
     sighted = {t.code for t in ticks if t.original_sighted}
     return [
