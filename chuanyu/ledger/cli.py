@@ -16,7 +16,7 @@ from chuanyu.cli_support import MemberOption, node_session
 from chuanyu.core import clock
 from chuanyu.core.errors import InvalidInput
 from chuanyu.ledger import rules
-from chuanyu.ledger.catalog import default_catalog
+from chuanyu.ledger.catalog import load_catalog
 from chuanyu.ledger.dataset import load_dataset
 from chuanyu.ledger.reports import FORMATS, render
 from chuanyu.ledger.service import build_report_for, entry_facts, load_seed
@@ -27,6 +27,10 @@ app = typer.Typer(help="Cooperation ledger and the “N firsts” report", no_ar
 err = Console(stderr=True)
 out = Console()
 
+CatalogOption = Annotated[
+    Path | None,
+    typer.Option("--catalog", help="Stages/categories/totals YAML (default: the shipped one)"),
+]
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: today in China)")
 ]
@@ -57,10 +61,12 @@ def load_seed_cmd(
 
 
 @app.command("firsts")
-def firsts_cmd(member: MemberOption = "CQ", as_of: AsOf = None) -> None:
+def firsts_cmd(
+    member: MemberOption = "CQ", as_of: AsOf = None, catalog_file: CatalogOption = None
+) -> None:
     """List the first of every category as of a date (ties and unknown dates are shown)."""
     day = _as_of(as_of)
-    catalog = default_catalog()
+    catalog = load_catalog(catalog_file)
     with node_session(member) as (_node, session):
         facts = entry_facts(session)
     table = Table("类别", "状态", "事项", "日期", "阶段", title=f"截至 {day.isoformat()}")
@@ -70,7 +76,9 @@ def firsts_cmd(member: MemberOption = "CQ", as_of: AsOf = None) -> None:
             stage = catalog.stage_name(rules.stage_of(e, catalog.stages))
             table.add_row(first.category.title, first.status, e.title, e.date.label(), stage)
         else:
-            names = "；".join(c.title for c in first.candidates) or "—"
+            names = "；".join(c.title for c in first.candidates[:5]) or "—"
+            if len(first.candidates) > 5:
+                names += f" 等 {len(first.candidates)} 条"
             table.add_row(first.category.title, first.status, names, "—", "—")
     out.print(table)
 
@@ -82,6 +90,7 @@ def report_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="|".join(FORMATS))] = "html",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write")] = None,
     live: Annotated[bool, typer.Option(help="Include live counts of other domains")] = True,
+    catalog_file: CatalogOption = None,
 ) -> None:
     """Build the “N firsts” report as of a date."""
     if fmt not in FORMATS:
@@ -91,7 +100,9 @@ def report_cmd(
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("读取台账…", total=2)
         with node_session(member) as (_node, session):
-            report = build_report_for(session, as_of=day, with_live=live)
+            report = build_report_for(
+                session, as_of=day, with_live=live, catalog=load_catalog(catalog_file)
+            )
         bar.update(task, advance=1, description=f"生成 {fmt}…")
         data = render(report, fmt)
         bar.update(task, advance=1)
