@@ -76,7 +76,6 @@ def create_posting(
     body: PostingCreate, session: SessionDep, node: NodeDep, user: CurrentUser
 ) -> PostingRead:
     """Publish a posting on this region's board."""
-    indexing.indexer_for(node)
     posting = postings.create(session=session, member=node.member, user=user, data=body)
     return postings.read(session, posting)
 
@@ -93,7 +92,6 @@ def update_posting(
     posting_id: str, body: PostingUpdate, session: SessionDep, node: NodeDep, user: CurrentUser
 ) -> PostingRead:
     """Change an open posting of this region."""
-    indexing.indexer_for(node)
     posting = postings.update(
         session=session, member=node.member, user=user, posting_id=posting_id, data=body
     )
@@ -106,7 +104,6 @@ def close_posting(
     posting_id: str, session: SessionDep, node: NodeDep, user: CurrentUser
 ) -> PostingRead:
     """Close an open posting of this region."""
-    indexing.indexer_for(node)
     posting = postings.close(session=session, member=node.member, user=user, posting_id=posting_id)
     return postings.read(session, posting)
 
@@ -114,5 +111,4 @@ def close_posting(
 @router.post("/expire", dependencies=[require(Role.hr_officer)])
 def expire_postings(session: SessionDep, node: NodeDep) -> dict[str, int]:
     """Expire this region's postings past their end date now (the sweep also runs daily)."""
-    indexing.indexer_for(node)
     return {"expired": postings.expire_due(session=session, member=node.member)}

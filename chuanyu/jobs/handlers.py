@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core.node import Node
 from chuanyu.exchange import registry
-from chuanyu.jobs import events, indexing
+from chuanyu.jobs import events
 from chuanyu.jobs.service import postings
 
 
@@ -18,9 +18,7 @@ def apply_posting_event(
     seq: int,
 ) -> None:  # fmt: skip
     """Upsert the peer's postings into our replica; the index follows after commit."""
-    del producer, seq
+    del producer, seq, node
     snaps = payload["items"] if event_type == events.BATCH else [payload]
     for snap in snaps:
         postings.apply_snapshot(session, snap)
-    # Start this node's indexer if nothing else has yet, so replicas become searchable.
-    indexing.indexer_for(node)

@@ -224,21 +224,32 @@ def search_index(node: Node) -> TantivyIndex:
 
 
 def wake_after_commit(session: Session) -> None:
-    """Wake the node's indexer once `session` commits (queued changes are then visible)."""
+    """Wake (or start) the node's indexer once `session`'s outermost transaction commits."""
     from sqlalchemy import event
 
-    if session.info.get("wakes_jobs_indexer"):
+    session.info["jobs_wake_pending"] = True
+    if session.info.get("jobs_wake_listener"):
         return
-    session.info["wakes_jobs_indexer"] = True
+    session.info["jobs_wake_listener"] = True
 
     def _wake(sess: Session) -> None:
-        sess.info.pop("wakes_jobs_indexer", None)
+        # A released savepoint also reports a commit; only the real one counts.
+        if sess.in_transaction() or not sess.info.pop("jobs_wake_pending", False):
+            return
         node = sess.info.get("node")
-        indexer = node.extras.get(EXTRA_KEY) if node is not None else None
+        if node is None:
+            return
+        # Outside the transaction now: safe to create the indexer (it writes to the database).
+        indexer = indexer_for(node)
         if indexer is not None:
             indexer.wake()
 
-    event.listen(session, "after_commit", _wake, once=True)
+    def _forget(sess: Session) -> None:
+        if not sess.in_transaction():
+            sess.info.pop("jobs_wake_pending", None)
+
+    event.listen(session, "after_commit", _wake)
+    event.listen(session, "after_soft_rollback", lambda sess, _prev: _forget(sess))
 
 
 def enqueue(session: Session, posting_ids: Sequence[str]) -> list[int]:
