@@ -84,12 +84,12 @@ def _add_depositor(
     )
 
 
-def load_demo(session: Session, node: Node) -> str:
+def load_demo(session: Session, node: Node, population: int = POPULATION) -> str:
     """Load the demo population (once) and citizen accounts for the other centre's depositors."""
     member = node.member
     mine = demo_depositors(member)
     if session.scalar(select(Account.id).where(Account.resident_id == mine[0][0])) is None:
-        generate(session, member, POPULATION, seed=7, commit=False)
+        generate(session, member, population, seed=7, commit=False)
         today = clock.today()
         latest = add_months(today.year * 100 + today.month, -1)
         uscc = make_uscc(random.Random(f"demo-employer:{member}"), member)

@@ -30,7 +30,7 @@ def fed(live_nodes):  # type: ignore[no-untyped-def]
     for member in ("CQ", "SC"):
         live = live_nodes[member]
         with live.session() as session:
-            load_demo(session, live.node)
+            load_demo(session, live.node, population=30)
     return live_nodes
 
 

@@ -16,7 +16,7 @@ from chuanyu.housing_fund.ids import make_resident_id
 @pytest.fixture
 def loaded(client):  # type: ignore[no-untyped-def]
     with session_scope(client.node) as session:
-        load_demo(session, client.node)
+        load_demo(session, client.node, population=10)
     return client
 
 

@@ -72,7 +72,7 @@ terms = st.integers(min_value=1, max_value=360)
 methods = st.sampled_from(list(RepaymentMethod))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(principal=money, rate=rates, months=terms, method=methods)
 def test_principal_column_always_sums_to_the_loan(
     principal: Decimal, rate: Decimal, months: int, method: RepaymentMethod

@@ -18,7 +18,7 @@ def test_same_seed_same_people_other_seed_other_people() -> None:
 
 
 def test_generated_people_are_valid_and_unique() -> None:
-    generated = list(people("SC", 500, seed=3, as_of_month=202006))
+    generated = list(people("SC", 300, seed=3, as_of_month=202006))
     ids = [p.row[2] for p in generated]
     assert len(set(ids)) == len(ids) and all(ric.is_valid(i) for i in ids)
     assert all(uscc.is_valid(p.row[4]) for p in generated)

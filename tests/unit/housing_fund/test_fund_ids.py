@@ -23,7 +23,7 @@ from chuanyu.housing_fund.ids import (
 from chuanyu.housing_fund.rules import continuous_months
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     member=st.sampled_from(["CQ", "SC"]),
     birth=st.dates(min_value=date(1955, 1, 1), max_value=date(2004, 12, 31)),
