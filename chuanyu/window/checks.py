@@ -65,7 +65,9 @@ def check_checklist(
     return problems
 
 
-def checklist_rows(specs: Sequence[Mapping[str, Any]], ticks: list[MaterialIn]) -> list[dict[str, Any]]:
+def checklist_rows(
+    specs: Sequence[Mapping[str, Any]], ticks: list[MaterialIn]
+) -> list[dict[str, Any]]:
     """The case's copy of the checklist, with the sighted flags."""
     sighted = {t.code for t in ticks if t.original_sighted}
     return [

@@ -30,12 +30,24 @@ def package_years() -> frozenset[int]:
     return frozenset(range(min(years), max(years) + 1))
 
 
+def _days_of(year: int) -> list[date]:
+    first = date(year, 1, 1)
+    return [first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)]
+
+
+@cache
+def _package_workdays(year: int) -> frozenset[date]:
+    """The package's working days of a year it covers (asked once per year, then a set lookup)."""
+    return frozenset(d for d in _days_of(year) if chinese_calendar.is_workday(d))
+
+
 class WorkdayCalendar:
     """Working days in mainland China: weekends off, public holidays off, days in lieu worked."""
 
     def __init__(self, schedules: Iterable[HolidaySchedule] = ()) -> None:
         self._overrides: dict[date, tuple[bool, str]] = {}
         self._loaded_years: set[int] = set()
+        self._loaded_workdays: dict[int, frozenset[date]] = {}
         for schedule in sorted(schedules, key=lambda s: s.year):
             self._loaded_years.add(schedule.year)
             self._overrides.update(schedule.overrides())
@@ -62,9 +74,15 @@ class WorkdayCalendar:
         override = self._overrides.get(day)
         if override is not None:
             return override[0]
-        if self.source(day.year) == "loaded":
-            return day.weekday() < 5
-        return bool(chinese_calendar.is_workday(day))
+        if self.source(day.year) == "package":
+            return day in _package_workdays(day.year)
+        workdays = self._loaded_workdays.get(day.year)
+        if workdays is None:
+            workdays = frozenset(
+                d for d in _days_of(day.year) if self._overrides.get(d, (d.weekday() < 5, ""))[0]
+            )
+            self._loaded_workdays[day.year] = workdays
+        return day in workdays
 
     def describe(self, day: date) -> str:
         """A short label for `day`: 工作日, 周末, a festival name, or 调休上班."""
