@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import httpx
 
+from chuanyu.ledger.service import load_seed
 from tests.support.nodes import LiveFederation
 
 
@@ -60,12 +58,11 @@ def test_entry_recorded_on_cq_appears_on_sc(live_nodes: LiveFederation) -> None:
     assert bus["entry_id"] == entry_id
 
 
-def test_seed_loaded_by_cli_on_cq_reaches_sc_and_reports_there(
-    live_nodes: LiveFederation, tmp_path: Path
-) -> None:
+def test_seed_recorded_on_cq_reaches_sc_and_reports_there(live_nodes: LiveFederation) -> None:
     cq, sc = live_nodes.cq, live_nodes.sc
-    loaded = cq.cli("ledger", "load-seed")
-    assert "21 entries and 9 figures recorded" in loaded.stdout
+    with cq.session() as session:
+        result = load_seed(session, member="CQ")
+    assert (result.entries, result.figures) == (21, 9)
     sc_headers = sc.headers("citizen")
 
     def seed_arrived() -> bool:
@@ -75,11 +72,13 @@ def test_seed_loaded_by_cli_on_cq_reaches_sc_and_reports_there(
         return bool(r.json()["total"] == 3)
 
     live_nodes.wait_until(seed_arrived, timeout=30)
-    out = tmp_path / "report.json"
-    sc.cli(
-        "ledger", "report", "--as-of", "2020-07-08", "--format", "json", "-o", str(out), "--no-live"
-    )
-    data = json.loads(out.read_text("utf-8"))
-    assert data["title"] == "推动成渝地区双城经济圈建设的14个第一次"
+    data = httpx.get(
+        f"{sc.url}/api/ledger/firsts",
+        params={"as_of": "2020-07-08"},
+        headers=sc_headers,
+        timeout=10,
+    ).json()
+    staff = next(f for f in data["firsts"] if f["category"] == "staff_exchange")
+    assert staff["entry_id"] == "seed-staff-cq-to-sc"
     totals = {t["metric"]: t["reported_value"] for t in data["totals"]}
     assert totals["department_agreements"] == 85

@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from chuanyu.exchange.models import OutboxEvent
 from chuanyu.ledger import service
 from chuanyu.ledger.dataset import seed_dataset
 from chuanyu.ledger.errors import EntryNotFound, NotOwner
+from chuanyu.ledger.providers import (
+    live_metrics,
+    register_live_metric,
+    unregister_live_metric,
+)
 from chuanyu.ledger.schemas import EntryCreate, EntryUpdate
 from chuanyu.ledger.service.entries import EntryFilter, apply_remote_entry
 from tests.conftest import Db
@@ -117,3 +123,24 @@ def test_filters_by_stage_kind_region_party_tag_and_dates(db: Db) -> None:
         assert [e.id for e in page.items] == ["seed-staff-sc-to-cq"]
         page = service.list_entries(session, filters=EntryFilter(region="SC", kind="agreement"))
         assert page.total == 4
+
+
+def test_live_counts_show_beside_published_figures(db: Db) -> None:
+    def broken(session: object) -> int:
+        raise OperationalError("select", {}, Exception("no such table"))
+
+    before = live_metrics()  # imports the domains' own registrations first
+    register_live_metric("cross_region_cases", "窗口异地件", lambda _session: 2)
+    register_live_metric("remote_loan_cases", "异地贷款", broken)
+    try:
+        with db.session() as session:
+            service.load_seed(session, member="CQ")
+            report = service.build_report_for(session, as_of=date(2020, 7, 8))
+    finally:
+        for metric in ("cross_region_cases", "remote_loan_cases"):
+            unregister_live_metric(metric)
+            if metric in before:
+                register_live_metric(metric, before[metric].label, before[metric].count)
+    totals = {t.metric: t for t in report.totals}
+    assert totals["cross_region_cases"].live == 2 and not totals["cross_region_cases"].differs
+    assert totals["remote_loan_cases"].live is None
