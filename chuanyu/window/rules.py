@@ -61,8 +61,6 @@ TRANSITIONS: dict[Action, Transition] = {
 TERMINAL: frozenset[CaseStatus] = frozenset({S.DELIVERED, S.WITHDRAWN})
 # The decision has been made; only delivery is left.
 DECIDED: frozenset[CaseStatus] = frozenset({S.APPROVED, S.REJECTED})
-# While the case waits for the applicant, the time-limit clock stands still.
-PAUSED: frozenset[CaseStatus] = frozenset({S.SUPPLEMENT})
 # Actions that must say why.
 NEEDS_REASON: frozenset[Action] = frozenset({Action.REQUEST_SUPPLEMENT, Action.REJECT})
 

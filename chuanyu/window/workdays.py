@@ -52,15 +52,6 @@ class WorkdayCalendar:
             self._loaded_years.add(schedule.year)
             self._overrides.update(schedule.overrides())
 
-    @property
-    def loaded_years(self) -> frozenset[int]:
-        """Years with an administrator-loaded schedule."""
-        return frozenset(self._loaded_years)
-
-    def covers(self, year: int) -> bool:
-        """True when the calendar can answer for every day of `year`."""
-        return year in self._loaded_years or year in package_years()
-
     def source(self, year: int) -> str:
         """Where the answer for `year` comes from: 'loaded', 'package', or raises."""
         if year in self._loaded_years:

@@ -52,6 +52,10 @@ def test_clerk_registers_at_the_desk_and_prints_the_receipt(client: AppClient) -
     desk = client.get("/window/desk")
     assert desk.status_code == 200 and number.group(0) in desk.text
     assert "剩余 5 个工作日" in desk.text
+    assert client.get("/window/officer").status_code == 200  # SC decides it: not listed here
+    assert number.group(0) not in client.get("/window/officer").text
+    home = client.get("/window/")
+    assert home.status_code == 200 and "/window/desk" in home.text
 
 
 def test_case_page_actions_and_errors(client: AppClient) -> None:
