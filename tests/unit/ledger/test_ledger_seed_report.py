@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
+import subprocess
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -221,3 +224,34 @@ def test_every_output_format_renders(report: Report) -> None:
     html = render(report, "html").decode("utf-8")
     assert "<svg" in html and "85份" in html and "29公里" in html
     assert render(report, "xlsx")[:2] == b"PK"
+
+
+def test_xlsx_has_native_charts_and_the_figures(report: Report) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(render(report, "xlsx")))
+    assert wb.sheetnames == ["第一次", "累计数据", "阶段与类型", "时间线"]
+    assert len(wb["累计数据"]._charts) == 1 and len(wb["阶段与类型"]._charts) == 1
+    values = {row[0].value: row[2].value for row in wb["累计数据"].iter_rows(min_row=2)}
+    assert values["两地省市部门签订合作协议"] == 85
+
+
+@pytest.mark.skipif(not shutil.which("fc-list"), reason="fontconfig is not installed")
+def test_report_typography_uses_an_embedded_cjk_font() -> None:
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    if "CJK" not in fonts.stdout:
+        pytest.skip("no CJK font installed (the Makefile installs fonts-noto-cjk)")
+    from weasyprint import HTML
+
+    from chuanyu.ledger.reports.html import report_css
+
+    page = (
+        f"<html><head><style>{report_css()}</style></head><body class='ly-report'>"
+        "<h1>推动成渝地区双城经济圈建设的14个第一次</h1><p>两地省市部门共签订合作协议85份。</p>"
+        "</body></html>"
+    )
+    document = HTML(string=page).render()
+    pdf = document.write_pdf()
+    assert pdf is not None and pdf.startswith(b"%PDF")
+    families = {font.family for font in document.fonts.values()}
+    assert {"Noto Serif CJK SC", "Noto Sans CJK SC"} <= families
