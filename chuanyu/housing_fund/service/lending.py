@@ -9,6 +9,7 @@ import secrets
 from dataclasses import asdict
 from datetime import date
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -131,12 +132,21 @@ def fetch_certificate(*, session: Session, node: Node, application_no: str) -> A
     try:
         reply = node.exchange.call(member, SERVICE, request)
     except ExchangeRefused as refused:
-        app = get(session, application_no)
-        _refused(app, refused.code, refused.detail)
+        app = _reload_open(session, application_no)
+        if app.status in _OPEN:
+            _refused(app, refused.code, refused.detail)
         session.commit()
         return app
-    app = get(session, application_no)
-    signed = SignedCertificate.model_validate(reply)
+    app = _reload_open(session, application_no)
+    if app.status not in _OPEN:  # a concurrent fetch finished first; keep its result
+        session.commit()
+        return app
+    try:
+        signed = SignedCertificate.model_validate(reply)
+    except ValidationError:
+        _refused(app, "certificate_invalid", "缴存地返回的证明格式无效")
+        session.commit()
+        return app
     app.certificate_body = json.dumps(signed.body, ensure_ascii=False)
     app.certificate_signature = signed.signature
     app.certificate_fingerprint = certificate.fingerprint(signed)
@@ -153,6 +163,20 @@ def fetch_certificate(*, session: Session, node: Node, application_no: str) -> A
     app.status = ApplicationStatus.CERTIFIED
     record_decision(app, evaluate(node.member, app, body, clock.today()), user_id=None)
     session.commit()
+    return app
+
+
+_OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.FETCH_REFUSED)
+
+
+def _reload_open(session: Session, application_no: str) -> Application:
+    """Re-read the application for update once the remote call is over."""
+    query = select(Application).where(Application.application_no == application_no)
+    if session.get_bind().dialect.name != "sqlite":  # SQLite's BEGIN IMMEDIATE already locks
+        query = query.with_for_update()
+    app = session.scalar(query.execution_options(populate_existing=True))
+    if app is None:
+        raise ApplicationNotFound()
     return app
 
 
