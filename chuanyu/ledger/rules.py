@@ -112,9 +112,10 @@ def stage_of_day(stages: Sequence[Stage], day: date) -> int | None:
     return found
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class EntryFacts:
-    """What the rules need to know about an entry."""
+    """What the rules need to know about an entry (treated as read-only; not frozen because
+    ten thousand frozen instances take noticeably longer to build)."""
 
     id: str
     kind: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -86,27 +88,41 @@ def to_facts(row: LedgerEntry) -> EntryFacts:
     )
 
 
+# Columns read for the rules, in the order `facts_from_row` unpacks them. They are read as
+# raw driver values (no per-value type processing: ten thousand rows in a fraction of the time);
+# SQLite returns dates and JSON as text, PostgreSQL as native values, and both are handled.
 FACT_COLUMNS = (
-    LedgerEntry.id,
-    LedgerEntry.kind,
-    LedgerEntry.title,
-    LedgerEntry.event_date,
-    LedgerEntry.date_precision,
-    LedgerEntry.stage,
-    LedgerEntry.no_later_than_date,
-    LedgerEntry.status,
-    LedgerEntry.detail,
-    LedgerEntry.metrics,
-    LedgerEntry.group_key,
-    LedgerEntry.summary,
-    LedgerEntry.source,
-    LedgerEntry.qualifiers,
-    LedgerEntry.owner,
+    "id",
+    "kind",
+    "title",
+    "event_date",
+    "date_precision",
+    "stage",
+    "no_later_than_date",
+    "status",
+    "detail",
+    "metrics",
+    "group_key",
+    "summary",
+    "source",
+    "qualifiers",
+    "owner",
 )
+FACTS_SQL = f"SELECT {', '.join(FACT_COLUMNS)} FROM ledger_entry ORDER BY id"
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def facts_from_row(row: Sequence[Any], codes: list[str], tags: list[str]) -> EntryFacts:
-    """The rules' view of a row of FACT_COLUMNS with its party codes and tags."""
+    """The rules' view of a raw FACT_COLUMNS row with its party codes and tags."""
     (
         entry_id,
         kind,
@@ -125,22 +141,23 @@ def facts_from_row(row: Sequence[Any], codes: list[str], tags: list[str]) -> Ent
         owner,
     ) = row
     found = [parties.find(c) for c in codes]
+    metric_map = _json(metrics)
     return EntryFacts(
         id=entry_id,
         kind=kind,
         title=title,
-        date=FuzzyDate(when, DatePrecision(precision)),
+        date=FuzzyDate(_day(when), DatePrecision(precision)),
         parties=tuple(p for p in found if p is not None),
         stage=stage,
-        no_later_than=nlt,
+        no_later_than=_day(nlt),
         status=status,
-        detail=detail,
-        metrics={k: Decimal(v) for k, v in metrics.items()} if metrics else {},
+        detail=_json(detail),
+        metrics={k: Decimal(v) for k, v in metric_map.items()} if metric_map else {},
         tags=tuple(tags),
         group=group,
         summary=summary,
         source=source,
-        qualifiers=qualifiers,
+        qualifiers=_json(qualifiers),
         owner=owner,
     )
 

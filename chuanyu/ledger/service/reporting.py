@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from chuanyu.ledger.catalog import Catalog, default_catalog
-from chuanyu.ledger.models import LedgerEntry, LedgerEntryParty, LedgerEntryTag, LedgerFigure
+from chuanyu.ledger.models import LedgerEntryParty, LedgerEntryTag, LedgerFigure
 from chuanyu.ledger.providers import live_counts
 from chuanyu.ledger.reports.build import build_report
 from chuanyu.ledger.reports.model import Report
 from chuanyu.ledger.rules import EntryFacts, Figure
-from chuanyu.ledger.service.convert import FACT_COLUMNS, facts_from_row, figure_fact
+from chuanyu.ledger.service.convert import FACTS_SQL, facts_from_row, figure_fact
 
 
 def entry_facts(session: Session) -> list[EntryFacts]:
@@ -30,7 +30,7 @@ def entry_facts(session: Session) -> list[EntryFacts]:
     tags: dict[str, list[str]] = defaultdict(list)
     for entry_id, tag in session.execute(select(LedgerEntryTag.entry_id, LedgerEntryTag.tag)):
         tags[entry_id].append(tag)
-    rows = session.execute(select(*FACT_COLUMNS).order_by(LedgerEntry.id)).all()
+    rows = session.execute(text(FACTS_SQL)).all()
     return [facts_from_row(row, codes[row[0]], sorted(tags[row[0]])) for row in rows]
 
 
