@@ -58,7 +58,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, err: RequestValidationError) -> Response:
-        errors = [FieldError(_field(tuple(e["loc"])), str(e["msg"])) for e in err.errors()]
+        errors = [FieldError(_field(tuple(e["loc"])), str(e["msg"]).removeprefix("Value error, "))
+                  for e in err.errors()]
         detail = "；".join(f"{e.field}: {e.message}" for e in errors)
         return _problem_response(request, InvalidInput(f"输入有误：{detail}", errors=errors))
 

@@ -13,6 +13,7 @@ from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from chuanyu.core import sqlite_gate
 from chuanyu.core.config import Settings
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def make_engine(settings: Settings) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, and BEGIN IMMEDIATE so writers queue instead of deadlocking."""
+    """WAL, foreign keys, and BEGIN IMMEDIATE behind an in-process write gate."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -88,9 +89,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    sqlite_gate.install(engine)
 
 
 def is_sqlite(engine: Engine) -> bool:

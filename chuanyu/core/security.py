@@ -187,7 +187,8 @@ def require(*roles: str) -> Any:
 
     def check(user: CurrentUser) -> UserRead:
         if roles and not user.has(*roles):
-            raise PermissionDenied(f"此操作需要以下角色之一: {', '.join(roles)}")
+            raise PermissionDenied(f"此操作需要以下角色之一: {', '.join(roles)}",
+                                   code="role_required")
         return user
 
     check.chuanyu_roles = tuple(roles)  # type: ignore[attr-defined]

@@ -40,7 +40,7 @@ def inbound(session: Session) -> list[dict[str, Any]]:
     """Per (producer, stream): applied sequence, events held behind a gap, last error."""
     held = dict(session.execute(
         select(HeldEvent.producer + ":" + HeldEvent.stream, func.count())
-        .group_by(HeldEvent.producer, HeldEvent.stream)).tuples().all())
+        .group_by(HeldEvent.producer, HeldEvent.stream)).all())
     return [{"producer": c.producer, "stream": c.stream, "applied": c.applied_seq,
              "held": held.get(f"{c.producer}:{c.stream}", 0), "last_error": c.last_error}
             for c in session.scalars(select(InboxCursor).order_by(InboxCursor.producer,

@@ -1,0 +1,119 @@
+"""SQLite's single writer, managed in-process.
+
+Every SQLite transaction of a node starts with BEGIN IMMEDIATE, so writers queue instead of
+failing on a stale snapshot. Two things make that safe and fast:
+
+- an in-process lock hands the write slot from thread to thread at once, instead of leaving
+  waiting threads in SQLite's sleeping busy handler;
+- a thread that already holds the slot through a session that has only read, and opens another
+  transaction (a second session, or an exchange call that audits in its own transaction), would
+  wait on itself forever: the read-only transaction is ended first. If the held transaction has
+  written, that is a programming error and is reported at once instead of hanging.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import ORMExecuteState, Session
+
+LOCK_TIMEOUT_S = 60.0
+
+
+class NestedWriteTransaction(RuntimeError):
+    """A thread tried to open a second SQLite transaction while its first one has written."""
+
+
+class WriteGate:
+    """The write slot of one SQLite database within this process."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.owner_conn: int | None = None
+        self.owner_thread: int | None = None
+
+    def acquire(self, dbapi_conn: Any) -> None:
+        if self.owner_thread == threading.get_ident() and self.owner_conn != id(dbapi_conn):
+            _release_idle_session(self, dbapi_conn)
+        if not self.lock.acquire(timeout=LOCK_TIMEOUT_S):
+            raise TimeoutError("timed out waiting for the database write slot")
+        self.owner_conn, self.owner_thread = id(dbapi_conn), threading.get_ident()
+
+    def release(self, dbapi_conn: Any) -> None:
+        if self.owner_conn == id(dbapi_conn):
+            self.owner_conn = self.owner_thread = None
+            self.lock.release()
+
+
+_sessions_by_conn: dict[int, Session] = {}
+
+
+def _release_idle_session(gate: WriteGate, dbapi_conn: Any) -> None:
+    holder = _sessions_by_conn.get(gate.owner_conn or 0)
+    if holder is None or holder.info.get("sqlite_wrote"):
+        raise NestedWriteTransaction(
+            "this thread already holds an open write transaction on the node's SQLite database; "
+            "commit it before opening another session or calling another node")
+    holder.commit()  # it has only read: ending it changes nothing
+
+
+def install(engine: Engine) -> None:
+    """Put BEGIN IMMEDIATE behind the in-process write gate for this engine."""
+    gate = WriteGate()
+    engine.info_gate = gate  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        dbapi_conn = conn.connection.dbapi_connection
+        gate.acquire(dbapi_conn)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            gate.release(dbapi_conn)
+            raise
+
+    @event.listens_for(engine, "commit")
+    def _commit(conn: Any) -> None:
+        gate.release(conn.connection.dbapi_connection)
+
+    @event.listens_for(engine, "rollback")
+    def _rollback(conn: Any) -> None:
+        gate.release(conn.connection.dbapi_connection)
+
+    @event.listens_for(engine, "reset")
+    def _reset(dbapi_conn: Any, _record: Any, _reset_state: Any) -> None:
+        gate.release(dbapi_conn)
+
+    @event.listens_for(engine, "close")
+    def _close(dbapi_conn: Any, _record: Any) -> None:
+        gate.release(dbapi_conn)
+
+
+@event.listens_for(Session, "after_begin")
+def _track(session: Session, _transaction: Any, connection: Any) -> None:
+    if connection.dialect.name == "sqlite":
+        dbapi_conn = connection.connection.dbapi_connection
+        _sessions_by_conn[id(dbapi_conn)] = session
+        session.info["sqlite_conn"] = id(dbapi_conn)
+        session.info["sqlite_wrote"] = False
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info["sqlite_wrote"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        state.session.info["sqlite_wrote"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _untrack(session: Session, transaction: Any) -> None:
+    if transaction.parent is None and "sqlite_conn" in session.info:
+        _sessions_by_conn.pop(session.info.pop("sqlite_conn"), None)
+        session.info["sqlite_wrote"] = False

@@ -1,0 +1,50 @@
+"""The web shell in a real browser: sign in, read the node status page, switch language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chuanyu.core.security import create_user
+from tests.e2e.browser.conftest import login
+from tests.support.nodes import PASSWORD, LiveFederation
+
+pytestmark = pytest.mark.browser
+
+
+def _account(live: LiveFederation, role: str) -> str:
+    name = f"browser-{role}"
+    with live.cq.session() as session:
+        from sqlalchemy import select
+
+        from chuanyu.core.models import User
+
+        if session.scalar(select(User).where(User.username == name)) is None:
+            create_user(session, username=name, password=PASSWORD, roles=[role])
+    return name
+
+
+def test_status_page_shows_member_peer_and_audit(live_nodes: LiveFederation, page: Any) -> None:
+    live_nodes.cq.node.exchange.call("SC", "exchange.ping", {"note": "browser"})
+    login(page, live_nodes.cq.url, _account(live_nodes, "joint_office"), PASSWORD)
+    page.goto(f"{live_nodes.cq.url}/status")
+    assert page.inner_text("#member") == "CQ"
+    peer = page.locator("tr.peer[data-member=SC]")
+    assert "可达" in peer.inner_text() and "不可达" not in peer.inner_text()
+    assert int(page.inner_text("#audit-entries")) >= 1
+    assert "HTTP" in page.content()
+
+
+def test_wrong_password_stays_on_login_with_a_message(live_nodes: LiveFederation,
+                                                      page: Any) -> None:
+    login(page, live_nodes.cq.url, _account(live_nodes, "citizen"), "wrong-password")
+    assert "用户名或密码错误" in page.content()
+
+
+def test_language_toggle_switches_to_english(live_nodes: LiveFederation, page: Any) -> None:
+    login(page, live_nodes.cq.url, _account(live_nodes, "admin"), PASSWORD)
+    page.goto(f"{live_nodes.cq.url}/status")
+    page.click("a.lang")
+    page.wait_for_load_state()
+    assert "Node status" in page.content()
