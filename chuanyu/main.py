@@ -80,7 +80,11 @@ def create_app(settings: Settings | None = None, node: Node | None = None) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.relay_enabled and node.relay is None:
             node.start_relay()
+        stops = [stop for _, module in domains.domain_modules("tasks")
+                 if (stop := module.start(node)) is not None] if settings.tasks_enabled else []
         yield
+        for stop in reversed(stops):
+            stop()
         node.close()
 
     app = FastAPI(title=f"Chuanyu 川渝通办 · {node.member}", version="0.1.0", lifespan=lifespan)

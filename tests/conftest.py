@@ -58,7 +58,7 @@ def federation_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _settings(federation_dir: Path, var_dir: Path, member: str = "CQ", **kw: Any) -> Settings:
     return Settings(member=member, var_dir=var_dir, federation_dir=federation_dir,
-                    relay_enabled=False, **kw)
+                    relay_enabled=False, tasks_enabled=False, **kw)
 
 
 @pytest.fixture(scope="session")
