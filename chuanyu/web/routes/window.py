@@ -14,7 +14,7 @@ from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import ChuanyuError
 from chuanyu.core.node import NodeDep
-from chuanyu.core.security import CurrentUser, OptionalUser, Role, public, require
+from chuanyu.core.security import ROLE_LABELS, CurrentUser, OptionalUser, Role, public, require
 from chuanyu.registry.enums import EnterpriseType
 from chuanyu.web import render
 from chuanyu.window import forms
@@ -32,7 +32,12 @@ INVESTOR_ROWS = 3
 def _page(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    base = {"action_labels": ACTION_LABELS, "mode_labels": HANDLING_MODE_LABELS, "tz": clock.CHINA}
+    base = {
+        "action_labels": ACTION_LABELS,
+        "mode_labels": HANDLING_MODE_LABELS,
+        "role_labels": {role.value: label for role, label in ROLE_LABELS.items()},
+        "tz": clock.CHINA,
+    }
     return render(request, f"window/{template}", {**base, **(context or {})}, status_code)
 
 
@@ -57,7 +62,9 @@ def catalogue_page(request: Request, session: SessionDep) -> HTMLResponse:
 def desk(request: Request, session: SessionDep, node: NodeDep, user: CurrentUser) -> HTMLResponse:
     """The clerk's desk: cases received here with their countdowns, and escalations."""
     page = window_service.list_cases(session, node=node, user=user, side=Side.INTAKE, limit=200)
-    waiting = window_service.list_cases(session, node=node, user=user, awaiting_me=True)
+    waiting = window_service.list_cases(
+        session, node=node, user=user, side=Side.INTAKE, awaiting_me=True
+    )
     return _page(
         request,
         "desk.html",

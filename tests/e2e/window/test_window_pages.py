@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from chuanyu.core.db import session_scope
+from chuanyu.registry.demo import sample_application
 from tests.conftest import AppClient
 from tests.integration.window.window_helpers import (
     APPLICANT_ID,
@@ -56,6 +57,40 @@ def test_clerk_registers_at_the_desk_and_prints_the_receipt(client: AppClient) -
     assert number.group(0) not in client.get("/window/officer").text
     home = client.get("/window/")
     assert home.status_code == 200 and "/window/desk" in home.text
+
+
+def test_business_registration_from_the_form(client: AppClient) -> None:
+    _ready(client)
+    client.page_login("window_clerk")
+    app = sample_application("SC", name="成都页面联调科技有限公司", seed=5)
+    fields = {
+        "app.name": app.name,
+        "app.enterprise_type": app.enterprise_type.value,
+        "app.registered_capital": str(app.registered_capital),
+        "app.rep_name": app.legal_representative.name,
+        "app.rep_id": app.legal_representative.id_number,
+        "app.division_code": app.domicile.division_code,
+        "app.address": app.domicile.address,
+        "app.business_scope": app.business_scope,
+    }
+    for i, investor in enumerate(app.investors):
+        fields[f"app.inv{i}.name"] = investor.name
+        fields[f"app.inv{i}.id_number"] = investor.id_number
+        fields[f"app.inv{i}.subscribed_amount"] = str(investor.subscribed_amount)
+    materials = (
+        "application_form",
+        "articles",
+        "investor_id",
+        "officer_appointment",
+        "domicile_proof",
+    )
+    wrong = _submit(client, "SC-SCJG-001", materials, **{**fields, "app.registered_capital": "-5"})
+    assert wrong.status_code == 422 and 'data-field="application.registered_capital"' in wrong.text
+    done = _submit(client, "SC-SCJG-001", materials, **fields)
+    assert done.status_code == 303, done.text
+    page = client.get(done.headers["location"].removesuffix("/receipt"))
+    assert "企业设立登记申请" in page.text and app.name in page.text
+    assert "窗口工作人员" in page.text  # the timeline names the role in words
 
 
 def test_case_page_actions_and_errors(client: AppClient) -> None:
