@@ -101,14 +101,7 @@ def main() -> None:
         catalogue_service.load_catalogue(session, node=sc, catalogue=starter_catalogue("SC"))
     with session_scope(cq) as session:
         catalogue_service.load_catalogue(session, node=cq, catalogue=starter_catalogue("CQ"))
-        for spec in starter_catalogue("SC").matters:
-            values = catalogue_service._row_values(spec)
-            catalogue_service.apply_event(
-                session,
-                producer="SC",
-                event_type="matter.upserted",
-                payload={"code": spec.code, **values},
-            )
+        catalogue_service.seed_peer_copy(session, peer="SC")
 
     rng = random.Random(2)
     start = date(2020, 9, 1)

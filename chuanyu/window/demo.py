@@ -11,7 +11,7 @@ from chuanyu.core.node import Node
 from chuanyu.core.schemas import UserRead
 from chuanyu.registry.demo import person_name, resident_id, sample_application
 from chuanyu.window.catalogue import starter_catalogue
-from chuanyu.window.models import Case, Matter
+from chuanyu.window.models import Case
 from chuanyu.window.schemas import CaseCreate, MaterialIn, UploadIn
 from chuanyu.window.service import catalogue as catalogue_service
 from chuanyu.window.service import receive
@@ -32,19 +32,6 @@ def demo_pdf(title: str) -> bytes:
         b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
         b"% " + text + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
     )
-
-
-def _seed_peer_copy(session: Session, peer: str) -> None:
-    """Start the peer's catalogue copy from the shipped data; the peer's own events overwrite it."""
-    for spec in starter_catalogue(peer).matters:
-        if session.scalar(select(Matter.id).where(Matter.code == spec.code)) is None:
-            values = catalogue_service._row_values(spec)
-            catalogue_service.apply_event(
-                session,
-                producer=peer,
-                event_type="matter.upserted",
-                payload={"code": spec.code, **values},
-            )
 
 
 def _request(
@@ -80,7 +67,7 @@ def load_demo(session: Session, node: Node) -> str:
         session, node=node, catalogue=starter_catalogue(node.member)
     )
     peer = "SC" if node.member == "CQ" else "CQ"
-    _seed_peer_copy(session, peer)
+    catalogue_service.seed_peer_copy(session, peer=peer)
     session.flush()
     clerk = UserRead(
         id=0,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from chuanyu.core import clock
 from chuanyu.core.errors import NotFound, RuleViolation
 from chuanyu.exchange import outbox
-from chuanyu.window.catalogue import CatalogueFile, MatterSpec
+from chuanyu.window.catalogue import CatalogueFile, MatterSpec, starter_catalogue
 from chuanyu.window.enums import HANDLING_MODE_LABELS, HandlingMode, PayloadKind
 from chuanyu.window.models import Matter
 from chuanyu.window.schemas import FeeRead, MaterialSpecRead, MatterRead
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 STREAM = "window.catalogue"
 
 
-def _row_values(spec: MatterSpec) -> dict[str, Any]:
+def matter_values(spec: MatterSpec) -> dict[str, Any]:
     return {
         "member": spec.member,
         "name": spec.name,
@@ -62,7 +62,7 @@ def load_catalogue(session: Session, *, node: Node, catalogue: CatalogueFile) ->
         )
     listed = {spec.code for spec in catalogue.matters}
     for spec in catalogue.matters:
-        values = _row_values(spec)
+        values = matter_values(spec)
         _upsert(session, spec.code, values, active=True)
         outbox.publish(session, STREAM, "matter.upserted", {"code": spec.code, **values})
     stale = session.scalars(
@@ -93,6 +93,21 @@ def apply_event(
     if values.get("member") != producer:
         raise RuleViolation(f"事项 {code} 的地区与发布方 {producer} 不符")
     _upsert(session, code, values, active=True)
+
+
+def seed_peer_copy(session: Session, *, peer: str) -> int:
+    """Start the copy of the peer's catalogue from the data shipped for it.
+
+    For a node prepared before the peer is reachable (the demo, benchmarks); the peer's own
+    `matter.upserted` events overwrite these rows when they arrive. Matters already held are kept.
+    """
+    added = 0
+    for spec in starter_catalogue(peer).matters:
+        if session.scalar(select(Matter.id).where(Matter.code == spec.code)) is None:
+            payload = {"code": spec.code, **matter_values(spec)}
+            apply_event(session, producer=peer, event_type="matter.upserted", payload=payload)
+            added += 1
+    return added
 
 
 def get_matter(session: Session, code: str) -> Matter:

@@ -50,15 +50,7 @@ def user(role: str, member: str, *, subject_id: str | None = None, name: str = "
 def load_both_catalogues(session: Session, node: Node) -> None:
     """This node's own catalogue, plus the peer's as if it had arrived over the exchange."""
     catalogue_service.load_catalogue(session, node=node, catalogue=starter_catalogue(node.member))
-    peer = "SC" if node.member == "CQ" else "CQ"
-    for spec in starter_catalogue(peer).matters:
-        values = catalogue_service._row_values(spec)
-        catalogue_service.apply_event(
-            session,
-            producer=peer,
-            event_type="matter.upserted",
-            payload={"code": spec.code, **values},
-        )
+    catalogue_service.seed_peer_copy(session, peer="SC" if node.member == "CQ" else "CQ")
     session.flush()
 
 

@@ -47,7 +47,7 @@ def test_each_open_state_has_exactly_one_owning_side() -> None:
     assert rules.owner(CaseStatus.WITHDRAWN) is None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     st.lists(
         st.tuples(st.sampled_from(list(Action)), st.sampled_from(ROLES), st.sampled_from(MEMBERS)),
@@ -154,7 +154,7 @@ def test_days_left_and_urgency() -> None:
     assert rules.on_time(rules.finish(CAL, clock, date(2020, 9, 25))) is False
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.dates(min_value=date(2019, 1, 1), max_value=date(2025, 12, 1)),
     st.integers(min_value=0, max_value=20),
