@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -144,13 +144,18 @@ def list_entries(
     if f.q:
         like = f"%{f.q}%"
         query = query.where(or_(LedgerEntry.title.like(like), LedgerEntry.summary.like(like)))
-    rows = list(session.scalars(query.order_by(LedgerEntry.id)))
+    order = (LedgerEntry.event_date.is_(None), LedgerEntry.event_date.desc(), LedgerEntry.id)
+    if f.region is None and f.stage is None:
+        # Everything filterable in SQL: count and page in the database.
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        page = session.scalars(query.order_by(*order).limit(limit).offset(offset))
+        return EntryPage(items=[to_read(r) for r in page], total=total)
+    rows = list(session.scalars(query.order_by(*order)))
     if f.region:
         rows = [r for r in rows if any(_region_of(p.party_code) == f.region for p in r.parties)]
     if f.stage is not None:
         stages = (catalog or default_catalog()).stages
         rows = [r for r in rows if rules.stage_of(to_facts(r), stages) == f.stage]
-    rows.sort(key=lambda r: (r.event_date is None, -(r.event_date or date.min).toordinal(), r.id))
     return EntryPage(items=[to_read(r) for r in rows[offset : offset + limit]], total=len(rows))
 
 
