@@ -15,6 +15,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
 from chuanyu.housing_fund.enums import Sex
+from chuanyu.registry import uscc as registry_uscc
 
 
 class InvalidIdentifier(ValueError):
@@ -34,11 +35,15 @@ def normalize_resident_id(value: str) -> str:
 
 
 def normalize_uscc(value: str) -> str:
-    """Validate a unified social credit code and return it upper-cased."""
+    """Validate an employer's unified social credit code and return it upper-cased.
+
+    The registry's check wraps `stdnum.cn.uscc` so that codes of authorities A, N and Y (which
+    stdnum refuses) are accepted too.
+    """
     try:
-        return str(uscc.validate(value))
-    except stdnum_errors.ValidationError as exc:
-        raise InvalidIdentifier("统一社会信用代码无效") from exc
+        return registry_uscc.validate(value)
+    except registry_uscc.UsccError as exc:
+        raise InvalidIdentifier(str(exc)) from exc
 
 
 def mask_resident_id(resident_id: str) -> str:

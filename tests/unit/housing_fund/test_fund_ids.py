@@ -18,6 +18,7 @@ from chuanyu.housing_fund.ids import (
     mask_resident_id,
     masked_matches,
     normalize_resident_id,
+    normalize_uscc,
     sex_of,
 )
 from chuanyu.housing_fund.rules import continuous_months
@@ -64,6 +65,15 @@ def test_masking_keeps_only_the_ends() -> None:
 def test_generated_credit_codes_validate() -> None:
     rng = random.Random(5)
     assert all(uscc.is_valid(make_uscc(rng, m)) for m in ("CQ", "SC") for _ in range(200))
+
+
+def test_employer_codes_of_every_authority_are_accepted() -> None:
+    body = "N2500112MA1234567"  # a farmers' co-operative (authority N), which stdnum refuses
+    code = body + uscc.calc_check_digit(body)
+    assert not uscc.is_valid(code)
+    assert normalize_uscc(code.lower()) == code
+    with pytest.raises(InvalidIdentifier):
+        normalize_uscc(body + ("0" if code[-1] != "0" else "1"))
 
 
 def test_continuous_months_counts_the_latest_unbroken_run() -> None:
