@@ -27,7 +27,7 @@ from chuanyu.housing_fund.errors import (
 )
 from chuanyu.housing_fund.ids import mask_resident_id
 from chuanyu.housing_fund.models import ConsentUse, IssuedCertificate
-from chuanyu.housing_fund.policy import load_policy
+from chuanyu.housing_fund.policy import PolicyError, load_policy
 from chuanyu.housing_fund.service import accounts
 
 
@@ -79,13 +79,17 @@ def issue(
         raise AccountClosed()
     summary = accounts.deposit_summary(session, account.id)
     issued_at = clock.now()
-    mine, theirs = load_policy(node.member).centre, load_policy(caller).centre
+    mine = load_policy(node.member).centre
+    try:
+        addressed_to = load_policy(caller).centre.name
+    except PolicyError:
+        addressed_to = node.descriptor.members[caller].name
     body = CertificateBody(
         certificate_no=_certificate_no(node.member),
         issuer_member=node.member,
         issuer_centre=mine.name,
         addressed_to_member=caller,
-        addressed_to_centre=theirs.name,
+        addressed_to_centre=addressed_to,
         consent_id=claims.consent_id,
         name=account.name,
         masked_id=mask_resident_id(account.resident_id),
