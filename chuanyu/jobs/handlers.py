@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from chuanyu.core.node import Node
 from chuanyu.exchange import registry
 from chuanyu.jobs import events
-from chuanyu.jobs.service import postings
+from chuanyu.jobs.service import replica
 
 
 @registry.stream(events.STREAM)
@@ -19,6 +19,4 @@ def apply_posting_event(
 ) -> None:  # fmt: skip
     """Upsert the peer's postings into our replica; the index follows after commit."""
     del producer, seq, node
-    snaps = payload["items"] if event_type == events.BATCH else [payload]
-    for snap in snaps:
-        postings.apply_snapshot(session, snap)
+    replica.apply_event(session, event_type, payload)

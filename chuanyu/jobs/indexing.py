@@ -31,6 +31,7 @@ EXTRA_KEY = "jobs.indexer"
 GATHER_S = 0.1
 POLL_S = 0.5
 BATCH = 5000
+_create_lock = threading.Lock()
 
 
 def index_dir(node: Node) -> Path:
@@ -80,6 +81,20 @@ class Indexer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._drain_lock = threading.Lock()
+        self._prepare_lock = threading.Lock()
+        self.needs_rebuild = False
+        self.prepared = threading.Event()
+
+    def prepare(self) -> None:
+        """Bring a new index up from the database, or apply what is queued (once)."""
+        with self._prepare_lock:
+            if self.prepared.is_set():
+                return
+            if self.needs_rebuild:
+                self.rebuild()
+            else:
+                self.catch_up()
+            self.prepared.set()
 
     def drain_once(self, limit: int = BATCH) -> int:
         """Apply up to `limit` queued changes, commit the index, forget them; returns count."""
@@ -163,6 +178,10 @@ class Indexer:
         self.index.close()
 
     def _run(self) -> None:
+        try:
+            self.prepare()
+        except Exception:  # retried below, like any failed round
+            log.exception("search index start-up failed; retrying")
         while not self._stop.is_set():
             self._wake.wait(POLL_S)
             if self._stop.is_set():
@@ -172,6 +191,7 @@ class Indexer:
                 time.sleep(GATHER_S)
                 self._wake.clear()
             try:
+                self.prepare()
                 self.catch_up()
             except Exception:  # the loop must outlive a failed round; the queue keeps the work
                 log.exception("search index catch-up failed; retrying")
@@ -183,29 +203,30 @@ def open_index(node: Node) -> TantivyIndex:
     return TantivyIndex(index_dir(node))
 
 
-def indexer_for(node: Node, *, start: bool = True) -> Indexer | None:
+def indexer_for(node: Node, *, start: bool = True, background: bool = False) -> Indexer | None:
     """The node's indexer, created on first use; None when another process holds the writer.
 
-    On first use it rebuilds a missing index from the database, or else applies the queue.
+    On first use it rebuilds a missing index from the database, or else applies the queue:
+    at once, or with `background` in the indexer's own thread before it starts its loop.
     """
-    existing = node.extras.get(EXTRA_KEY)
-    if existing is not None or node.extras.get(EXTRA_KEY + ".locked"):
-        if start and existing is not None:
-            existing.start()
-        return existing
-    index = node.extras.get("jobs.index") or open_index(node)
-    node.extras["jobs.index"] = index
-    try:
-        index.writer()
-    except IndexLocked:
-        node.extras[EXTRA_KEY + ".locked"] = True
-        return None
-    indexer = Indexer(node, index)
-    if index.is_new:
-        indexer.rebuild()
-    else:
-        indexer.catch_up()
-    node.extras[EXTRA_KEY] = indexer
+    with _create_lock:
+        existing = node.extras.get(EXTRA_KEY)
+        if existing is not None or node.extras.get(EXTRA_KEY + ".locked"):
+            if start and existing is not None:
+                existing.start()
+            return existing
+        index = node.extras.get("jobs.index") or open_index(node)
+        node.extras["jobs.index"] = index
+        try:
+            index.writer()
+        except IndexLocked:
+            node.extras[EXTRA_KEY + ".locked"] = True
+            return None
+        indexer = Indexer(node, index)
+        indexer.needs_rebuild = index.is_new
+        if not background:
+            indexer.prepare()
+        node.extras[EXTRA_KEY] = indexer
     if start:
         indexer.start()
     return indexer
@@ -256,9 +277,14 @@ def enqueue(session: Session, posting_ids: Sequence[str]) -> list[int]:
     """Queue postings for the index in the caller's transaction; returns the queue ids."""
     if not posting_ids:
         return []
-    ids = session.scalars(
-        insert(IndexQueue).returning(IndexQueue.id, sort_by_parameter_order=True),
-        [{"posting_id": pid} for pid in posting_ids],
-    ).all()
+    table = IndexQueue.__table__
+    ids = (
+        session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [{"posting_id": pid} for pid in posting_ids],
+        )
+        .scalars()
+        .all()
+    )
     wake_after_commit(session)
     return list(ids)

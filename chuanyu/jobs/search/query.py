@@ -22,21 +22,17 @@ SUBSTRING_SCORE = 0.1
 
 
 def substring_query(schema: tantivy.Schema, word: str) -> Query:
-    """Postings whose text contains `word` as a substring (via the two pair fields)."""
-    n = len(word)
-    chunks = [word[i : i + 2] for i in range(0, n, 2)]
-    parts = []
-    for field in ("pair_a", "pair_b"):
-        if n == 1:
-            parts.append(Query.regex_query(schema, field, re.escape(word) + ".?"))
-        elif n % 2:
-            pattern = [re.escape(c) for c in chunks[:-1]] + [re.escape(chunks[-1]) + ".?"]
-            parts.append(Query.regex_phrase_query(schema, field, pattern))
-        elif len(chunks) == 1:
-            parts.append(Query.term_query(schema, field, word))
-        else:
-            parts.append(Query.phrase_query(schema, field, chunks))
-    return Query.boolean_query([(Occur.Should, p) for p in parts])
+    """Postings whose text contains `word` as a substring (via the overlapping pieces).
+
+    Term and phrase queries only, except for one-character words: those match every piece
+    beginning with the character (a prefix of the sorted term dictionary).
+    """
+    word = word.lower()
+    if len(word) == 1:
+        return Query.regex_query(schema, "grams", re.escape(word) + ".")
+    if len(word) == 2:
+        return Query.term_query(schema, "grams", word)
+    return Query.phrase_query(schema, "grams", [word[i : i + 2] for i in range(len(word) - 1)])
 
 
 def _whole_word(schema: tantivy.Schema, field: str, word: str) -> Query | None:
@@ -45,9 +41,7 @@ def _whole_word(schema: tantivy.Schema, field: str, word: str) -> Query | None:
         return None
     if len(tokens) == 1:
         return Query.term_query(schema, field, tokens[0])
-    if field == "title_seg":
-        return Query.phrase_query(schema, field, tokens)
-    # The body field keeps no positions: all the word's pieces present counts as the word.
+    # The word fields keep no positions: all the word's pieces present counts as the word.
     return Query.boolean_query([(Occur.Must, Query.term_query(schema, field, t)) for t in tokens])
 
 

@@ -1,44 +1,50 @@
-"""The tantivy schema of the posting index and the conversion of a posting into a document.
+"""The tantivy schema of the posting index and the conversion of postings into documents.
 
-Three kinds of text field serve one query:
+Two kinds of text field serve one query:
 - `title_seg` and `body_seg`: rjieba words (whitespace-tokenized), ranked with BM25, so that
   postings where the query word is a whole word come first;
-- `pair_a` and `pair_b`: the same text cut into consecutive two-character pieces, `pair_b`
-  shifted by one character (cut here in bulk; indexed with the whitespace tokenizer). Every
-  bigram of the text is a term of one of them, in position
-  order, so "this word occurs as a substring" is a phrase query over pieces in either field:
-  焊工 is found in 氩弧焊工, 仓管 in 仓管员, one- and two-character words included.
+- `grams`: every overlapping two-character piece of the text, in order, one position each
+  (cut here in bulk with array operations; indexed with the whitespace tokenizer). A word of
+  n ≥ 3 characters occurs as a substring exactly when its n − 1 pieces occur at consecutive
+  positions (a phrase query); a two-character word is one term; a one-character word is any
+  piece beginning with it (the text ends with a sentinel, so every character begins a piece).
 """
 
 from __future__ import annotations
 
 import array
 import json
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import tantivy
 
+from chuanyu.jobs import reference
 from chuanyu.jobs.search.base import PostingDoc
-from chuanyu.jobs.text import segment
+from chuanyu.jobs.text import SEPARATOR, segmenter
 
-SCHEMA_VERSION = 1
-PAIR_TOKENIZER = "pairs"
+SCHEMA_VERSION = 2
 WORD_TOKENIZER = "words"
 RAW_FIELDS = ("industry", "education", "experience", "origin")
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 # Recency breaks ties: scores are multiplied by log2(2 + weight), a few parts per million per day.
 WEIGHT_PER_DAY = 1e-5
+# Card layout: the stored summary is a JSON list in this order (cheaper than an object).
+CARD_FIELDS = (
+    "id", "origin", "title", "employer_name", "division_code", "industry_code", "salary_min",
+    "salary_max", "education", "experience", "employment_type", "headcount", "benefits",
+    "published_at", "valid_to", "description",
+)  # fmt: skip
 
 
 def build_schema() -> tantivy.Schema:
     """The index schema."""
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("pid", stored=True, tokenizer_name="raw", index_option="basic")
-    sb.add_text_field("title_seg", tokenizer_name=WORD_TOKENIZER, index_option="position")
+    sb.add_text_field("title_seg", tokenizer_name=WORD_TOKENIZER, index_option="freq")
     sb.add_text_field("body_seg", tokenizer_name=WORD_TOKENIZER, index_option="freq")
-    sb.add_text_field("pair_a", tokenizer_name=PAIR_TOKENIZER, index_option="position")
-    sb.add_text_field("pair_b", tokenizer_name=PAIR_TOKENIZER, index_option="position")
+    sb.add_text_field("grams", tokenizer_name=WORD_TOKENIZER, index_option="position")
     for name in RAW_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     for name in ("province", "city", "district", "band"):
@@ -51,15 +57,9 @@ def build_schema() -> tantivy.Schema:
 
 
 def register_tokenizers(index: tantivy.Index) -> None:
-    """Register the word and pair analyzers the schema names."""
+    """Register the analyzer the schema names: split at blanks, lower-case."""
     index.register_tokenizer(
         WORD_TOKENIZER,
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
-        .filter(tantivy.Filter.lowercase())
-        .build(),
-    )
-    index.register_tokenizer(
-        PAIR_TOKENIZER,
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
         .filter(tantivy.Filter.lowercase())
         .build(),
@@ -71,84 +71,78 @@ def day_number(day: date) -> int:
     return day.toordinal() - date(1970, 1, 1).toordinal()
 
 
-def card_of(doc: PostingDoc) -> dict[str, object]:
+def card_bytes(doc: PostingDoc) -> bytes:
     """The stored summary a result shows without a database round trip."""
-    return {
-        "id": doc.id,
-        "origin": doc.origin,
-        "title": doc.title,
-        "employer_name": doc.employer_name,
-        "division_code": doc.division_code,
-        "place": doc.place.label,
-        "industry_code": doc.industry_code,
-        "salary_min": doc.salary_min,
-        "salary_max": doc.salary_max,
-        "education": doc.education,
-        "experience": doc.experience,
-        "employment_type": doc.employment_type,
-        "headcount": doc.headcount,
-        "benefits": doc.benefits,
-        "published_at": doc.published_at.isoformat(),
-        "valid_to": doc.valid_to.isoformat(),
-        "description": doc.description,
-    }
+    return json.dumps(
+        [doc.id, doc.origin, doc.title, doc.employer_name, doc.division_code, doc.industry_code,
+         doc.salary_min, doc.salary_max, doc.education, doc.experience, doc.employment_type,
+         doc.headcount, doc.benefits, doc.published_at.isoformat(), doc.valid_to.isoformat(),
+         doc.description],
+        ensure_ascii=False,
+    ).encode()  # fmt: skip
 
 
-# Two spaces as one UTF-32 unit pair: the gap written after every two-character piece.
-_GAP = array.array("Q", "  ".encode("utf-32-le"))[0]
-# Stands for a space inside the text, so that no piece contains whitespace.
+def card_of(stored: bytes) -> dict[str, object]:
+    """A stored summary as a dict, with the work place's label."""
+    card: dict[str, object] = dict(zip(CARD_FIELDS, json.loads(stored), strict=True))
+    card["place"] = reference.place(str(card["division_code"])).label
+    return card
+
+
+# Blank and sentinel as UTF-32 code units.
+_SPACE = array.array("I", " ".encode("utf-32-le"))[0]
+# Stands for whitespace inside the text, so that no piece contains a blank.
 BLANK = "_"
+_BLANKS = re.compile(r"\s")
 
 
-def pair_texts(texts: Sequence[str], shift: int) -> list[str]:
-    """Each text (from offset `shift`) cut into two-character pieces separated by spaces.
+def gram_texts(texts: Sequence[str]) -> list[str]:
+    """Each text as its overlapping two-character pieces separated by blanks.
 
     Done for a whole batch at once with array operations: cutting text by text in Python
-    costs more than tantivy's own indexing of the pieces.
+    costs more than tantivy's own indexing of the pieces. Each text gets a trailing
+    `SEPARATOR`, so its last character also begins a piece.
     """
-    parts: list[str] = []
-    counts: list[int] = []
-    for text in texts:
-        piece = text[shift:]
-        if len(piece) % 2:
-            piece += BLANK
-        parts.append(piece)
-        counts.append(len(piece) // 2)
-    joined = "".join(parts).replace(" ", BLANK)
-    units = array.array("Q")
+    lengths = [len(t) + 1 for t in texts]
+    joined = _BLANKS.sub(BLANK, SEPARATOR.join(texts) + SEPARATOR)
+    units = array.array("I")
     units.frombytes(joined.encode("utf-32-le"))
-    spaced = array.array("Q", bytes(16 * len(units)))
-    spaced[0::2] = units
-    spaced[1::2] = array.array("Q", [_GAP]) * len(units)
-    big = spaced.tobytes().decode("utf-32-le")
-    out, pos = [], 0
-    for count in counts:
-        out.append(big[pos : pos + 4 * count])
-        pos += 4 * count
-    return out
+    n = len(units)
+    out = array.array("I", bytes(12 * n))
+    out[0::3] = units
+    out[1::3] = units[1:] + array.array("I", [_SPACE])
+    out[2::3] = array.array("I", [_SPACE]) * n
+    big = out.tobytes().decode("utf-32-le")
+    pieces, pos = [], 0
+    for length in lengths:
+        # The last piece of each text would span into the next one: leave it out.
+        pieces.append(big[3 * pos : 3 * (pos + length - 1)])
+        pos += length
+    return pieces
 
 
 def to_documents(docs: Sequence[PostingDoc]) -> list[tantivy.Document]:
     """The tantivy documents of a batch of postings."""
     texts = [doc.searchable_text() for doc in docs]
-    pairs_a = pair_texts(texts, 0)
-    pairs_b = pair_texts(texts, 1)
+    grams = gram_texts(texts)
+    cut = segmenter().cut
     return [
-        _document(doc, text, a, b)
-        for doc, text, a, b in zip(docs, texts, pairs_a, pairs_b, strict=True)
+        _document(doc, cut(text), piece)
+        for doc, text, piece in zip(docs, texts, grams, strict=True)
     ]
 
 
-def _document(doc: PostingDoc, text: str, pairs_a: str, pairs_b: str) -> tantivy.Document:
+def _document(doc: PostingDoc, words: list[str], grams: str) -> tantivy.Document:
     place = doc.place
     published = doc.published_at.astimezone(UTC)
     weight = max(0.0, (published - EPOCH).total_seconds() / 86400 * WEIGHT_PER_DAY)
+    # The title is the first field of the text, and segmentation never crosses the separator.
+    end = words.index(SEPARATOR) if SEPARATOR in words else len(words)
     d = tantivy.Document()
     d.add_text("pid", doc.id)
-    d.add_text("title_seg", segment(doc.title))
-    d.add_text("body_seg", segment(text))
-    d.add_text("pair_a", pairs_a)
-    d.add_text("pair_b", pairs_b)
+    d.add_text("title_seg", " ".join(words[:end]))
+    d.add_text("body_seg", " ".join(words))
+    d.add_text("grams", grams)
     d.add_text("industry", doc.industry_code)
     d.add_text("education", doc.education)
     d.add_text("experience", doc.experience)
@@ -160,5 +154,5 @@ def _document(doc: PostingDoc, text: str, pairs_a: str, pairs_b: str) -> tantivy
     d.add_integer("published", int(published.timestamp()))
     d.add_integer("valid_to", day_number(doc.valid_to))
     d.add_float("weight", weight)
-    d.add_bytes("card", json.dumps(card_of(doc), ensure_ascii=False).encode())
+    d.add_bytes("card", card_bytes(doc))
     return d

@@ -20,6 +20,7 @@ from chuanyu.jobs.search.query import combine, filter_queries, words_query
 from chuanyu.jobs.search.schema import (
     SCHEMA_VERSION,
     build_schema,
+    card_of,
     register_tokenizers,
     to_documents,
 )
@@ -170,7 +171,7 @@ class TantivyIndex:
 
     @staticmethod
     def _hit(searcher: tantivy.Searcher, score: Any, addr: Any, marks: list[str]) -> Hit:
-        card = json.loads(searcher.doc(addr)["card"][0])
+        card = card_of(searcher.doc(addr)["card"][0])
         return Hit(
             id=str(card["id"]),
             score=float(score),

@@ -1,8 +1,9 @@
 """Bulk ingest: validate, store, publish and index postings in large batches.
 
 Used by the file import (all-or-nothing) and by the generator (streaming). Rows go in with
-executemany; peers get one event per batch of snapshots; the index is fed straight from the
-records when this process holds the index writer, or else from the queue by the node.
+executemany; peers get one compact event per 500 postings; the index is fed straight from the
+records when this process holds the index writer (queue rows are removed only once the index
+has committed them), or else from the queue by the node's indexer.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from chuanyu.core import clock
 from chuanyu.core.errors import FieldError, InvalidInput
@@ -28,9 +29,10 @@ from chuanyu.jobs.schemas import IngestRecord
 from chuanyu.jobs.search.base import PostingDoc
 
 BATCH = 2000
-EVENT_BATCH = 200
-INDEX_COMMIT_DOCS = 20000
-INDEX_COMMIT_S = 1.0
+EVENT_BATCH = 500
+# A bulk load commits the index by count and by time: each commit costs a segment flush.
+INDEX_COMMIT_DOCS = 100_000
+INDEX_COMMIT_S = 15.0
 _records = TypeAdapter(IngestRecord)
 
 
@@ -91,7 +93,6 @@ def _rows(records: list[IngestRecord], member: str, employers: dict[str, str],
                 "origin": member, "created_at": now,
             })  # fmt: skip
         start = r.valid_from or today
-        published = r.published_at or now
         postings.append({
             "id": r.id or uuid.uuid4().hex, "origin": member, "employer_id": emp_id,
             "title": r.title, "occupation_code": r.occupation_code,
@@ -99,32 +100,25 @@ def _rows(records: list[IngestRecord], member: str, employers: dict[str, str],
             "salary_min": r.salary_min, "salary_max": r.salary_max,
             "education": r.education.value, "experience": r.experience.value,
             "employment_type": r.employment_type.value, "headcount": r.headcount,
-            "benefits": list(r.benefits), "description": r.description,
+            "benefits": r.benefits, "description": r.description,
             "contact_name": r.contact_name, "contact_phone": r.contact_phone,
             "valid_from": start, "valid_to": r.valid_to or start + timedelta(days=60),
-            "status": r.status.value, "published_at": published, "updated_at": now, "version": 1,
-            "_employer_name": r.employer_name,
+            "status": r.status.value, "published_at": r.published_at or now, "updated_at": now,
+            "version": 1,
         })  # fmt: skip
     return new_employers, postings
 
 
-def _doc(row: dict[str, Any]) -> PostingDoc:
+def _doc(row: dict[str, Any], employer_name: str) -> PostingDoc:
     return PostingDoc(
-        id=row["id"], origin=row["origin"], title=row["title"],
-        employer_name=row["_employer_name"], occupation_code=row["occupation_code"],
-        industry_code=row["industry_code"], division_code=row["division_code"],
-        salary_min=int(row["salary_min"]), salary_max=int(row["salary_max"]),
-        education=row["education"], experience=row["experience"],
-        employment_type=row["employment_type"], headcount=row["headcount"],
-        benefits=row["benefits"], description=row["description"],
+        id=row["id"], origin=row["origin"], title=row["title"], employer_name=employer_name,
+        occupation_code=row["occupation_code"], industry_code=row["industry_code"],
+        division_code=row["division_code"], salary_min=int(row["salary_min"]),
+        salary_max=int(row["salary_max"]), education=row["education"],
+        experience=row["experience"], employment_type=row["employment_type"],
+        headcount=row["headcount"], benefits=row["benefits"], description=row["description"],
         published_at=row["published_at"], valid_to=row["valid_to"],
     )  # fmt: skip
-
-
-def _snapshot(row: dict[str, Any], employers: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    posting = {k: events._plain(v) for k, v in row.items() if not k.startswith("_")}
-    emp = employers[row["employer_id"]]
-    return {"posting": posting, "employer": {f: emp[f] for f in events.EMPLOYER_FIELDS}}
 
 
 class Ingest:
@@ -134,14 +128,17 @@ class Ingest:
         self.node = node
         self.publish = publish
         self.indexer = indexing.indexer_for(node, start=False)
+        if self.indexer is not None:
+            self.indexer.prepare()
         self.result = IngestResult()
         with node.sessions() as session:
-            self.employers = dict(session.execute(select(Employer.uscc, Employer.id)).all())
             self.employer_rows = {
                 e.id: {f: getattr(e, f) for f in events.EMPLOYER_FIELDS}
                 for e in session.scalars(select(Employer))
             }
+        self.employers = {e["uscc"]: e["id"] for e in self.employer_rows.values()}
         self._pending_queue: list[int] = []
+        self._pending_docs = 0
         self._pending_since = time.monotonic()
 
     def store(self, records: list[IngestRecord]) -> None:
@@ -152,25 +149,27 @@ class Ingest:
         open_rows = [r for r in rows if r["status"] == PostingStatus.OPEN.value]
         with self.node.sessions() as session:
             if new_emps:
-                session.execute(insert(Employer), new_emps)
-            session.execute(
-                insert(Posting),
-                [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
-            )
+                session.execute(Employer.__table__.insert(), new_emps)
+            session.execute(Posting.__table__.insert(), rows)
             queued = indexing.enqueue(session, [r["id"] for r in open_rows])
             if self.publish:
                 for i in range(0, len(rows), EVENT_BATCH):
-                    items = [_snapshot(r, self.employer_rows) for r in rows[i : i + EVENT_BATCH]]
-                    outbox.publish(session, events.STREAM, events.BATCH, {"items": items})
+                    chunk = rows[i : i + EVENT_BATCH]
+                    emps = [self.employer_rows[e] for e in {r["employer_id"] for r in chunk}]
+                    payload = events.batch_payload(chunk, emps)
+                    outbox.publish(session, events.STREAM, events.BATCH, payload)
             session.commit()
         self.result.postings += len(rows)
         self.result.employers += len(new_emps)
         if self.indexer is not None:
-            self.indexer.index.add_new([_doc(r) for r in open_rows])
+            names = self.employer_rows
+            docs = [_doc(r, names[r["employer_id"]]["name"]) for r in open_rows]
+            self.indexer.index.add_new(docs)
             self._pending_queue.extend(queued)
-            self.result.indexed += len(open_rows)
+            self._pending_docs += len(docs)
+            self.result.indexed += len(docs)
             due = time.monotonic() - self._pending_since >= INDEX_COMMIT_S
-            if len(self._pending_queue) >= INDEX_COMMIT_DOCS or due:
+            if self._pending_docs >= INDEX_COMMIT_DOCS or due:
                 self.flush()
 
     def flush(self) -> None:
@@ -185,6 +184,7 @@ class Ingest:
                     session.execute(delete(IndexQueue).where(IndexQueue.id.in_(chunk)))
                 session.commit()
         self._pending_queue = []
+        self._pending_docs = 0
         self._pending_since = time.monotonic()
 
 

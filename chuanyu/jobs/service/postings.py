@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -133,8 +131,9 @@ def _transition(session: Session, posting: Posting, target: PostingStatus, kind:
     _publish(session, posting, session.get_one(Employer, posting.employer_id), kind)
 
 
-def expire_due(*, session: Session, member: str, limit: int = 5000) -> int:
-    """Mark this region's open postings past their end date as expired; returns how many."""
+def expire_due(*, session: Session, member: str, limit: int = 500) -> int:
+    """Mark this region's open postings past their end date as expired, tell the peer in
+    batches and queue them for the index; returns how many (one transaction per batch)."""
     today = clock.today()
     done = 0
     while True:
@@ -145,38 +144,28 @@ def expire_due(*, session: Session, member: str, limit: int = 5000) -> int:
                 Posting.status == PostingStatus.OPEN.value,
                 Posting.valid_to < today,
             )  # fmt: skip
+            .order_by(Posting.id)
             .limit(limit)
         ).all()
-        for posting in due:
-            _transition(session, posting, PostingStatus.EXPIRED, events.EXPIRED)
+        if due:
+            now = clock.now()
+            for posting in due:
+                posting.status = PostingStatus.EXPIRED.value
+                posting.updated_at = now
+                posting.version += 1
+            session.flush()
+            employer_ids = {p.employer_id for p in due}
+            employers = session.scalars(select(Employer).where(Employer.id.in_(employer_ids)))
+            payload = events.batch_payload(
+                [{f: getattr(p, f) for f in events.POSTING_FIELDS} for p in due],
+                [{f: getattr(e, f) for f in events.EMPLOYER_FIELDS} for e in employers],
+            )
+            outbox.publish(session, events.STREAM, events.BATCH, payload)
+            indexing.enqueue(session, [p.id for p in due])
         session.commit()
         done += len(due)
         if len(due) < limit:
             return done
-
-
-def apply_snapshot(session: Session, snap: dict[str, Any]) -> str:
-    """Upsert a peer's posting (and its employer) unless ours is newer; queue it for the index."""
-    emp = snap["employer"]
-    employer = session.get(Employer, emp["id"])
-    if employer is None:
-        session.add(Employer(**emp, created_at=clock.now()))
-    data = dict(snap["posting"])
-    for key in ("salary_min", "salary_max"):
-        data[key] = Decimal(str(data[key]))
-    for key in ("valid_from", "valid_to"):
-        data[key] = date.fromisoformat(data[key])
-    for key in ("published_at", "updated_at"):
-        data[key] = datetime.fromisoformat(data[key])
-    posting = session.get(Posting, data["id"])
-    if posting is None:
-        session.add(Posting(**data))
-    elif posting.version < data["version"]:
-        for key, value in data.items():
-            setattr(posting, key, value)
-    session.flush()
-    indexing.enqueue(session, [data["id"]])
-    return str(data["id"])
 
 
 def read(session: Session, posting: Posting) -> PostingRead:

@@ -1,0 +1,67 @@
+"""Applying the other region's postings: bulk upserts of snapshots, newest version wins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from chuanyu.core import clock
+from chuanyu.jobs import events, indexing
+from chuanyu.jobs.models import Employer, Posting
+
+CHUNK = 500
+_UPDATABLE = [f for f in events.POSTING_FIELDS if f != "id"]
+
+
+def apply_event(session: Session, event_type: str, payload: dict[str, Any]) -> list[str]:
+    """Upsert the postings (and employers) of one event; returns the posting ids."""
+    employers, postings = events.decode(event_type, payload)
+    return apply_rows(session, employers, postings)
+
+
+def apply_rows(session: Session, employers: list[dict[str, Any]],
+               postings: list[dict[str, Any]]) -> list[str]:  # fmt: skip
+    """Insert unknown employers and postings, replace postings we hold an older version of,
+    and queue them all for the index, in the caller's transaction."""
+    session.flush()
+    known_emps = set(
+        session.scalars(select(Employer.id).where(Employer.id.in_({e["id"] for e in employers})))
+    )
+    fresh: dict[str, dict[str, Any]] = {}
+    now = clock.now()
+    for e in employers:
+        if e["id"] not in known_emps and e["id"] not in fresh:
+            fresh[e["id"]] = {**e, "created_at": now}
+    if fresh:
+        session.execute(Employer.__table__.insert(), list(fresh.values()))
+    ids = [p["id"] for p in postings]
+    held: dict[str, int] = {}
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        held.update(session.execute(select(Posting.id, Posting.version)
+                                    .where(Posting.id.in_(chunk))).tuples().all())  # fmt: skip
+    latest: dict[str, dict[str, Any]] = {}
+    for p in postings:  # a batch may carry the same posting twice: keep its newest version
+        if p["id"] not in latest or latest[p["id"]]["version"] < p["version"]:
+            latest[p["id"]] = p
+    new = [p for pid, p in latest.items() if pid not in held]
+    newer = [{**p, "b_id": pid} for pid, p in latest.items() if pid in held
+             and held[pid] < p["version"]]  # fmt: skip
+    if new:
+        session.execute(Posting.__table__.insert(), new)
+    if newer:
+        table = Posting.__table__
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values({f: bindparam(f) for f in _UPDATABLE})
+        )
+        session.connection().execute(stmt, newer)
+    stale = {p["id"] for p in newer}
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Posting) and obj.id in stale:
+            session.expire(obj)
+    indexing.enqueue(session, list(latest))
+    return list(latest)
