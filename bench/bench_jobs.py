@@ -271,21 +271,21 @@ def replication_lag(rate: float = 200.0, seconds: float = 10.0, group: int = 20)
     seen: dict[str, float] = {}
     stop = threading.Event()
 
+    tags: dict[str, int] = {}  # a word unique to each transaction -> postings it carries
+
     def poll() -> None:
         with httpx.Client(base_url=fed.sc.url, timeout=10) as c:
             while not stop.is_set():
-                for page in (1, 2, 3):
-                    r = c.get("/api/jobs/search", params={
-                        "origin": "CQ", "sort": "newest", "per_page": 100, "page": page,
-                        "facets": False})  # fmt: skip
+                for tag, count in list(tags.items()):
+                    r = c.get("/api/jobs/search", params={"q": tag, "per_page": 100,
+                                                          "facets": False})  # fmt: skip
                     now = time.perf_counter()
                     hits = r.json()["hits"]
-                    fresh = [h["id"] for h in hits if h["id"] not in seen]
-                    for pid in fresh:
-                        seen[pid] = now
-                    if len(fresh) < len(hits):
-                        break
-                stop.wait(0.01)
+                    for h in hits:
+                        seen.setdefault(h["id"], now)
+                    if len(hits) >= count:
+                        tags.pop(tag)
+                stop.wait(0.05)
 
     poller = threading.Thread(target=poll, daemon=True)
     try:
@@ -296,8 +296,9 @@ def replication_lag(rate: float = 200.0, seconds: float = 10.0, group: int = 20)
             delay = start + i / rate - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            rows = [{**BODY, "id": uuid.uuid4().hex, "title": f"焊工{k % 10}"}
-                    for k in range(i, i + group)]  # fmt: skip
+            tag = f"批{i:06d}号"
+            rows = [{**BODY, "id": uuid.uuid4().hex, "description": f"负责焊接作业，{tag}"}
+                    for _ in range(group)]  # fmt: skip
             if group == 1:
                 with session_scope(cq) as session:
                     data = PostingCreate.model_validate(rows[0])
@@ -309,6 +310,7 @@ def replication_lag(rate: float = 200.0, seconds: float = 10.0, group: int = 20)
                 bulk.store(records)
             done = time.perf_counter()
             published.update(dict.fromkeys(pids, done))
+            tags[tag] = len(pids)
         span = time.perf_counter() - start
         deadline = time.perf_counter() + 30
         while set(published) - set(seen) and time.perf_counter() < deadline:
