@@ -18,7 +18,8 @@ from chuanyu.core.db import session_scope
 
 app = typer.Typer(help="川渝通办 Chuanyu: Sichuan–Chongqing cross-region services",
                   no_args_is_help=True)
-federation_app = typer.Typer(help="Create and inspect the federation descriptor", no_args_is_help=True)
+federation_app = typer.Typer(help="Create and inspect the federation descriptor",
+                             no_args_is_help=True)
 node_app = typer.Typer(help="Run a region node", no_args_is_help=True)
 exchange_app = typer.Typer(help="Exchange backlog, relay and probes", no_args_is_help=True)
 audit_app = typer.Typer(help="Verify the audit chain", no_args_is_help=True)

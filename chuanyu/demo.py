@@ -39,7 +39,7 @@ def ensure_demo_users(node: Node) -> None:
                             display_name=f"演示-{node.name}-{role.value}")
 
 
-def prepare(member: str, cq_url: str, sc_url: str) -> list[str]:
+def prepare(member: str) -> list[str]:
     """Migrate the member's database and load each domain's demo data."""
     node = open_node(get_settings().for_member(member))
     summaries = []
@@ -76,7 +76,7 @@ def run_demo(*, cq_port: int, sc_port: int, serve: bool = True) -> None:
     cq_url, sc_url = f"http://127.0.0.1:{cq_port}", f"http://127.0.0.1:{sc_port}"
     federation_init(dir=settings.federation_path, cq_url=cq_url, sc_url=sc_url, new_keys=False)
     for member in ("CQ", "SC"):
-        for line in prepare(member, cq_url, sc_url):
+        for line in prepare(member):
             console.print(f"  [{member}] {line}")
     if not serve:
         return

@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None, node: Node | None = None) -> Fa
     node = node or open_node(settings)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if settings.relay_enabled and node.relay is None:
             node.start_relay()
         stops = [stop for _, module in domains.domain_modules("tasks")

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = 4 * 1024 * 1024
     relay_enabled: bool = True
     tasks_enabled: bool = True
-    relay_batch_size: int = 500
+    relay_batch_size: int = 1000
     relay_poll_s: float = 0.5
     relay_max_backoff_s: float = 30.0
     call_timeout_s: float = 10.0

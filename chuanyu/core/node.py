@@ -90,7 +90,8 @@ def open_node(settings: Settings, *, migrate: bool = True) -> Node:
     key = signing.read_private_key(federation.member_key_path(settings.federation_path,
                                                                settings.member))
     if signing.public_key_text(key) != descriptor.members[settings.member].public_key:
-        raise federation.DescriptorError(f"the key of {settings.member} does not match the descriptor")
+        raise federation.DescriptorError(
+            f"the key of {settings.member} does not match the descriptor")
     domains.load_models()
     domains.load_handlers()
     engine = db.make_engine(settings)

@@ -198,7 +198,7 @@ def require(*roles: str) -> Any:
 def public() -> Any:
     """Route dependency marking a route as open to everyone, signed in or not."""
 
-    def open_route(user: OptionalUser) -> None:
+    def open_route(user: OptionalUser) -> None:  # noqa: ARG001 (resolves the user for pages)
         return None
 
     open_route.chuanyu_public = True  # type: ignore[attr-defined]
@@ -206,6 +206,6 @@ def public() -> Any:
 
 
 def signature_auth(check: Callable[..., Any]) -> Any:
-    """Route dependency for exchange endpoints: the caller is a member node, checked by signature."""
+    """Route dependency for exchange endpoints: callers are member nodes, checked by signature."""
     check.chuanyu_federation = True  # type: ignore[attr-defined]
     return Depends(check)

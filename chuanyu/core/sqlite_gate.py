@@ -37,7 +37,7 @@ class WriteGate:
 
     def acquire(self, dbapi_conn: Any) -> None:
         if self.owner_thread == threading.get_ident() and self.owner_conn != id(dbapi_conn):
-            _release_idle_session(self, dbapi_conn)
+            _release_idle_session(self)
         if not self.lock.acquire(timeout=LOCK_TIMEOUT_S):
             raise TimeoutError("timed out waiting for the database write slot")
         self.owner_conn, self.owner_thread = id(dbapi_conn), threading.get_ident()
@@ -51,7 +51,7 @@ class WriteGate:
 _sessions_by_conn: dict[int, Session] = {}
 
 
-def _release_idle_session(gate: WriteGate, dbapi_conn: Any) -> None:
+def _release_idle_session(gate: WriteGate) -> None:
     holder = _sessions_by_conn.get(gate.owner_conn or 0)
     if holder is None or holder.info.get("sqlite_wrote"):
         raise NestedWriteTransaction(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -32,14 +33,16 @@ class Pong(BaseModel):
 
 
 @registry.service("exchange.ping", request=Ping, response=Pong)
-def ping(*, session: Session, node: Node, caller: str, request: Ping) -> Pong:
+def ping(*, session: Session, node: Node, caller: str, request: Ping) -> Pong:  # noqa: ARG001
     """Answer a signed ping: proves keys, access rights and the audit path end to end."""
     return Pong(member=node.member, note=request.note, at=clock.now().isoformat())
 
 
-@registry.stream(PROBE_STREAM)
-def apply_probe(*, session: Session, node: Node, producer: str, event_type: str,
-                payload: dict[str, object], seq: int) -> None:
-    """Keep each probe event in the order it was applied."""
-    session.add(ProbeEvent(producer=producer, seq=seq, note=str(payload.get("note", "")),
-                           applied_at=clock.now()))
+@registry.stream(PROBE_STREAM, batched=True)
+def apply_probe(*, session: Session, node: Node, producer: str,  # noqa: ARG001
+                events: list[registry.StreamEvent]) -> None:
+    """Keep each probe event in the order it was applied (one multi-row insert per run)."""
+    now = clock.now()
+    session.connection().execute(insert(ProbeEvent.__table__), [
+        {"producer": producer, "seq": e.seq, "note": str(e.payload.get("note", "")),
+         "applied_at": now} for e in events])

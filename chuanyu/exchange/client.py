@@ -62,7 +62,8 @@ class ExchangeClient:
         """Release pooled connections."""
         self.http.close()
 
-    def call(self, member: str, service: str, payload: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    def call(self, member: str, service: str,
+             payload: BaseModel | dict[str, Any]) -> dict[str, Any]:
         """Call `service` on `member`; the verified reply body, or ExchangeRefused/PeerUnavailable.
 
         Do not hold an open write transaction across this call: the exchange audits the call

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.exchange.models import HeldEvent, InboxCursor
-from chuanyu.exchange.registry import STREAMS
+from chuanyu.exchange.registry import STREAMS, Stream, StreamEvent
 
 if TYPE_CHECKING:
     from chuanyu.core.node import Node
@@ -76,24 +76,18 @@ def apply_batch(
             pending[event.seq] = event
     held_rows = {h.seq: h for h in session.scalars(select(HeldEvent).where(
         HeldEvent.producer == producer, HeldEvent.stream == stream))}
-    while True:
-        nxt = cursor.applied_seq + 1
-        incoming = pending.pop(nxt, None)
-        held = held_rows.pop(nxt, None)
-        if incoming is None and held is None:
-            break
-        source: Any = incoming or held
-        error = _apply_one(session, node, consumer.apply, producer, source)
-        if error:
-            result.error = f"seq {nxt}: {error}"
-            cursor.last_error = result.error
-            if incoming is not None:
-                pending[nxt] = incoming
-            break
+    run = _contiguous(cursor.applied_seq, pending, held_rows)
+    if run and not _apply_all(session, node, consumer, producer, run):
+        run = _apply_until_failure(session, node, consumer, producer, run, result)
+    for event in run:
+        held = held_rows.pop(event.seq, None)
         if held is not None:
             session.delete(held)
-        cursor.applied_seq = nxt
-        result.applied += 1
+        pending.pop(event.seq, None)
+    cursor.applied_seq += len(run)
+    result.applied = len(run)
+    if result.error:
+        cursor.last_error = result.error
     for seq, event in pending.items():
         if seq > cursor.applied_seq + 1 and seq not in held_rows and result.error is None:
             session.add(HeldEvent(producer=producer, stream=stream, seq=seq,
@@ -108,13 +102,54 @@ def apply_batch(
     return result
 
 
-def _apply_one(session: Session, node: Node, apply: Any, producer: str, event: Any) -> str | None:
-    """Run the stream's consumer in a savepoint; a failing event stops the batch, not the node."""
+def _contiguous(applied: int, pending: dict[int, IncomingEvent],
+                held: dict[int, HeldEvent]) -> list[Any]:
+    """The events that follow `applied` without a gap, from the batch or from those held."""
+    run: list[Any] = []
+    nxt = applied + 1
+    while True:
+        event = pending.get(nxt) or held.get(nxt)
+        if event is None:
+            return run
+        run.append(event)
+        nxt += 1
+
+
+def _call(session: Session, node: Node, consumer: Stream, producer: str, run: list[Any]) -> None:
+    if consumer.batched:
+        events = [StreamEvent(e.seq, e.event_type, json.loads(e.payload)) for e in run]
+        consumer.apply(session=session, node=node, producer=producer, events=events)
+        return
+    for event in run:
+        consumer.apply(session=session, node=node, producer=producer,
+                       event_type=event.event_type, payload=json.loads(event.payload),
+                       seq=event.seq)
+
+
+def _apply_all(session: Session, node: Node, consumer: Stream, producer: str,
+               run: list[Any]) -> bool:
+    """Apply a whole run in one savepoint (the fast path); False if any event failed."""
     try:
         with session.begin_nested():
-            apply(session=session, node=node, producer=producer, event_type=event.event_type,
-                  payload=json.loads(event.payload), seq=event.seq)
-    except Exception as exc:  # a poison event must not take the receiving node down
-        log.exception("applying %s event %s failed", producer, event.seq)
-        return f"{type(exc).__name__}: {exc}"
-    return None
+            _call(session, node, consumer, producer, run)
+            session.flush()
+    except Exception:  # retried one by one to find and report the failing event
+        return False
+    return True
+
+
+def _apply_until_failure(session: Session, node: Node, consumer: Stream, producer: str,
+                         run: list[Any], result: BatchResult) -> list[Any]:
+    """Apply one event per savepoint up to the first failure; a poison event stops the run."""
+    done = []
+    for event in run:
+        try:
+            with session.begin_nested():
+                _call(session, node, consumer, producer, [event])
+                session.flush()
+        except Exception as exc:  # a poison event must not take the receiving node down
+            log.exception("applying %s event %s failed", producer, event.seq)
+            result.error = f"seq {event.seq}: {type(exc).__name__}: {exc}"
+            break
+        done.append(event)
+    return done

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -19,17 +19,21 @@ def event_digest(stream: str, seq: int, event_type: str, payload: str) -> str:
     return digest(canonical_json([stream, seq, event_type, payload]))
 
 
+_HEADS = StreamHead.__table__
+_BUMP = (update(_HEADS).where(_HEADS.c.stream == bindparam("s"))
+         .values(last_seq=_HEADS.c.last_seq + 1).returning(_HEADS.c.last_seq))
+_FIRST = insert(_HEADS).values(stream=bindparam("s"), last_seq=1)
+_ADD = insert(OutboxEvent.__table__)
+
+
 def _next_seq(session: Session, stream: str) -> int:
-    result = session.execute(
-        update(StreamHead)
-        .where(StreamHead.stream == stream)
-        .values(last_seq=StreamHead.last_seq + 1)
-        .returning(StreamHead.last_seq)
-    ).scalar()
+    # Core statements on the session's connection: they share its transaction and savepoints,
+    # so a rolled-back savepoint takes its sequence numbers with it (no gaps).
+    conn = session.connection()
+    result = conn.execute(_BUMP, {"s": stream}).scalar()
     if result is not None:
         return int(result)
-    session.add(StreamHead(stream=stream, last_seq=1))
-    session.flush()
+    conn.execute(_FIRST, {"s": stream})
     return 1
 
 
@@ -37,12 +41,10 @@ def publish(session: Session, stream: str, event_type: str, payload: dict[str, A
     """Add an event to `stream`; it is sent only if the caller's transaction commits."""
     seq = _next_seq(session, stream)
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
-    session.add(
-        OutboxEvent(
-            stream=stream, seq=seq, event_type=event_type, payload=body,
-            digest=event_digest(stream, seq, event_type, body), created_at=clock.now(),
-        )
-    )
+    session.connection().execute(_ADD, {
+        "stream": stream, "seq": seq, "event_type": event_type, "payload": body,
+        "digest": event_digest(stream, seq, event_type, body), "created_at": clock.now()})
+    session.info["sqlite_wrote"] = True
     _wake_relay_after_commit(session)
     return seq
 

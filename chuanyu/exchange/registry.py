@@ -21,10 +21,11 @@ class Service:
 
 @dataclass(frozen=True)
 class Stream:
-    """A consumer of an event stream."""
+    """A consumer of an event stream: one event at a time, or a whole run at once."""
 
     name: str
     apply: Callable[..., None]
+    batched: bool = False
 
 
 SERVICES: dict[str, Service] = {}
@@ -41,11 +42,24 @@ def service(name: str, *, request: type[BaseModel], response: type[BaseModel]) -
     return register
 
 
-def stream(name: str) -> Any:
-    """Register the decorated function as this node's consumer of stream `name`."""
+def stream(name: str, *, batched: bool = False) -> Any:
+    """Register the decorated function as this node's consumer of stream `name`.
+
+    A batched consumer is called as `apply(session=, node=, producer=, events=[StreamEvent])`
+    with every event of a run, in order (for high-volume streams); otherwise once per event.
+    """
 
     def register(apply: Callable[..., None]) -> Callable[..., None]:
-        STREAMS[name] = Stream(name, apply)
+        STREAMS[name] = Stream(name, apply, batched)
         return apply
 
     return register
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One event handed to a batched consumer."""
+
+    seq: int
+    event_type: str
+    payload: dict[str, Any]

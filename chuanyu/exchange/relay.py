@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from chuanyu.core import clock
 from chuanyu.core.db import is_sqlite, session_scope
 from chuanyu.exchange import audit, envelope, guard, signing, wire
 from chuanyu.exchange.guard import Refusal
-from chuanyu.exchange.models import Delivery, OutboxEvent
+from chuanyu.exchange.models import Delivery, OutboxEvent, StreamHead
 
 if TYPE_CHECKING:
     from chuanyu.core.node import Node
@@ -74,11 +74,22 @@ class Relay:
         """One pass over every (subscriber, stream); True when something was delivered."""
         delivered = False
         now = time.monotonic()
-        for subscriber, stream in self.node.descriptor.subscriptions_of(self.node.member):
+        for subscriber, stream in self._backlogged():
             if self._retry_at.get((subscriber, stream), 0.0) > now:
                 continue
             delivered = self._deliver(subscriber, stream) > 0 or delivered
         return delivered
+
+    def _backlogged(self) -> list[tuple[str, str]]:
+        """(subscriber, stream) pairs with events not yet acknowledged, from one short read."""
+        with self.node.sessions() as session:
+            heads = dict(session.execute(select(StreamHead.stream, StreamHead.last_seq)).all())
+            acked = {(d.subscriber, d.stream): d.acked_seq
+                     for d in session.scalars(select(Delivery))}
+            session.rollback()
+        return [(sub, stream) for sub, stream in
+                self.node.descriptor.subscriptions_of(self.node.member)
+                if heads.get(stream, 0) > acked.get((sub, stream), 0)]
 
     def _housekeeping(self) -> None:
         if time.monotonic() - self._last_housekeeping < HOUSEKEEPING_EVERY_S:
@@ -97,8 +108,10 @@ class Relay:
             if delivery is None:
                 return 0
             acked = delivery.acked_seq
-            rows = list(session.scalars(
-                select(OutboxEvent).where(OutboxEvent.stream == stream, OutboxEvent.seq > acked)
+            rows = list(session.execute(
+                select(OutboxEvent.seq, OutboxEvent.event_type, OutboxEvent.payload,
+                       OutboxEvent.digest)
+                .where(OutboxEvent.stream == stream, OutboxEvent.seq > acked)
                 .order_by(OutboxEvent.seq).limit(node.settings.relay_batch_size)))
             if not rows:
                 return 0
@@ -124,7 +137,7 @@ class Relay:
             session.flush()
         return delivery
 
-    def _send(self, session: Session, subscriber: str, stream: str, rows: list[OutboxEvent],
+    def _send(self, session: Session, subscriber: str, stream: str, rows: list[Any],
               acked: int) -> int:
         node = self.node
         key = (subscriber, stream)
@@ -156,7 +169,8 @@ class Relay:
             self._retry_at.pop(key, None)
         return max(0, applied_seq - acked)
 
-    def _check_ack(self, sent: envelope.Envelope, response: httpx.Response) -> tuple[int, str | None]:
+    def _check_ack(self, sent: envelope.Envelope,
+                   response: httpx.Response) -> tuple[int, str | None]:
         ack, signature = wire.read_envelope(response.headers)
         if ack.in_reply_to != sent.message_id or ack.sender != sent.receiver:
             raise Refusal("bad_payload", "acknowledgement does not answer this batch")
