@@ -161,10 +161,10 @@ def _resolve(request: Request, session: Session) -> UserRead | None:
     user_id = request.session.get("user_id") if "session" in request.scope else None
     if user_id is None:
         return None
-    user = session.get(User, user_id)
-    if user is None or not user.is_active:
+    account = session.get(User, user_id)
+    if account is None or not account.is_active:
         return None
-    return _read(user, member)
+    return _read(account, member)
 
 
 OptionalUser = Annotated[UserRead | None, Depends(current_user_or_none)]

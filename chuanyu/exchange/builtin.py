@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pydantic import BaseModel, Field
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -43,6 +43,6 @@ def apply_probe(*, session: Session, node: Node, producer: str,  # noqa: ARG001
                 events: list[registry.StreamEvent]) -> None:
     """Keep each probe event in the order it was applied (one multi-row insert per run)."""
     now = clock.now()
-    session.connection().execute(insert(ProbeEvent.__table__), [
+    session.connection().execute(insert(cast(Table, ProbeEvent.__table__)), [
         {"producer": producer, "seq": e.seq, "note": str(e.payload.get("note", "")),
          "applied_at": now} for e in events])

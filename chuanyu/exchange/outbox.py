@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import Table, bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -19,11 +19,11 @@ def event_digest(stream: str, seq: int, event_type: str, payload: str) -> str:
     return digest(canonical_json([stream, seq, event_type, payload]))
 
 
-_HEADS = StreamHead.__table__
+_HEADS = cast(Table, StreamHead.__table__)
 _BUMP = (update(_HEADS).where(_HEADS.c.stream == bindparam("s"))
          .values(last_seq=_HEADS.c.last_seq + 1).returning(_HEADS.c.last_seq))
 _FIRST = insert(_HEADS).values(stream=bindparam("s"), last_seq=1)
-_ADD = insert(OutboxEvent.__table__)
+_ADD = insert(cast(Table, OutboxEvent.__table__))
 
 
 def _next_seq(session: Session, stream: str) -> int:
