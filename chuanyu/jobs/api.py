@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
@@ -20,7 +21,7 @@ from chuanyu.jobs.schemas import (
     SearchPageRead,
 )
 from chuanyu.jobs.search.base import SearchRequest
-from chuanyu.jobs.service import postings
+from chuanyu.jobs.service import ingest, postings
 
 router = APIRouter(tags=["jobs"])
 WRITERS = (Role.hr_officer, Role.employer)
@@ -106,6 +107,19 @@ def close_posting(
     """Close an open posting of this region."""
     posting = postings.close(session=session, member=node.member, user=user, posting_id=posting_id)
     return postings.read(session, posting)
+
+
+class ImportBody(BaseModel):
+    """Rows in the import layout (the columns of `chuanyu jobs import` files)."""
+
+    rows: list[dict[str, Any]] = Field(min_length=1, max_length=200_000)
+
+
+@router.post("/import", dependencies=[require(Role.hr_officer)])
+def import_postings(body: ImportBody, node: NodeDep) -> dict[str, int]:
+    """Import postings of this region: every row checked first, nothing stored on any error."""
+    result = ingest.import_rows(node, body.rows)
+    return {"postings": result.postings, "employers": result.employers}
 
 
 @router.post("/expire", dependencies=[require(Role.hr_officer)])

@@ -16,7 +16,7 @@ from chuanyu.core.errors import InvalidInput
 from chuanyu.jobs import files, indexing
 from chuanyu.jobs.generator import Generator
 from chuanyu.jobs.search.base import SearchRequest
-from chuanyu.jobs.service import ingest, postings
+from chuanyu.jobs.service import generate, ingest, postings
 
 CLI_NAME = "jobs"
 
@@ -48,10 +48,10 @@ def generate_command(
 ) -> None:
     """Generate the two regions' board and load this region's share (or write all to CSV)."""
     day = date.fromisoformat(as_of) if as_of else clock.today()
-    gen = Generator(seed=seed, as_of=day)
-    emps = gen.employers(employers)
-    stream = (files.record_of(p) for p in gen.postings(emps, postings_count))
     if csv_out is not None:
+        gen = Generator(seed=seed, as_of=day)
+        emps = gen.employers(employers)
+        stream = (files.record_of(p) for p in gen.postings(emps, postings_count))
         with _progress() as bar:
             task = bar.add_task("生成岗位", total=postings_count)
 
@@ -65,18 +65,19 @@ def generate_command(
         return
     node = open_cli_node(member)
     try:
-        mine = (
-            ingest.validate_record(r)
-            for r in stream
-            if r["division_code"][:2] == ("50" if node.member == "CQ" else "51")
-        )
         with _progress() as bar:
             task = bar.add_task(f"{node.member} 入库并索引", total=None)
-            result = ingest.stream(node, mine, progress=lambda n: bar.advance(task, n))
+            done = generate.load_generated(
+                node, employers=employers, postings=postings_count, seed=seed, as_of=day,
+                progress=lambda n: bar.advance(task, n),
+            )  # fmt: skip
     finally:
         node.close()
+    if done.skipped:
+        out.print(f"已跳过此前（同一随机种子）生成入库的 {done.skipped} 个岗位，从其后继续")
+    result = done.stored
     out.print(
-        f"{node.member}：{result.postings} 个岗位、{result.employers} 家用人单位，"
+        f"{node.member}：新增 {result.postings} 个岗位、{result.employers} 家用人单位，"
         f"已索引 {result.indexed}"
     )
 

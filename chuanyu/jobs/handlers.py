@@ -8,15 +8,22 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core.node import Node
 from chuanyu.exchange import registry
-from chuanyu.jobs import events
+from chuanyu.exchange.registry import StreamEvent
+from chuanyu.jobs import events as posting_events
 from chuanyu.jobs.service import replica
 
 
-@registry.stream(events.STREAM)
-def apply_posting_event(
-    *, session: Session, node: Node, producer: str, event_type: str, payload: dict[str, Any],
-    seq: int,
-) -> None:  # fmt: skip
-    """Upsert the peer's postings into our replica; the index follows after commit."""
-    del producer, seq, node
-    replica.apply_event(session, event_type, payload)
+@registry.stream(posting_events.STREAM, batched=True)
+def apply_posting_events(
+    *, session: Session, node: Node, producer: str, events: list[StreamEvent]
+) -> None:
+    """Upsert a whole run of the peer's events into our replica at once (the newest version
+    of each posting wins); the index follows after the consumer's commit."""
+    del producer, node
+    employers: list[dict[str, Any]] = []
+    postings: list[dict[str, Any]] = []
+    for event in events:
+        emps, posts = posting_events.decode(event.event_type, event.payload)
+        employers += emps
+        postings += posts
+    replica.apply_rows(session, employers, postings)

@@ -162,6 +162,11 @@ class Indexer:
         """Tell the loop that changes were committed."""
         self._wake.set()
 
+    @property
+    def running(self) -> bool:
+        """True while the background loop runs."""
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> None:
         """Run the loop in a daemon thread (idempotent)."""
         if self._thread is None:

@@ -128,6 +128,10 @@ class Ingest:
         self.node = node
         self.publish = publish
         self.indexer = indexing.indexer_for(node, start=False)
+        if self.indexer is not None and self.indexer.running:
+            # The node's own indexer follows the queue: feeding the index here as well
+            # would index every posting twice.
+            self.indexer = None
         if self.indexer is not None:
             self.indexer.prepare()
         self.result = IngestResult()
