@@ -7,7 +7,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -68,12 +69,13 @@ def check(
 def remember(session: Session, node: Node, env: Envelope) -> None:
     """Record the message id; Refusal('replayed') when it was seen before."""
     expires = clock.now() + timedelta(seconds=2 * node.settings.max_clock_skew_s)
-    try:
-        with session.begin_nested():
-            session.add(SeenMessage(sender=env.sender, message_id=env.message_id,
-                                    expires_at=expires))
-    except IntegrityError:
-        raise Refusal("replayed", f"message id {env.message_id} was already received") from None
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    statement = insert(SeenMessage).values(sender=env.sender, message_id=env.message_id,
+                                           expires_at=expires).on_conflict_do_nothing()
+    result = session.execute(statement)
+    if getattr(result, "rowcount", 1) == 0:
+        raise Refusal("replayed", f"message id {env.message_id} was already received")
 
 
 def forget_expired(session: Session) -> int:
