@@ -1,0 +1,84 @@
+"""Background tasks (indexer and expiry sweep) and repeated generator loads, on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from chuanyu.core import clock
+from chuanyu.core.schemas import UserRead
+from chuanyu.jobs import indexing, tasks
+from chuanyu.jobs.models import Posting
+from chuanyu.jobs.schemas import PostingCreate
+from chuanyu.jobs.search.base import SearchRequest
+from chuanyu.jobs.search.tantivy_index import TantivyIndex
+from chuanyu.jobs.service import generate, postings
+from tests.support.nodes import wait_until
+
+OFFICER = UserRead(id=1, username="hr", display_name="hr", roles=["hr_officer"], member="CQ")
+GOOD = {
+    "employer_uscc": "91500112MA5U7AJ18W", "employer_name": "重庆测试机械有限公司",
+    "title": "叉车司机", "occupation_code": "6", "industry_code": "C", "division_code": "500103",
+    "salary_min": "6000", "salary_max": "9000", "description": "负责仓库叉车作业",
+    "contact_name": "王先生", "contact_phone": "13800000000",
+    "valid_from": "2020-07-01", "valid_to": "2020-07-31",
+}  # fmt: skip
+NOW = datetime(2020, 7, 8, 4, tzinfo=UTC)
+
+
+def _found(index: TantivyIndex, q: str) -> set[str]:
+    page = index.search(SearchRequest(q=q, now=clock.now(), facets=False))
+    return {h.id for h in page.hits}
+
+
+def test_started_tasks_index_changes_and_expire_postings(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db.node.extras.clear()
+    index = db.node.extras["jobs.index"] = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+    with clock.freeze(NOW):
+        stop = tasks.start(db.node)
+        assert stop is not None
+        try:
+            with db.scope() as s:
+                pid = postings.create(session=s, member="CQ", user=OFFICER,
+                                      data=PostingCreate.model_validate(GOOD)).id  # fmt: skip
+            # No catch-up call here: the started indexer picks the change up by itself.
+            wait_until(lambda: _found(index, "叉车") == {pid}, timeout=20, message="indexed")
+            sweep = db.node.extras["jobs.sweep"]
+            assert sweep.sweep() == 0
+            with clock.freeze(NOW + timedelta(days=30)):
+                assert sweep.sweep() == 1
+            wait_until(lambda: not index.ids(), timeout=20, message="expired posting removed")
+            with db.scope() as s:
+                assert s.get(Posting, pid).status == "expired"
+        finally:
+            stop()
+    assert indexing.EXTRA_KEY not in db.node.extras
+
+
+def test_generate_again_continues_instead_of_failing(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db.node.extras.clear()
+    index = db.node.extras["jobs.index"] = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+    as_of = date(2020, 7, 8)
+    try:
+        with clock.freeze(NOW):
+            first = generate.load_generated(db.node, employers=12, postings=40, seed=5,
+                                            as_of=as_of)  # fmt: skip
+            more = generate.load_generated(db.node, employers=12, postings=90, seed=5,
+                                           as_of=as_of)  # fmt: skip
+            again = generate.load_generated(db.node, employers=12, postings=90, seed=5,
+                                            as_of=as_of)  # fmt: skip
+        assert first.skipped == 0 and first.stored.postings > 0
+        assert more.skipped == first.stored.postings and more.stored.postings > 0
+        assert again.stored.postings == 0
+        assert again.skipped == first.stored.postings + more.stored.postings
+        with db.scope() as s:
+            stored = s.scalar(select(func.count()).select_from(Posting))
+            open_ids = set(s.scalars(select(Posting.id).where(Posting.status == "open")))
+        assert stored == again.skipped
+        assert index.ids() == open_ids
+    finally:
+        index.close()
+        db.node.extras.clear()
