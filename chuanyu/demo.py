@@ -83,8 +83,9 @@ def run_demo(*, cq_port: int, sc_port: int, serve: bool = True) -> None:
     procs = []
     for member, port, url in (("CQ", cq_port, cq_url), ("SC", sc_port, sc_url)):
         env = {**os.environ, "CHUANYU_MEMBER": member}
+        # Own session: Ctrl-C reaches this process only, which then stops each node cleanly.
         proc = subprocess.Popen([sys.executable, "-m", "chuanyu", "node", "serve", "--member",
-                                 member, "--port", str(port)], env=env)
+                                 member, "--port", str(port)], env=env, start_new_session=True)
         procs.append(proc)
         _wait_healthy(url, proc)
     console.print(f"\n[bold]川渝通办 Chuanyu demo is running[/bold]\n"
@@ -101,7 +102,7 @@ def run_demo(*, cq_port: int, sc_port: int, serve: bool = True) -> None:
     finally:
         for p in procs:
             if p.poll() is None:
-                p.send_signal(signal.SIGINT)
+                p.send_signal(signal.SIGTERM)
         for p in procs:
             try:
                 p.wait(timeout=15)

@@ -26,6 +26,16 @@ log = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY_S = 5.0
 
 
+def _within_budget(rows: list[Any], budget: int) -> list[Any]:
+    """The leading rows whose batch body stays under `budget` bytes (always at least one)."""
+    total = 0
+    for index, row in enumerate(rows):
+        total += len(row.payload.encode()) * 2 + 200  # JSON escaping of the payload string
+        if total > budget and index > 0:
+            return rows[:index]
+    return rows
+
+
 class Relay:
     """One loop per node (or per relay process) pushing batches to every subscriber."""
 
@@ -113,6 +123,7 @@ class Relay:
                        OutboxEvent.digest)
                 .where(OutboxEvent.stream == stream, OutboxEvent.seq > acked)
                 .order_by(OutboxEvent.seq).limit(node.settings.relay_batch_size)))
+            rows = _within_budget(rows, node.settings.max_body_bytes // 2)
             if not rows:
                 return 0
             if is_sqlite(node.engine):

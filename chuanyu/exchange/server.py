@@ -63,9 +63,9 @@ def handle_call(node: Node, service: str, headers: Mapping[str, str], body: byte
     env: Envelope | None = None
     digest = wire.body_digest(body)
     try:
+        env, signature = wire.read_envelope(headers)
         if len(body) > node.settings.max_body_bytes:
             raise Refusal("bad_payload", f"body of {len(body)} bytes exceeds the limit", 413)
-        env, signature = wire.read_envelope(headers)
         if env.kind != "call" or env.name != service:
             raise Refusal("bad_payload", "envelope does not describe a call to this service")
         guard.check(node, env, signature, digest,
@@ -116,9 +116,9 @@ def handle_batch(node: Node, stream: str, headers: Mapping[str, str], body: byte
     env: Envelope | None = None
     digest = wire.body_digest(body)
     try:
+        env, signature = wire.read_envelope(headers)
         if len(body) > node.settings.max_body_bytes:
             raise Refusal("bad_payload", f"body of {len(body)} bytes exceeds the limit", 413)
-        env, signature = wire.read_envelope(headers)
         if env.kind != "batch" or env.name != stream:
             raise Refusal("bad_payload", "envelope does not describe a batch of this stream")
         producer, events, root, leaves = wire.parse_batch(stream, body)
