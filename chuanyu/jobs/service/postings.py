@@ -90,7 +90,8 @@ def get(*, session: Session, posting_id: str) -> Posting:
     return posting
 
 
-def _owned_open(session: Session, member: str, user: UserRead, posting_id: str) -> Posting:
+def owned_open(session: Session, member: str, user: UserRead, posting_id: str) -> Posting:
+    """An open posting of this region that `user` may change (else a refusal)."""
     posting = get(session=session, posting_id=posting_id)
     employer = session.get(Employer, posting.employer_id)
     if posting.origin != member:
@@ -104,7 +105,7 @@ def _owned_open(session: Session, member: str, user: UserRead, posting_id: str) 
 def update(*, session: Session, member: str, user: UserRead, posting_id: str,
            data: PostingUpdate) -> Posting:  # fmt: skip
     """Change the facts of an open posting of this region."""
-    posting = _owned_open(session, member, user, posting_id)
+    posting = owned_open(session, member, user, posting_id)
     _check_region(data, member)
     _apply_fields(posting, data, posting.valid_from)
     posting.updated_at = clock.now()
@@ -116,7 +117,7 @@ def update(*, session: Session, member: str, user: UserRead, posting_id: str,
 
 def close(*, session: Session, member: str, user: UserRead, posting_id: str) -> Posting:
     """Close an open posting (filled or withdrawn)."""
-    posting = _owned_open(session, member, user, posting_id)
+    posting = owned_open(session, member, user, posting_id)
     _transition(session, posting, PostingStatus.CLOSED, events.CLOSED)
     session.commit()
     return posting
@@ -185,3 +186,18 @@ def read(session: Session, posting: Posting) -> PostingRead:
         valid_to=posting.valid_to, published_at=posting.published_at,
         updated_at=posting.updated_at, version=posting.version,
     )  # fmt: skip
+
+
+def managed(*, session: Session, member: str, user: UserRead,
+            limit: int = 100) -> list[tuple[Posting, str]]:  # fmt: skip
+    """This region's postings `user` may manage (all for an officer, an employer's own
+    otherwise), most recently changed first, with the employer's name."""
+    query = (
+        select(Posting, Employer.name)
+        .join(Employer, Employer.id == Posting.employer_id)
+        .where(Posting.origin == member)
+    )
+    if not user.has("hr_officer"):
+        query = query.where(Employer.uscc == (user.subject_id or "-"))
+    rows = session.execute(query.order_by(Posting.updated_at.desc()).limit(limit))
+    return [(p, name) for p, name in rows]

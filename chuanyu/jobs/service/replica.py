@@ -41,7 +41,7 @@ def apply_rows(session: Session, employers: list[dict[str, Any]],
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
         rows = session.execute(select(Posting.id, Posting.version).where(Posting.id.in_(chunk)))
-        held.update({pid: version for pid, version in rows})
+        held.update(dict(rows))
     latest: dict[str, dict[str, Any]] = {}
     for p in postings:  # a batch may carry the same posting twice: keep its newest version
         if p["id"] not in latest or latest[p["id"]]["version"] < p["version"]:

@@ -5,14 +5,24 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
-from chuanyu.core.node import NodeDep
-from chuanyu.core.security import public
-from chuanyu.jobs import indexing
-from chuanyu.jobs.enums import EDUCATION_LABELS, EXPERIENCE_LABELS, Education, Experience
+from chuanyu.core.errors import InvalidInput
+from chuanyu.core.node import Node, NodeDep
+from chuanyu.core.schemas import UserRead
+from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.jobs import forms, indexing
+from chuanyu.jobs.enums import (
+    EDUCATION_LABELS,
+    EXPERIENCE_LABELS,
+    STATUS_LABELS,
+    Education,
+    Experience,
+)
+from chuanyu.jobs.schemas import PostingCreate, PostingUpdate
 from chuanyu.jobs.search.base import SearchRequest
 from chuanyu.jobs.search.facets import ORIGIN_LABELS
 from chuanyu.jobs.service import postings
@@ -56,3 +66,96 @@ def posting_page(request: Request, posting_id: str, session: SessionDep) -> HTML
         "education": EDUCATION_LABELS[Education(posting.education)],
         "experience": EXPERIENCE_LABELS[Experience(posting.experience)],
     })  # fmt: skip
+
+
+# -- employer / officer pages: post, edit and close this region's positions ------------------
+
+WRITER = require(Role.hr_officer, Role.employer)
+
+
+def _form_page(request: Request, node: Node, user: UserRead, form: dict[str, str],
+               errors: dict[str, str], action: str, status: int = 200) -> HTMLResponse:  # fmt: skip
+    context = {
+        "form": form, "errors": errors, "action": action, "is_officer": user.has("hr_officer"),
+        "choices": forms.choices(node.member, clock.today()),
+    }  # fmt: skip
+    return render(request, "jobs/form.html", context, status_code=status)
+
+
+@router.get("/manage", response_class=HTMLResponse, dependencies=[WRITER])
+def manage_page(request: Request, session: SessionDep, node: NodeDep,
+                user: CurrentUser) -> HTMLResponse:  # fmt: skip
+    """The positions this account may manage on this region's board."""
+    rows = postings.managed(session=session, member=node.member, user=user)
+    session.commit()
+    return render(request, "jobs/manage.html", {
+        "rows": rows, "statuses": STATUS_LABELS, "region": node.name,
+    })  # fmt: skip
+
+
+@router.get("/manage/new", response_class=HTMLResponse, dependencies=[WRITER])
+def new_page(request: Request, node: NodeDep, user: CurrentUser) -> HTMLResponse:
+    """An empty posting form (an employer's own credit code filled in)."""
+    form = {"employer_uscc": "" if user.has("hr_officer") else (user.subject_id or ""),
+            "headcount": "1", "benefits": "五险一金"}  # fmt: skip
+    return _form_page(request, node, user, form, {}, "/jobs/manage/new")
+
+
+@router.post("/manage/new", response_class=HTMLResponse, dependencies=[WRITER],
+             response_model=None)  # fmt: skip
+async def new_submit(request: Request, session: SessionDep, node: NodeDep,
+                     user: CurrentUser) -> HTMLResponse | RedirectResponse:  # fmt: skip
+    """Publish the posting, or show the form again with a message beside each bad field."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    if not user.has("hr_officer"):
+        form["employer_uscc"] = user.subject_id or ""
+    data, errors = forms.parse(PostingCreate, form)
+    if data is None:
+        return _form_page(request, node, user, form, errors, "/jobs/manage/new", 422)
+    try:
+        posting = await run_in_threadpool(
+            postings.create, session=session, member=node.member, user=user, data=data
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        errors = forms.service_errors(exc)
+        return _form_page(request, node, user, form, errors, "/jobs/manage/new", 422)
+    return RedirectResponse(f"/jobs/postings/{posting.id}", status_code=303)
+
+
+@router.get("/manage/{posting_id}/edit", response_class=HTMLResponse, dependencies=[WRITER])
+def edit_page(request: Request, posting_id: str, session: SessionDep, node: NodeDep,
+              user: CurrentUser) -> HTMLResponse:  # fmt: skip
+    """The form of an open posting of this region, filled in."""
+    posting = postings.owned_open(session, node.member, user, posting_id)
+    form = forms.form_of(postings.read(session, posting))
+    session.commit()
+    return _form_page(request, node, user, form, {}, f"/jobs/manage/{posting_id}/edit")
+
+
+@router.post("/manage/{posting_id}/edit", response_class=HTMLResponse, dependencies=[WRITER],
+             response_model=None)  # fmt: skip
+async def edit_submit(request: Request, posting_id: str, session: SessionDep, node: NodeDep,
+                      user: CurrentUser) -> HTMLResponse | RedirectResponse:  # fmt: skip
+    """Save the changed facts, or show the form again with field messages."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    action = f"/jobs/manage/{posting_id}/edit"
+    data, errors = forms.parse(PostingUpdate, form)
+    if data is None:
+        return _form_page(request, node, user, form, errors, action, 422)
+    try:
+        await run_in_threadpool(postings.update, session=session, member=node.member, user=user,
+                                posting_id=posting_id, data=data)  # fmt: skip
+    except InvalidInput as exc:
+        session.rollback()
+        return _form_page(request, node, user, form, forms.service_errors(exc), action, 422)
+    return RedirectResponse(f"/jobs/postings/{posting_id}", status_code=303)
+
+
+@router.post("/manage/{posting_id}/close", dependencies=[WRITER])
+async def close_submit(posting_id: str, session: SessionDep, node: NodeDep,
+                       user: CurrentUser) -> RedirectResponse:  # fmt: skip
+    """Close the posting (filled or withdrawn); the other region hears of it at once."""
+    await run_in_threadpool(postings.close, session=session, member=node.member, user=user,
+                            posting_id=posting_id)  # fmt: skip
+    return RedirectResponse("/jobs/manage", status_code=303)
