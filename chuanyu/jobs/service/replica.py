@@ -40,8 +40,9 @@ def apply_rows(session: Session, employers: list[dict[str, Any]],
     held: dict[str, int] = {}
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
-        rows = session.execute(select(Posting.id, Posting.version).where(Posting.id.in_(chunk)))
-        held.update(dict(rows))
+        found = session.execute(select(Posting.id, Posting.version).where(Posting.id.in_(chunk)))
+        for pid, version in found:
+            held[pid] = version
     latest: dict[str, dict[str, Any]] = {}
     for p in postings:  # a batch may carry the same posting twice: keep its newest version
         if p["id"] not in latest or latest[p["id"]]["version"] < p["version"]:
