@@ -92,7 +92,7 @@ class LiveNode:
     def stop(self) -> None:
         """Stop the node process cleanly."""
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
