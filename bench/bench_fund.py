@@ -268,6 +268,7 @@ def main() -> None:
         streams={m: sorted(STREAMS) for m in ports},
     )
     procs: list[subprocess.Popen[bytes]] = []
+    load_at_start = round(os.getloadavg()[0], 2)
     try:
         console.print(f"populating both centres with {ACCOUNTS:,} accounts in {root}")
         generate_s = populate(root)
@@ -309,6 +310,9 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            # The machine may be shared; the load says how much else was running.
+            "load_average_1m_at_start": load_at_start,
+            "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         },
         "measured_at": clock.now().isoformat(timespec="seconds"),
     }
