@@ -47,15 +47,22 @@ def _problem(code: str, detail: str, status: int, errors: list[dict[str, str]] |
 
 
 def _refuse(node: Node, env: Envelope | None, kind: str, name: str, refusal: Refusal,
-            body_digest: str) -> Answer:
+            body_digest: str, *, errors: list[dict[str, str]] | None = None,
+            seen: bool = False) -> Answer:
+    """Audit a refusal and answer it (signed when the sender is known).
+
+    `seen`: the message itself was authentic, so its id is used up like any other.
+    """
     log.warning("refused %s %s from %s: %s", kind, name, env.sender if env else "?", refusal)
     with session_scope(node) as session:
+        if seen and env is not None:
+            guard.remember(session, node, env)
         audit.record(session, node, direction="in", peer=env.sender if env else "?", kind=kind,
                      name=name, message_id=env.message_id if env else "", digest=body_digest,
                      outcome=refusal.code, detail=refusal.detail)
     reply_kind = "reply" if kind == "call" else "ack"
     return _reply(node, env, reply_kind, refusal.status,
-                  _problem(refusal.code, refusal.detail, refusal.status))
+                  _problem(refusal.code, refusal.detail, refusal.status, errors))
 
 
 def handle_call(node: Node, service: str, headers: Mapping[str, str], body: bytes) -> Answer:
@@ -83,14 +90,8 @@ def _run_service(node: Node, env: Envelope, body: bytes, digest: str) -> Answer:
     except ValidationError as exc:
         errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
                   for e in exc.errors()]
-        with session_scope(node) as session:
-            guard.remember(session, node, env)
         refusal = Refusal("bad_payload", "request body does not match the service's model")
-        answer = _refuse(node, env, "call", env.name, refusal, digest)
-        answer.body = json.dumps(_problem("bad_payload", refusal.detail, 422, errors),
-                                 ensure_ascii=False).encode()
-        answer.headers.update(wire.signed(node, env.answer("reply", wire.body_digest(answer.body))))
-        return answer
+        return _refuse(node, env, "call", env.name, refusal, digest, errors=errors, seen=True)
     try:
         with session_scope(node) as session:
             guard.remember(session, node, env)
