@@ -13,7 +13,6 @@ Two kinds of text field serve one query:
 from __future__ import annotations
 
 import array
-import json
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -24,13 +23,13 @@ from chuanyu.jobs import reference
 from chuanyu.jobs.search.base import PostingDoc
 from chuanyu.jobs.text import SEPARATOR, segmenter
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 WORD_TOKENIZER = "words"
 RAW_FIELDS = ("industry", "education", "experience", "origin")
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 # Recency breaks ties: scores are multiplied by log2(2 + weight), a few parts per million per day.
 WEIGHT_PER_DAY = 1e-5
-# Card layout: the stored summary is a JSON list in this order (cheaper than an object).
+# Card layout: the stored summary's values in this order.
 CARD_FIELDS = (
     "id", "origin", "title", "employer_name", "division_code", "industry_code", "salary_min",
     "salary_max", "education", "experience", "employment_type", "headcount", "benefits",
@@ -71,20 +70,34 @@ def day_number(day: date) -> int:
     return day.toordinal() - date(1970, 1, 1).toordinal()
 
 
+# Separates the card's values: a control character no posting field can hold.
+_UNIT = "\x1f"
+_UNIT_FIELDS = frozenset({"salary_min", "salary_max", "headcount"})
+
+
 def card_bytes(doc: PostingDoc) -> bytes:
-    """The stored summary a result shows without a database round trip."""
-    return json.dumps(
-        [doc.id, doc.origin, doc.title, doc.employer_name, doc.division_code, doc.industry_code,
-         doc.salary_min, doc.salary_max, doc.education, doc.experience, doc.employment_type,
-         doc.headcount, doc.benefits, doc.published_at.isoformat(), doc.valid_to.isoformat(),
-         doc.description],
-        ensure_ascii=False,
+    """The stored summary a result shows without a database round trip (values joined by a
+    unit separator: much cheaper to write than JSON, and ingest writes one per posting)."""
+    return _UNIT.join(
+        (doc.id, doc.origin, _free(doc.title), _free(doc.employer_name), doc.division_code,
+         doc.industry_code, str(doc.salary_min), str(doc.salary_max), doc.education,
+         doc.experience, doc.employment_type, str(doc.headcount), _free("、".join(doc.benefits)),
+         doc.published_at.isoformat(), doc.valid_to.isoformat(), _free(doc.description))
     ).encode()  # fmt: skip
+
+
+def _free(text: str) -> str:
+    """Free text without the separator (it would split the value)."""
+    return text.replace(_UNIT, " ") if _UNIT in text else text
 
 
 def card_of(stored: bytes) -> dict[str, object]:
     """A stored summary as a dict, with the work place's label."""
-    card: dict[str, object] = dict(zip(CARD_FIELDS, json.loads(stored), strict=True))
+    values = stored.decode().split(_UNIT)
+    card: dict[str, object] = {
+        f: int(v) if f in _UNIT_FIELDS else v for f, v in zip(CARD_FIELDS, values, strict=True)
+    }
+    card["benefits"] = [b for b in str(card["benefits"]).split("、") if b]
     card["place"] = reference.place(str(card["division_code"])).label
     return card
 

@@ -127,3 +127,12 @@ def test_past_end_postings_are_hidden_and_deletes_apply(index: TantivyIndex) -> 
     idx.commit()
     assert idx.ids() == {"b" * 32, "c" * 32}
     assert ask(idx, "普工") == ["b" * 32]
+
+
+def test_card_keeps_free_text_holding_the_separator() -> None:
+    from chuanyu.jobs.search.schema import card_bytes, card_of
+
+    d = doc("9" * 32, "焊工\x1f组长", desc="负责\x1f焊接")
+    card = card_of(card_bytes(d))
+    assert card["title"] == "焊工 组长" and card["description"] == "负责 焊接"
+    assert card["salary_min"] == 5000 and card["benefits"] == ["五险一金"]
