@@ -17,6 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from chuanyu import api, domains
 from chuanyu.core.config import Settings, get_settings
 from chuanyu.core.errors import ChuanyuError, FieldError, InvalidInput, Unauthenticated
+from chuanyu.core.messages import zh_message
 from chuanyu.core.node import Node, open_node
 from chuanyu.core.security import public
 from chuanyu.exchange import api as exchange_api
@@ -58,8 +59,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, err: RequestValidationError) -> Response:
-        errors = [FieldError(_field(tuple(e["loc"])), str(e["msg"]).removeprefix("Value error, "))
-                  for e in err.errors()]
+        errors = [FieldError(_field(tuple(e["loc"])), zh_message(e)) for e in err.errors()]
         detail = "；".join(f"{e.field}: {e.message}" for e in errors)
         return _problem_response(request, InvalidInput(f"输入有误：{detail}", errors=errors))
 

@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.errors import FieldError
+from chuanyu.core.messages import zh_message
 from chuanyu.housing_fund.enums import ACCOUNT_STATUS_LABELS
 from chuanyu.housing_fund.errors import ImportRejected
 from chuanyu.housing_fund.models import Account, Deposit
-from chuanyu.housing_fund.schemas import AccountRow, DepositRow, zh_message
+from chuanyu.housing_fund.schemas import AccountRow, DepositRow
 
 HEADER_ALIASES: dict[str, str] = {
     "身份证号码": "resident_id", "证件号码": "resident_id", "姓名": "name",

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import NotFound, PermissionDenied
+from chuanyu.core.messages import zh_message
 from chuanyu.core.node import NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.housing_fund import permissions, present
@@ -25,7 +26,7 @@ from chuanyu.housing_fund.enums import (
 from chuanyu.housing_fund.errors import CertificateInvalid
 from chuanyu.housing_fund.policy import load_policy
 from chuanyu.housing_fund.rules import schedule
-from chuanyu.housing_fund.schemas import ApplicationCreate, zh_message
+from chuanyu.housing_fund.schemas import ApplicationCreate
 from chuanyu.housing_fund.service import accounts, certify, lending
 from chuanyu.web import render
 
