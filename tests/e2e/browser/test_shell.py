@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from chuanyu.core.security import create_user
-from tests.e2e.browser.conftest import login
+from tests.e2e.conftest import login
 from tests.support.nodes import PASSWORD, LiveFederation
 
 pytestmark = pytest.mark.browser

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -199,12 +197,7 @@ def test_altered_certificate_is_rejected_by_the_lender(fed) -> None:  # type: ig
 
 
 @pytest.mark.browser
-def test_depositor_applies_in_the_browser_and_sees_the_verified_certificate(fed) -> None:  # type: ignore[no-untyped-def]
-    chromium = Path(os.environ.get("CHUANYU_CHROMIUM", "/usr/bin/chromium"))
-    if not chromium.exists():
-        pytest.skip(f"{chromium} not installed (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
+def test_depositor_applies_in_the_browser_and_sees_the_verified_certificate(fed, page) -> None:  # type: ignore[no-untyped-def]
     rid, name, *_ = demo_depositors("CQ")[0]
     with fed.sc.session() as session:
         create_user(
@@ -214,33 +207,25 @@ def test_depositor_applies_in_the_browser_and_sees_the_verified_certificate(fed)
             roles=["citizen"],
             subject_id=rid,
         )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            page = browser.new_page(locale="zh-CN")
-            page.goto(f"{fed.sc.url}/login?next=/housing_fund/apply")
-            page.fill("input[name=username]", "browser-depositor")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url("**/housing_fund/apply")
-            assert page.input_value("input[name=resident_id]") == rid
-            page.fill("input[name=applicant_name]", name)
-            for field, value in (
-                ("amount", "250000"),
-                ("term_years", "15"),
-                ("property_price", "800000"),
-                ("monthly_income", "14000"),
-            ):
-                page.fill(f"input[name={field}]", value)
-            page.click("form button.primary")
-            assert page.locator('[data-field="consent"]').is_visible()  # consent is required
-            page.check("input[name=consent]")
-            page.click("form button.primary")
-            page.wait_for_url("**/housing_fund/applications/**")
-            assert page.get_attribute("#signature", "data-state") == "ok"
-            assert page.get_attribute("#status", "data-status") == "approved"
-            assert page.locator("#outcomes tr.outcome").count() >= 10
-        finally:
-            browser.close()
+    page.goto(f"{fed.sc.url}/login?next=/housing_fund/apply")
+    page.fill("input[name=username]", "browser-depositor")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/housing_fund/apply")
+    assert page.input_value("input[name=resident_id]") == rid
+    page.fill("input[name=applicant_name]", name)
+    for field, value in (
+        ("amount", "250000"),
+        ("term_years", "15"),
+        ("property_price", "800000"),
+        ("monthly_income", "14000"),
+    ):
+        page.fill(f"input[name={field}]", value)
+    page.click("form button.primary")
+    assert page.locator('[data-field="consent"]').is_visible()  # consent is required
+    page.check("input[name=consent]")
+    page.click("form button.primary")
+    page.wait_for_url("**/housing_fund/applications/**")
+    assert page.get_attribute("#signature", "data-state") == "ok"
+    assert page.get_attribute("#status", "data-status") == "approved"
+    assert page.locator("#outcomes tr.outcome").count() >= 10

@@ -1,4 +1,4 @@
-"""Playwright driving Debian's Chromium (never a downloaded browser)."""
+"""End-to-end fixtures: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
 from __future__ import annotations
 
