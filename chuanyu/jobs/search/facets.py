@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import tantivy
-from tantivy import Query
 
 from chuanyu import divisions
 from chuanyu.jobs import reference
@@ -20,7 +19,7 @@ from chuanyu.jobs.enums import (
     Experience,
 )
 from chuanyu.jobs.search.base import FacetValue, SearchRequest
-from chuanyu.jobs.search.query import combine, filter_queries, region_field
+from chuanyu.jobs.search.query import Match, combine, filter_queries, region_field
 
 ORIGIN_LABELS = {"CQ": "重庆", "SC": "四川"}
 # Facet name -> (index field, filter attribute of SearchRequest).
@@ -57,7 +56,7 @@ def _region_children_field(code: str) -> str | None:
 
 
 def compute(
-    schema: tantivy.Schema, searcher: tantivy.Searcher, req: SearchRequest, match: Query | None
+    schema: tantivy.Schema, searcher: tantivy.Searcher, req: SearchRequest, match: Match | None
 ) -> dict[str, list[FacetValue]]:
     """Counts for region, industry, salary band, education, experience, recency and origin."""
     now = req.now or datetime.now(UTC)

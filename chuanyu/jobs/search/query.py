@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import product
+from math import prod
 
 import tantivy
 from tantivy import Occur, Query
@@ -19,6 +22,7 @@ TITLE_BOOST = 3.0
 BODY_BOOST = 1.0
 SYNONYM_FACTOR = 0.5
 SUBSTRING_SCORE = 0.1
+MAX_ALTERNATIVES = 16
 
 
 def substring_query(schema: tantivy.Schema, word: str) -> Query:
@@ -32,7 +36,17 @@ def substring_query(schema: tantivy.Schema, word: str) -> Query:
         return Query.regex_query(schema, "grams", re.escape(word) + ".")
     if len(word) == 2:
         return Query.term_query(schema, "grams", word)
-    return Query.phrase_query(schema, "grams", [word[i : i + 2] for i in range(len(word) - 1)])
+    return Query.phrase_query(schema, "grams", cover(word))
+
+
+def cover(word: str) -> list[tuple[int, str]]:
+    """The fewest pieces of `word` (with their offsets) that cover each of its characters:
+    every other piece, plus the last one when the length is odd. Requiring exactly these at
+    their offsets matches the same texts as requiring all pieces, with half the lists."""
+    offsets = list(range(0, len(word) - 1, 2))
+    if len(word) % 2:
+        offsets.append(len(word) - 2)
+    return [(i, word[i : i + 2]) for i in offsets]
 
 
 def _whole_word(schema: tantivy.Schema, field: str, word: str) -> Query | None:
@@ -45,25 +59,43 @@ def _whole_word(schema: tantivy.Schema, field: str, word: str) -> Query | None:
     return Query.boolean_query([(Occur.Must, Query.term_query(schema, field, t)) for t in tokens])
 
 
-def words_query(schema: tantivy.Schema, words: list[str]) -> tuple[Query | None, list[Query]]:
+@dataclass(slots=True)
+class Match:
+    """What the words require: any one of `alternatives`, each a list of queries that must
+    all match (one per word; a word with synonyms gives one alternative per synonym)."""
+
+    alternatives: list[list[Query]]
+
+
+def _narrowest(words: list[str]) -> list[str]:
+    """The words, less those containing another of them (their matches are a subset)."""
+    return [w for w in words if not any(o != w and o in w for o in words)]
+
+
+def words_query(schema: tantivy.Schema, words: list[str]) -> tuple[Match | None, list[Query]]:
     """(match, ranking): every word must occur (or a synonym); whole words score higher."""
-    musts: list[Query] = []
+    per_word: list[list[Query]] = []
     shoulds: list[Query] = []
     for word in words:
         alternatives = [(word, 1.0)] + [(s, SYNONYM_FACTOR) for s in synonyms(word)]
-        found = [substring_query(schema, alt) for alt, _ in alternatives]
-        either = (
-            found[0] if len(found) == 1 else Query.boolean_query([(Occur.Should, q) for q in found])
+        per_word.append(
+            [substring_query(schema, alt) for alt in _narrowest([a for a, _ in alternatives])]
         )
-        musts.append(Query.const_score_query(either, SUBSTRING_SCORE))
         for alt, factor in alternatives:
             for field, boost in (("title_seg", TITLE_BOOST), ("body_seg", BODY_BOOST)):
                 q = _whole_word(schema, field, alt)
                 if q is not None:
                     shoulds.append(Query.boost_query(q, boost * factor))
-    if not musts:
+    if not per_word:
         return None, []
-    return Query.boolean_query([(Occur.Must, q) for q in musts]), shoulds
+    # Every match scores a small constant, so that recency orders those found only inside
+    # longer words.
+    shoulds.append(Query.const_score_query(Query.all_query(), SUBSTRING_SCORE))
+    if prod(len(qs) for qs in per_word) <= MAX_ALTERNATIVES:
+        return Match([list(c) for c in product(*per_word)]), shoulds
+    either = [qs[0] if len(qs) == 1 else Query.boolean_query([(Occur.Should, q) for q in qs])
+              for qs in per_word]  # fmt: skip
+    return Match([either]), shoulds
 
 
 def region_field(code: str) -> str:
@@ -100,13 +132,29 @@ def filter_queries(
     return out
 
 
-def combine(match: Query | None, ranking: list[Query], filters: list[Query]) -> Query:
-    """One boolean query: words must match, filters must hold (scoring nothing)."""
+def combine(match: Match | None, ranking: list[Query], filters: list[Query]) -> Query:
+    """One boolean query: words must match, filters must hold (scoring nothing).
+
+    Queries are boosted to nothing rather than wrapped in constant-score queries, and
+    synonyms become separate intersections joined at the top rather than a union inside one
+    intersection: both keep tantivy leading each intersection with its rarest list
+    (measured 10-50x faster on 600,000 postings).
+    """
+    must = [Query.boost_query(f, 0.0) for f in filters]
     clauses: list[tuple[Occur, Query]] = []
-    if match is not None:
-        clauses.append((Occur.Must, match))
+    if match is not None and len(match.alternatives) == 1:
+        must = [Query.boost_query(q, 0.0) for q in match.alternatives[0]] + must
+    elif match is not None:
+        each = [
+            Query.boolean_query(
+                [(Occur.Must, q) for q in [Query.boost_query(w, 0.0) for w in alt] + must]
+            )
+            for alt in match.alternatives
+        ]
+        clauses.append((Occur.Must, Query.boolean_query([(Occur.Should, q) for q in each])))
+        must = []
+    clauses += [(Occur.Must, q) for q in must]
     clauses += [(Occur.Should, q) for q in ranking]
-    clauses += [(Occur.Must, Query.const_score_query(f, 0.0)) for f in filters]
     if not any(occur == Occur.Must for occur, _ in clauses):
         clauses.append((Occur.Must, Query.all_query()))
     return Query.boolean_query(clauses)

@@ -85,7 +85,8 @@ def test_synonym_finds_the_other_title(index: TantivyIndex) -> None:
 @pytest.mark.parametrize(
     "filters",
     [{}, {"region": "510000"}, {"region": "510100"}, {"industry": "I"}, {"recency_days": 7},
-     {"q": "焊工"}, {"region": "500000", "recency_days": 3}],
+     {"q": "焊工"}, {"region": "500000", "recency_days": 3},
+     {"q": "数据", "education": "bachelor", "salary_band": 4, "origin": "SC"}],
 )  # fmt: skip
 def test_facet_counts_equal_filtered_totals(index: TantivyIndex, filters: dict) -> None:
     base = SearchRequest(now=NOW, today=TODAY, **filters)
