@@ -167,7 +167,7 @@ class Generator:
         section_weights = list(itertools.accumulate(INDUSTRY_MIX.values()))
         names: set[str] = set()
         codes: set[str] = set()
-        out = []
+        out: list[GeneratedEmployer] = []
         while len(out) < count:
             member = "CQ" if rng.random() < 0.5 else "SC"
             section = rng.choices(sections, cum_weights=section_weights)[0]

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core.node import Node
 from chuanyu.jobs.enums import PostingStatus
-from chuanyu.jobs.models import Employer, IndexQueue, Posting
+from chuanyu.jobs.models import QUEUE_TABLE, Employer, IndexQueue, Posting
 from chuanyu.jobs.search.base import PostingDoc
 from chuanyu.jobs.search.tantivy_index import IndexLocked, TantivyIndex
 
@@ -282,7 +282,7 @@ def enqueue(session: Session, posting_ids: Sequence[str]) -> list[int]:
     """Queue postings for the index in the caller's transaction; returns the queue ids."""
     if not posting_ids:
         return []
-    table = IndexQueue.__table__
+    table = QUEUE_TABLE
     ids = (
         session.execute(
             insert(table).returning(table.c.id, sort_by_parameter_order=True),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import (
     JSON,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -77,3 +79,9 @@ class IndexQueue(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     posting_id: Mapped[str] = mapped_column(String(32))
+
+
+# The tables themselves, for bulk statements (SQLAlchemy Core) typed as tables.
+EMPLOYER_TABLE = cast(Table, Employer.__table__)
+POSTING_TABLE = cast(Table, Posting.__table__)
+QUEUE_TABLE = cast(Table, IndexQueue.__table__)

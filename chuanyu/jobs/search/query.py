@@ -39,7 +39,7 @@ def substring_query(schema: tantivy.Schema, word: str) -> Query:
     return Query.phrase_query(schema, "grams", cover(word))
 
 
-def cover(word: str) -> list[tuple[int, str]]:
+def cover(word: str) -> list[str | tuple[int, str]]:
     """The fewest pieces of `word` (with their offsets) that cover each of its characters:
     every other piece, plus the last one when the length is odd. Requiring exactly these at
     their offsets matches the same texts as requiring all pieces, with half the lists."""

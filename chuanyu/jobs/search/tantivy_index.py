@@ -158,7 +158,7 @@ class TantivyIndex:
         marks = words + [s for w in words for s in synonyms(w)]
         hits = [self._hit(searcher, score, addr, marks) for score, addr in result.hits]
         page = SearchPage(
-            total=result.count,
+            total=result.count,  # type: ignore[attr-defined]
             hits=hits,
             page=max(request.page, 1),
             per_page=per_page,

@@ -24,7 +24,7 @@ from chuanyu.core.node import Node
 from chuanyu.exchange import outbox
 from chuanyu.jobs import events, indexing, rules
 from chuanyu.jobs.enums import PostingStatus
-from chuanyu.jobs.models import Employer, IndexQueue, Posting
+from chuanyu.jobs.models import EMPLOYER_TABLE, POSTING_TABLE, Employer, IndexQueue
 from chuanyu.jobs.schemas import IngestRecord
 from chuanyu.jobs.search.base import PostingDoc
 
@@ -153,8 +153,8 @@ class Ingest:
         open_rows = [r for r in rows if r["status"] == PostingStatus.OPEN.value]
         with self.node.sessions() as session:
             if new_emps:
-                session.execute(Employer.__table__.insert(), new_emps)
-            session.execute(Posting.__table__.insert(), rows)
+                session.execute(EMPLOYER_TABLE.insert(), new_emps)
+            session.execute(POSTING_TABLE.insert(), rows)
             queued = indexing.enqueue(session, [r["id"] for r in open_rows])
             if self.publish:
                 for i in range(0, len(rows), EVENT_BATCH):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.jobs import events, indexing
-from chuanyu.jobs.models import Employer, Posting
+from chuanyu.jobs.models import EMPLOYER_TABLE, POSTING_TABLE, Employer, Posting
 
 CHUNK = 500
 _UPDATABLE = [f for f in events.POSTING_FIELDS if f != "id"]
@@ -35,7 +35,7 @@ def apply_rows(session: Session, employers: list[dict[str, Any]],
         if e["id"] not in known_emps and e["id"] not in fresh:
             fresh[e["id"]] = {**e, "created_at": now}
     if fresh:
-        session.execute(Employer.__table__.insert(), list(fresh.values()))
+        session.execute(EMPLOYER_TABLE.insert(), list(fresh.values()))
     ids = [p["id"] for p in postings]
     held: dict[str, int] = {}
     for i in range(0, len(ids), CHUNK):
@@ -51,9 +51,9 @@ def apply_rows(session: Session, employers: list[dict[str, Any]],
     newer = [{**p, "b_id": pid} for pid, p in latest.items() if pid in held
              and held[pid] < p["version"]]  # fmt: skip
     if new:
-        session.execute(Posting.__table__.insert(), new)
+        session.execute(POSTING_TABLE.insert(), new)
     if newer:
-        table = Posting.__table__
+        table = POSTING_TABLE
         stmt = (
             update(table)
             .where(table.c.id == bindparam("b_id"))
