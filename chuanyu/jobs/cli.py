@@ -104,7 +104,8 @@ def reindex_command(member: Member = "CQ") -> None:
     """Rebuild the search index from the database."""
     node = open_cli_node(member)
     try:
-        indexer = indexing.indexer_for(node, start=False)
+        # Not brought up to date first: the rebuild replaces everything anyway.
+        indexer = indexing.indexer_for(node, start=False, background=True)
         if indexer is None:
             err.print("[red]索引正被运行中的节点占用；请先停止节点再重建[/red]")
             raise typer.Exit(1)
