@@ -65,16 +65,21 @@ def _refuse(node: Node, env: Envelope | None, kind: str, name: str, refusal: Ref
                   _problem(refusal.code, refusal.detail, refusal.status, errors))
 
 
+def _admit(node: Node, env: Envelope, body: bytes, kind: str, name: str) -> None:
+    """Refuse oversized bodies and envelopes that do not describe this endpoint's message."""
+    if len(body) > node.settings.max_body_bytes:
+        raise Refusal("bad_payload", f"body of {len(body)} bytes exceeds the limit", 413)
+    if env.kind != kind or env.name != name:
+        raise Refusal("bad_payload", f"envelope does not describe a {kind} of {name}")
+
+
 def handle_call(node: Node, service: str, headers: Mapping[str, str], body: bytes) -> Answer:
     """Check and run one service call."""
     env: Envelope | None = None
     digest = wire.body_digest(body)
     try:
         env, signature = wire.read_envelope(headers)
-        if len(body) > node.settings.max_body_bytes:
-            raise Refusal("bad_payload", f"body of {len(body)} bytes exceeds the limit", 413)
-        if env.kind != "call" or env.name != service:
-            raise Refusal("bad_payload", "envelope does not describe a call to this service")
+        _admit(node, env, body, "call", service)
         guard.check(node, env, signature, digest,
                     permitted=lambda e: node.descriptor.may_call(e.sender, node.member, e.name)
                     and e.name in SERVICES)
@@ -118,10 +123,7 @@ def handle_batch(node: Node, stream: str, headers: Mapping[str, str], body: byte
     digest = wire.body_digest(body)
     try:
         env, signature = wire.read_envelope(headers)
-        if len(body) > node.settings.max_body_bytes:
-            raise Refusal("bad_payload", f"body of {len(body)} bytes exceeds the limit", 413)
-        if env.kind != "batch" or env.name != stream:
-            raise Refusal("bad_payload", "envelope does not describe a batch of this stream")
+        _admit(node, env, body, "batch", stream)
         producer, events, root, leaves = wire.parse_batch(stream, body)
         if producer != env.sender:
             raise Refusal("bad_payload", "batch producer differs from the sender")
