@@ -36,6 +36,7 @@ lint: $(STAMP)
 
 test: $(STAMP) sysdeps
 	$(BIN)/ruff check chuanyu tests bench
+	$(BIN)/mypy chuanyu
 	$(BIN)/pytest -q
 
 test-unit: $(STAMP)
