@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from chuanyu import api, domains
+from chuanyu.core import sqlite_gate
 from chuanyu.core.config import Settings, get_settings
 from chuanyu.core.errors import ChuanyuError, FieldError, InvalidInput, Unauthenticated
 from chuanyu.core.messages import zh_message
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, node: Node | None = None) -> Fa
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie=f"chuanyu_{node.member.lower()}", same_site="lax",
                        https_only=False)
+    app.add_middleware(sqlite_gate.RequestScope)
     install_error_handlers(app)
     app.include_router(exchange_api.wire_router)
     app.include_router(api.build_router())

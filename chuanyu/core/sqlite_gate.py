@@ -5,15 +5,22 @@ failing on a stale snapshot. Two things make that safe and fast:
 
 - an in-process lock hands the write slot from thread to thread at once, instead of leaving
   waiting threads in SQLite's sleeping busy handler;
-- a thread that already holds the slot through a session that has only read, and opens another
-  transaction (a second session, or an exchange call that audits in its own transaction), would
-  wait on itself forever: the read-only transaction is ended first. If the held transaction has
-  written, that is a programming error and is reported at once instead of hanging.
+- a unit of work (one web request, or else one thread) that already holds the slot through a
+  session that has only read, and opens another transaction (a second session, or an exchange
+  call that audits in its own transaction), would wait on itself forever: the read-only
+  transaction is ended first. If the held transaction has written, that is a programming error
+  and is reported at once instead of hanging.
+
+A web request is its own unit even though FastAPI runs its dependencies and its endpoint on
+different worker threads, and reuses those threads for other requests: the scope travels in a
+context variable set per request (`request_scope`), not in the thread.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Awaitable, Callable, MutableMapping
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
@@ -21,6 +28,34 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 
 LOCK_TIMEOUT_S = 60.0
+
+
+_request_scope: ContextVar[object | None] = ContextVar("chuanyu_tx_scope", default=None)
+_thread_scope = threading.local()
+
+
+def current_scope() -> object:
+    """The unit of work asking: the current web request, or else the current thread."""
+    scope = _request_scope.get()
+    if scope is None:
+        scope = getattr(_thread_scope, "scope", None)
+        if scope is None:
+            scope = _thread_scope.scope = object()
+    return scope
+
+
+class RequestScope:
+    """ASGI middleware: each request is its own unit of work for the write gate."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        token = _request_scope.set(object())
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _request_scope.reset(token)
 
 
 class NestedWriteTransaction(RuntimeError):
@@ -33,18 +68,19 @@ class WriteGate:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.owner_conn: int | None = None
-        self.owner_thread: int | None = None
+        self.owner_scope: object | None = None
 
     def acquire(self, dbapi_conn: Any) -> None:
-        if self.owner_thread == threading.get_ident() and self.owner_conn != id(dbapi_conn):
+        scope = current_scope()
+        if self.owner_scope is scope and self.owner_conn != id(dbapi_conn):
             _release_idle_session(self)
         if not self.lock.acquire(timeout=LOCK_TIMEOUT_S):
             raise TimeoutError("timed out waiting for the database write slot")
-        self.owner_conn, self.owner_thread = id(dbapi_conn), threading.get_ident()
+        self.owner_conn, self.owner_scope = id(dbapi_conn), scope
 
     def release(self, dbapi_conn: Any) -> None:
         if self.owner_conn == id(dbapi_conn):
-            self.owner_conn = self.owner_thread = None
+            self.owner_conn = self.owner_scope = None
             self.lock.release()
 
 
