@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from chuanyu.core.errors import InvalidInput
+from chuanyu.core.messages import zh_message
 from chuanyu.jobs import reference
 from chuanyu.jobs.enums import EDUCATION_LABELS, EMPLOYMENT_LABELS, EXPERIENCE_LABELS
 from chuanyu.jobs.schemas import PostingRead
@@ -18,21 +19,6 @@ FIELDS = (
     "headcount", "benefits", "description", "contact_name", "contact_phone", "valid_from",
     "valid_to",
 )  # fmt: skip
-_MESSAGES = {
-    "missing": "必填",
-    "string_too_short": "不能为空",
-    "string_too_long": "过长（最多 {max_length} 个字）",
-    "string_pattern_mismatch": "格式不正确",
-    "decimal_parsing": "应为金额数字，如 6000",
-    "decimal_max_places": "最多 {decimal_places} 位小数",
-    "int_parsing": "应为整数",
-    "greater_than_equal": "不能小于 {ge}",
-    "less_than_equal": "不能大于 {le}",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "enum": "请从列表中选择",
-    "too_long": "项目过多",
-}
 
 
 def choices(member: str, today: Any) -> dict[str, list[tuple[str, str]]]:
@@ -48,18 +34,6 @@ def choices(member: str, today: Any) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def message(error: Any) -> str:
-    """A Chinese message for one pydantic error (our own validators already speak Chinese)."""
-    kind = str(error.get("type", ""))
-    if kind == "value_error":
-        return str(error.get("msg", "")).removeprefix("Value error, ")
-    template = _MESSAGES.get(kind, "输入有误")
-    try:
-        return template.format(**(error.get("ctx") or {}))
-    except (KeyError, IndexError):
-        return template
-
-
 def parse(model: type[M], form: dict[str, str]) -> tuple[M | None, dict[str, str]]:
     """The form as `model`, or None and one message per field."""
     data: dict[str, Any] = {k: v for k, v in form.items() if k in FIELDS and v.strip() != ""}
@@ -72,7 +46,7 @@ def parse(model: type[M], form: dict[str, str]) -> tuple[M | None, dict[str, str
         errors: dict[str, str] = {}
         for e in exc.errors():
             field = str(e["loc"][0]) if e["loc"] else "form"
-            errors.setdefault(field, message(e))
+            errors.setdefault(field, zh_message(e))
         return None, errors
 
 
