@@ -16,14 +16,11 @@ from chuanyu.ledger.service.convert import figure_read
 from chuanyu.ledger.service.entries import STREAM
 
 
-def put_figure(session: Session, *, member: str, data: FigureCreate) -> LedgerFigure:
-    """Insert a figure owned by `member` and publish it (flushes only)."""
-    fig_id = data.id or f"{member.lower()}-{data.metric}-{data.as_of.isoformat()}"
-    if session.get(LedgerFigure, fig_id) is not None:
-        raise EntryExists(f"公布数 {fig_id} 已存在")
-    row = LedgerFigure(
+def _new_figure(fig_id: str, owner: str, data: FigureCreate | FigureRead) -> LedgerFigure:
+    """A figure row as first recorded, whether here or as a replica."""
+    return LedgerFigure(
         id=fig_id,
-        owner=member,
+        owner=owner,
         metric=data.metric,
         value=data.value,
         as_of_date=data.as_of,
@@ -33,6 +30,14 @@ def put_figure(session: Session, *, member: str, data: FigureCreate) -> LedgerFi
         version=1,
         created_at=clock.now(),
     )
+
+
+def put_figure(session: Session, *, member: str, data: FigureCreate) -> LedgerFigure:
+    """Insert a figure owned by `member` and publish it (flushes only)."""
+    fig_id = data.id or f"{member.lower()}-{data.metric}-{data.as_of.isoformat()}"
+    if session.get(LedgerFigure, fig_id) is not None:
+        raise EntryExists(f"公布数 {fig_id} 已存在")
+    row = _new_figure(fig_id, member, data)
     session.add(row)
     session.flush()
     outbox.publish(session, STREAM, "figure.upserted", figure_read(row).model_dump(mode="json"))
@@ -64,18 +69,5 @@ def apply_remote_figure(session: Session, *, producer: str, payload: dict[str, A
         if row.owner != producer:
             raise NotOwner(f"公布数 {data.id} 属于 {row.owner}")
         return
-    session.add(
-        LedgerFigure(
-            id=data.id,
-            owner=producer,
-            metric=data.metric,
-            value=data.value,
-            as_of_date=data.as_of,
-            qualifier=data.qualifier,
-            source=data.source,
-            note=data.note,
-            version=1,
-            created_at=clock.now(),
-        )
-    )
+    session.add(_new_figure(data.id, producer, data))
     session.flush()
