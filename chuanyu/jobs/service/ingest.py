@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import delete, select
 
 from chuanyu.core import clock
+from chuanyu.core.db import insert_many
 from chuanyu.core.errors import FieldError, InvalidInput
 from chuanyu.core.node import Node
 from chuanyu.exchange import outbox
@@ -153,8 +154,8 @@ class Ingest:
         open_rows = [r for r in rows if r["status"] == PostingStatus.OPEN.value]
         with self.node.sessions() as session:
             if new_emps:
-                session.execute(EMPLOYER_TABLE.insert(), new_emps)
-            session.execute(POSTING_TABLE.insert(), rows)
+                insert_many(session, EMPLOYER_TABLE, new_emps)
+            insert_many(session, POSTING_TABLE, rows)
             queued = indexing.enqueue(session, [r["id"] for r in open_rows])
             if self.publish:
                 for i in range(0, len(rows), EVENT_BATCH):

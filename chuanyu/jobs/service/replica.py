@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.db import insert_many
 from chuanyu.jobs import events, indexing
 from chuanyu.jobs.models import EMPLOYER_TABLE, POSTING_TABLE, Employer, Posting
 
@@ -35,7 +36,7 @@ def apply_rows(session: Session, employers: list[dict[str, Any]],
         if e["id"] not in known_emps and e["id"] not in fresh:
             fresh[e["id"]] = {**e, "created_at": now}
     if fresh:
-        session.execute(EMPLOYER_TABLE.insert(), list(fresh.values()))
+        insert_many(session, EMPLOYER_TABLE, list(fresh.values()))
     ids = [p["id"] for p in postings]
     held: dict[str, int] = {}
     for i in range(0, len(ids), CHUNK):
@@ -51,7 +52,7 @@ def apply_rows(session: Session, employers: list[dict[str, Any]],
     newer = [{**p, "b_id": pid} for pid, p in latest.items() if pid in held
              and held[pid] < p["version"]]  # fmt: skip
     if new:
-        session.execute(POSTING_TABLE.insert(), new)
+        insert_many(session, POSTING_TABLE, new)
     if newer:
         table = POSTING_TABLE
         stmt = (
