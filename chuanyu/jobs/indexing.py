@@ -279,17 +279,16 @@ def wake_after_commit(session: Session) -> None:
 
 
 def enqueue(session: Session, posting_ids: Sequence[str]) -> list[int]:
-    """Queue postings for the index in the caller's transaction; returns the queue ids."""
+    """Queue postings for the index in the caller's transaction; returns the queue ids (in
+    no particular order: asking for them in order makes SQLite insert row by row)."""
     if not posting_ids:
         return []
     table = QUEUE_TABLE
     ids = (
-        session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [{"posting_id": pid} for pid in posting_ids],
-        )
+        session.execute(insert(table).returning(table.c.id),
+                        [{"posting_id": pid} for pid in posting_ids])
         .scalars()
         .all()
-    )
+    )  # fmt: skip
     wake_after_commit(session)
     return list(ids)
