@@ -6,6 +6,7 @@ dictionary format: `word frequency tag`).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from functools import cache
@@ -57,22 +58,45 @@ def query_words(query: str) -> list[str]:
 
 
 @cache
+def _synonym_lines() -> tuple[tuple[str, ...], ...]:
+    """The groups of `data/synonyms.txt`, lower-cased, one tuple of words per line."""
+    text = resources.files("chuanyu.jobs").joinpath("data", "synonyms.txt").read_text("utf-8")
+    lines = (tuple(w.lower() for w in line.split()) for line in text.splitlines())
+    return tuple(words for words in lines if words and not words[0].startswith("#"))
+
+
+@cache
 def synonym_groups() -> dict[str, tuple[str, ...]]:
     """For each word of `data/synonyms.txt`, the other words of its group."""
-    text = resources.files("chuanyu.jobs").joinpath("data", "synonyms.txt").read_text("utf-8")
-    groups: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
-        words = [w.lower() for w in line.split()]
-        if not words or words[0].startswith("#"):
-            continue
-        for word in words:
-            groups[word] = tuple(w for w in words if w != word)
-    return groups
+    return {w: tuple(o for o in words if o != w) for words in _synonym_lines() for w in words}
 
 
 def synonyms(word: str) -> tuple[str, ...]:
     """Other words that mean the same job as `word` (empty when none)."""
     return synonym_groups().get(word, ())
+
+
+def synonym_key(word: str) -> str | None:
+    """The name of the group `word` belongs to (its first word), or None."""
+    for words in _synonym_lines():
+        if word in words:
+            return words[0]
+    return None
+
+
+def synonym_keys_in(text: str) -> list[str]:
+    """Names of the groups that have a word occurring in `text` (lower-cased) as a substring.
+
+    The index records them, so that a word with synonyms is one lookup at search time
+    rather than a union of substring searches.
+    """
+    return [words[0] for words in _synonym_lines() if any(w in text for w in words)]
+
+
+@cache
+def synonyms_digest() -> str:
+    """A short digest of the synonym groups: the index is rebuilt when they change."""
+    return hashlib.sha256(repr(_synonym_lines()).encode()).hexdigest()[:16]
 
 
 def contains_all(text: str, words: list[str]) -> bool:

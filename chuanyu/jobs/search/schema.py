@@ -21,9 +21,9 @@ import tantivy
 
 from chuanyu.jobs import reference
 from chuanyu.jobs.search.base import PostingDoc
-from chuanyu.jobs.text import SEPARATOR, segmenter
+from chuanyu.jobs.text import SEPARATOR, segmenter, synonym_keys_in, synonyms_digest
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 WORD_TOKENIZER = "words"
 RAW_FIELDS = ("industry", "education", "experience", "origin")
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -44,6 +44,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("title_seg", tokenizer_name=WORD_TOKENIZER, index_option="freq")
     sb.add_text_field("body_seg", tokenizer_name=WORD_TOKENIZER, index_option="freq")
     sb.add_text_field("grams", tokenizer_name=WORD_TOKENIZER, index_option="position")
+    sb.add_text_field("syn", tokenizer_name="raw", index_option="basic")
     for name in RAW_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     for name in ("province", "city", "district", "band"):
@@ -140,12 +141,17 @@ def to_documents(docs: Sequence[PostingDoc]) -> list[tantivy.Document]:
     grams = gram_texts(texts)
     cut = segmenter().cut
     return [
-        _document(doc, cut(text), piece)
+        _document(doc, cut(text), piece, synonym_keys_in(text.lower()))
         for doc, text, piece in zip(docs, texts, grams, strict=True)
     ]
 
 
-def _document(doc: PostingDoc, words: list[str], grams: str) -> tantivy.Document:
+def index_format() -> dict[str, object]:
+    """What an index on disk must have been built with to be used as it is."""
+    return {"schema_version": SCHEMA_VERSION, "synonyms": synonyms_digest()}
+
+
+def _document(doc: PostingDoc, words: list[str], grams: str, syn: list[str]) -> tantivy.Document:
     place = doc.place
     published = doc.published_at.astimezone(UTC)
     weight = max(0.0, (published - EPOCH).total_seconds() / 86400 * WEIGHT_PER_DAY)
@@ -156,6 +162,8 @@ def _document(doc: PostingDoc, words: list[str], grams: str) -> tantivy.Document
     d.add_text("title_seg", " ".join(words[:end]))
     d.add_text("body_seg", " ".join(words))
     d.add_text("grams", grams)
+    for key in syn:
+        d.add_text("syn", key)
     d.add_text("industry", doc.industry_code)
     d.add_text("education", doc.education)
     d.add_text("experience", doc.experience)

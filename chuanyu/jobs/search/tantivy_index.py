@@ -18,9 +18,9 @@ from chuanyu.jobs.search import facets
 from chuanyu.jobs.search.base import Hit, PostingDoc, SearchPage, SearchRequest
 from chuanyu.jobs.search.query import combine, filter_queries, words_query
 from chuanyu.jobs.search.schema import (
-    SCHEMA_VERSION,
     build_schema,
     card_of,
+    index_format,
     register_tokenizers,
     to_documents,
 )
@@ -42,8 +42,9 @@ class TantivyIndex:
     def __init__(self, path: Path | None, *, heap_mb: int = 256, threads: int = 2) -> None:
         self.path = path
         self.schema = build_schema()
-        if path is not None:
-            self._prepare_dir(path)
+        # Whether this open starts an index from nothing (so it must be filled from the
+        # database): decided before tantivy writes its own files into the folder.
+        self.is_new = path is None or not self._prepare_dir(path)
         self.index = tantivy.Index(self.schema, str(path) if path else None)
         register_tokenizers(self.index)
         self._heap = heap_mb * 1_000_000
@@ -51,25 +52,28 @@ class TantivyIndex:
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.Lock()
 
-    def _prepare_dir(self, path: Path) -> None:
-        """Create the folder; start afresh when it holds an index of another schema version."""
+    def _prepare_dir(self, path: Path) -> bool:
+        """Create the folder; start afresh when it holds an index built another way, or one
+        whose first fill never committed. Returns True when a usable index is there."""
         marker = path / VERSION_FILE
         if path.exists() and any(path.iterdir()):
             try:
-                version = json.loads(marker.read_text())["schema_version"]
-            except (OSError, ValueError, KeyError):
-                version = None
-            if version == SCHEMA_VERSION:
-                return
-            log.warning("search index at %s has another schema; rebuilding from scratch", path)
+                built_with = json.loads(marker.read_text())
+            except (OSError, ValueError):
+                built_with = None
+            if built_with == index_format() and (path / "meta.json").exists():
+                return True
+            log.warning("search index at %s is incomplete or built another way; rebuilding",
+                        path)  # fmt: skip
             shutil.rmtree(path)
         path.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+        return False
 
-    @property
-    def is_new(self) -> bool:
-        """True when the index has never been committed to."""
-        return self.path is None or not any(p.name == "meta.json" for p in self.path.iterdir())
+    def _mark_built(self) -> None:
+        """Record how the index was built, once its first fill has committed."""
+        if self.path is not None and self.is_new:
+            (self.path / VERSION_FILE).write_text(json.dumps(index_format()))
+            self.is_new = False
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -116,6 +120,7 @@ class TantivyIndex:
         with self._lock:
             if self._writer is not None:
                 self._writer.commit()
+                self._mark_built()
         self.index.reload()
 
     def close(self) -> None:

@@ -3,6 +3,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -82,3 +83,30 @@ def test_generate_again_continues_instead_of_failing(db, tmp_path: Path) -> None
     finally:
         index.close()
         db.node.extras.clear()
+
+
+def test_lost_index_is_rebuilt_from_the_database(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "idx"
+    db.node.extras.clear()
+    db.node.extras["jobs.index"] = TantivyIndex(folder, heap_mb=50, threads=1)
+    with clock.freeze(NOW):
+        generate.load_generated(db.node, employers=5, postings=30, seed=9, as_of=date(2020, 7, 8))
+    with db.scope() as s:
+        open_ids = set(s.scalars(select(Posting.id).where(Posting.status == "open")))
+    assert open_ids
+    indexer = indexing.indexer_for(db.node, start=False)
+    assert indexer is not None
+    indexer.stop()
+    db.node.extras.clear()
+    shutil.rmtree(folder)  # lost: a new disk, or a deleted folder
+
+    index = db.node.extras["jobs.index"] = TantivyIndex(folder, heap_mb=50, threads=1)
+    assert index.is_new
+    indexer = indexing.indexer_for(db.node, start=False)
+    assert indexer is not None
+    try:
+        assert index.ids() == open_ids
+    finally:
+        indexer.stop()
+        db.node.extras.clear()
+    assert not TantivyIndex(folder, heap_mb=50, threads=1).is_new

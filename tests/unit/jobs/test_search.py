@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from chuanyu.jobs.search.base import PostingDoc, SearchRequest
-from chuanyu.jobs.search.tantivy_index import TantivyIndex
-from chuanyu.jobs.text import contains_all, query_words
+from chuanyu.jobs.search.schema import index_format
+from chuanyu.jobs.search.tantivy_index import VERSION_FILE, TantivyIndex
+from chuanyu.jobs.text import contains_all, query_words, synonyms
 
 NOW = datetime(2020, 7, 8, 12, tzinfo=UTC)
 TODAY = date(2020, 7, 8)
@@ -37,6 +40,7 @@ CORPUS = [
     doc("0" * 32, "软件开发工程师", "500112", industry="I", low=12000, high=20000),
     doc("1" * 32, "焊工", "511302", days_ago=2, desc="持有焊工证。"),
     doc("2" * 32, "厨师", "500103", industry="H", days_ago=40),
+    doc("3" * 32, "话务员", "500103", industry="L", desc="接听热线，为用户提供客户服务。"),
 ]
 
 
@@ -80,6 +84,33 @@ def test_compound_query_does_not_overcount(index: TantivyIndex) -> None:
 
 def test_synonym_finds_the_other_title(index: TantivyIndex) -> None:
     assert ask(index, "程序员") == ["0" * 32]
+
+
+@pytest.mark.parametrize("q", ["程序员", "客服", "电商运营", "仓管", "司机"])
+def test_synonym_search_equals_substring_search_over_its_group(
+    index: TantivyIndex, q: str
+) -> None:
+    group = [q, *synonyms(q)]
+    expected = {
+        d.id for d in CORPUS if any(w in d.searchable_text().lower() for w in group)
+    }
+    assert set(ask(index, q)) == expected
+
+
+def test_synonym_in_the_description_is_found(index: TantivyIndex) -> None:
+    # 客服 and 客户服务 are one group; this posting has only the latter, in its description.
+    assert ask(index, "客服") == ["3" * 32]
+
+
+def test_index_built_with_other_synonyms_is_rebuilt(tmp_path: Path) -> None:
+    first = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+    first.upsert(CORPUS[:2])
+    first.commit()
+    first.close()
+    assert not TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1).is_new
+    marker = tmp_path / "idx" / VERSION_FILE
+    marker.write_text(json.dumps({**index_format(), "synonyms": "0" * 16}))
+    assert TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1).is_new
 
 
 @pytest.mark.parametrize(
