@@ -55,10 +55,11 @@ def _region_children_field(code: str) -> str | None:
     return "district" if field == "city" else None
 
 
-def compute(
-    schema: tantivy.Schema, searcher: tantivy.Searcher, req: SearchRequest, match: Match | None
-) -> dict[str, list[FacetValue]]:
-    """Counts for region, industry, salary band, education, experience, recency and origin."""
+def passes(
+    schema: tantivy.Schema, req: SearchRequest, match: Match | None
+) -> list[tuple[tantivy.Query, dict[str, Any]]]:
+    """The aggregation passes that count every facet: one with all active filters for the
+    facets not filtered on, and one per active filter without it, for its own counts."""
     now = req.now or datetime.now(UTC)
     active = {
         "region": req.region,
@@ -80,17 +81,27 @@ def compute(
     children_field = _region_children_field(req.region) if req.region else None
     if children_field:
         base_aggs["region_children"] = _terms(children_field)
-    results: dict[str, Any] = {}
+    out = []
     if base_aggs:
-        query = combine(match, [], filter_queries(schema, req))
-        results.update(searcher.aggregate(query, base_aggs))
+        out.append((combine(match, [], filter_queries(schema, req)), base_aggs))
     for name, aggs in own.items():
-        query = combine(match, [], filter_queries(schema, req, exclude=name))
+        out.append((combine(match, [], filter_queries(schema, req, exclude=name)), aggs))
+    return out
+
+
+def compute(
+    schema: tantivy.Schema, searcher: tantivy.Searcher, req: SearchRequest, match: Match | None
+) -> dict[str, list[FacetValue]]:
+    """Counts for region, industry, salary band, education, experience, recency and origin,
+    the passes run one after the other."""
+    results: dict[str, Any] = {}
+    for query, aggs in passes(schema, req, match):
         results.update(searcher.aggregate(query, aggs))
-    return _label(results, req)
+    return label(results, req)
 
 
-def _label(results: dict[str, Any], req: SearchRequest) -> dict[str, list[FacetValue]]:
+def label(results: dict[str, Any], req: SearchRequest) -> dict[str, list[FacetValue]]:
+    """Facet values with labels and counts, from the aggregation results of `passes`."""
     out: dict[str, list[FacetValue]] = {}
     region = [
         FacetValue(code, divisions.name(code), n, code == req.region)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,12 @@ log = logging.getLogger(__name__)
 
 MAX_RESULTS_WINDOW = 1000
 VERSION_FILE = "chuanyu-schema.json"
+
+
+@cache
+def _passes() -> ThreadPoolExecutor:
+    """Threads for the facet passes of searches, one per core."""
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="jobs-facets")
 
 
 class IndexLocked(RuntimeError):
@@ -159,6 +168,12 @@ class TantivyIndex:
             kwargs["order_by_field"] = "published"
         else:
             kwargs["weight_by_field"] = "weight"
+        # Facet passes run on other cores while this thread finds the page of hits (tantivy
+        # releases the interpreter lock while it searches).
+        counting = [
+            _passes().submit(searcher.aggregate, q, aggs)
+            for q, aggs in (facets.passes(self.schema, request, match) if request.facets else [])
+        ]
         result = searcher.search(query, **kwargs)
         marks = words + [s for w in words for s in synonyms(w)]
         hits = [self._hit(searcher, score, addr, marks) for score, addr in result.hits]
@@ -170,7 +185,10 @@ class TantivyIndex:
             words=words,
         )
         if request.facets:
-            page.facets = facets.compute(self.schema, searcher, request, match)
+            counts: dict[str, Any] = {}
+            for future in counting:
+                counts.update(future.result())
+            page.facets = facets.label(counts, request)
         page.took_ms = (time.perf_counter() - started) * 1000
         return page
 
