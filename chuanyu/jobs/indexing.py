@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from chuanyu.core.node import Node
 from chuanyu.jobs.enums import PostingStatus
@@ -28,7 +28,9 @@ from chuanyu.jobs.search.tantivy_index import IndexLocked, TantivyIndex
 log = logging.getLogger(__name__)
 
 EXTRA_KEY = "jobs.indexer"
-GATHER_S = 0.1
+# Commits at most this often: a lone change is indexed at once, a stream of changes in
+# batches (each commit costs a segment flush and a reader reload).
+MIN_COMMIT_INTERVAL_S = 0.1
 POLL_S = 0.5
 BATCH = 5000
 _create_lock = threading.Lock()
@@ -187,14 +189,16 @@ class Indexer:
             self.prepare()
         except Exception:  # retried below, like any failed round
             log.exception("search index start-up failed; retrying")
+        last_round = 0.0
         while not self._stop.is_set():
             self._wake.wait(POLL_S)
             if self._stop.is_set():
                 break
             if self._wake.is_set():
-                # Let a burst of changes gather so that one commit serves them all.
-                time.sleep(GATHER_S)
+                # Right after a commit, let changes gather so that one commit serves them all.
+                self._stop.wait(max(0.0, last_round + MIN_COMMIT_INTERVAL_S - time.monotonic()))
                 self._wake.clear()
+            last_round = time.monotonic()
             try:
                 self.prepare()
                 self.catch_up()
@@ -250,7 +254,13 @@ def search_index(node: Node) -> TantivyIndex:
 
 
 def wake_after_commit(session: Session) -> None:
-    """Wake (or start) the node's indexer once `session`'s outermost transaction commits."""
+    """Wake the node's indexer, if it has one, once `session`'s outermost transaction ends
+    (a process without one, such as a bulk load feeding the index itself, starts none).
+
+    Waking after a rollback as well is harmless (the indexer finds nothing new), and it keeps
+    this independent of how the ORM reports commits of savepoints and of the outermost
+    transaction (during `after_commit` the session still counts as in a transaction).
+    """
     from sqlalchemy import event
 
     session.info["jobs_wake_pending"] = True
@@ -258,24 +268,15 @@ def wake_after_commit(session: Session) -> None:
         return
     session.info["jobs_wake_listener"] = True
 
-    def _wake(sess: Session) -> None:
-        # A released savepoint also reports a commit; only the real one counts.
-        if sess.in_transaction() or not sess.info.pop("jobs_wake_pending", False):
+    def _wake(sess: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is not None or not sess.info.pop("jobs_wake_pending", False):
             return
         node = sess.info.get("node")
-        if node is None:
-            return
-        # Outside the transaction now: safe to create the indexer (it writes to the database).
-        indexer = indexer_for(node)
+        indexer = node.extras.get(EXTRA_KEY) if node is not None else None
         if indexer is not None:
             indexer.wake()
 
-    def _forget(sess: Session) -> None:
-        if not sess.in_transaction():
-            sess.info.pop("jobs_wake_pending", None)
-
-    event.listen(session, "after_commit", _wake)
-    event.listen(session, "after_soft_rollback", lambda sess, _prev: _forget(sess))
+    event.listen(session, "after_transaction_end", _wake)
 
 
 def enqueue(session: Session, posting_ids: Sequence[str]) -> list[int]:

@@ -7,6 +7,7 @@ import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from chuanyu.core import clock
@@ -110,3 +111,31 @@ def test_lost_index_is_rebuilt_from_the_database(db, tmp_path: Path) -> None:  #
         indexer.stop()
         db.node.extras.clear()
     assert not TantivyIndex(folder, heap_mb=50, threads=1).is_new
+
+
+class _CountingIndexer:
+    def __init__(self) -> None:
+        self.wakes = 0
+
+    def wake(self) -> None:
+        self.wakes += 1
+
+
+@pytest.mark.parametrize("in_savepoint", [False, True])
+def test_indexer_is_woken_when_the_transaction_ends(db, in_savepoint: bool) -> None:  # type: ignore[no-untyped-def]
+    # Replicated postings are queued inside a savepoint; own postings directly.
+    db.node.extras.clear()
+    indexer = db.node.extras[indexing.EXTRA_KEY] = _CountingIndexer()
+    try:
+        session = db.node.sessions()
+        if in_savepoint:
+            with session.begin_nested():
+                indexing.enqueue(session, ["a" * 32])
+        else:
+            indexing.enqueue(session, ["a" * 32])
+        assert indexer.wakes == 0, "not before the change is committed"
+        session.commit()
+        assert indexer.wakes == 1
+        session.close()
+    finally:
+        db.node.extras.clear()
