@@ -13,6 +13,7 @@ import multiprocessing as mp
 import os
 import random
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -43,7 +44,7 @@ N = int(os.environ.get("JOBS_BENCH_POSTINGS", "600000"))
 EMPLOYERS = max(100, N * 13 // 600)
 AS_OF = date(2020, 7, 8)
 NOW = datetime(2020, 7, 8, 12, tzinfo=UTC)
-OUT = Path(__file__).parent / "results" / "jobs.json"
+OUT = Path(os.environ.get("JOBS_BENCH_OUT") or Path(__file__).parent / "results" / "jobs.json")
 err = Console(stderr=True)
 ROOT = Path(__file__).resolve().parent.parent
 ONE = [
@@ -55,6 +56,12 @@ REGIONS = ["500000", "510000", "510100", "500112", "510700"]
 TAG_GROUP = 20  # postings sharing one search word in the replication run
 CHUNK = 25  # batches of 2000 between commits of both indexes
 CITIES = ["重庆", "成都", "绵阳", "渝北", "南充", "宜宾", "万州", "德阳"]
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def pct(values: list[float], p: float) -> float:
@@ -201,6 +208,8 @@ def main() -> None:
             err.print(f"ingest {done}/{N}: ours {done / ingest_s:.0f}/s, "
                       f"bare tantivy {floor_docs / floor_s:.0f}/s")  # fmt: skip
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    disk_mb = {p.name: round(_size(p) / 1e6, 1) for p in tmp.iterdir() if p.is_dir()
+               or p.suffix == ".db"}  # fmt: skip
     index = indexing.search_index(node)
     err.print(f"ingest done: ours {N / ingest_s:.0f}/s; index holds {index.count()}")
     # -- queries: ours, bare tantivy, FTS5, one after the other for each request; one
@@ -210,10 +219,13 @@ def main() -> None:
         parent.send(("query", query_words(r.q)))
         parent.recv()
     ours, bare, f5 = [], [], []
+    kinds: dict[str, list[float]] = {"one_word": [], "two_words": [], "filtered": []}
     for r in reqs:
         t = time.perf_counter()
         index.search(r)
         ours.append((time.perf_counter() - t) * 1000)
+        kind = "filtered" if r.region else "two_words" if " " in r.q else "one_word"
+        kinds[kind].append(ours[-1])
         parent.send(("query", query_words(r.q)))
         b, f = parent.recv()
         bare.append(b)
@@ -242,15 +254,17 @@ def main() -> None:
         "floor_query_p50_ms": round(pct(bare, 50), 2),
         "floor_query_p99_ms": round(pct(bare, 99), 2),
         "fts5_query_p50_ms": round(pct(f5, 50), 2), "fts5_query_p99_ms": round(pct(f5, 99), 2),
-        **lag, "peak_rss_mb": round(peak_rss, 1),
+        "query_p99_ms_by_kind": {k: round(pct(v, 99), 2) for k, v in kinds.items()},
+        **lag, "peak_rss_mb": round(peak_rss, 1), "disk_mb": disk_mb,
         "recall_vs_substring": round(hit / expected_total, 4) if expected_total else 1.0,
         "precision_vs_substring": round(hit / found, 4) if found else 1.0,
         "recall_queries": len(recall_reqs), "cpu_count": os.cpu_count(),
         "load_avg_at_start": [round(x, 2) for x in load_start],
         "load_avg_at_end": [round(x, 2) for x in os.getloadavg()],
-        "note": "shared 2-core machine: other test suites ran at the same time (load averages "
-                "above); floors are timed batch by batch between Chuanyu's own batches",
+        "note": "2-core machine; load averages above show what else ran; floors are timed "
+                "batch by batch between Chuanyu's own batches",
     }  # fmt: skip
+    shutil.rmtree(tmp, ignore_errors=True)
     OUT.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     err.print(json.dumps(result, ensure_ascii=False))
 
@@ -341,6 +355,7 @@ def replication_lag(rate: float = 200.0, seconds: float = 10.0, group: int = 20)
         poller.join(timeout=10)
         cq.close()
         fed.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
