@@ -1,4 +1,5 @@
-"""Demo board: this region's share of a generated two-region board, searchable at once."""
+"""Demo board: this region's share of a generated two-region board of 30,000 postings
+(about half each; every node searches both halves), searchable at once."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from chuanyu.jobs.generator import Generator
 from chuanyu.jobs.models import Posting
 from chuanyu.jobs.service import ingest
 
-DEMO_EMPLOYERS = 400
-DEMO_POSTINGS = 12000
+DEMO_EMPLOYERS = 800
+DEMO_POSTINGS = 30000
 PREFIX = {"CQ": "50", "SC": "51"}
 
 
