@@ -31,6 +31,7 @@ import httpx
 import tantivy
 from rich.console import Console
 
+from chuanyu.core import runtime
 from chuanyu.core.config import Settings
 from chuanyu.core.node import open_node
 from chuanyu.jobs import files, indexing
@@ -163,6 +164,7 @@ def queries(rng: random.Random) -> list[SearchRequest]:
 
 
 def main() -> None:
+    runtime.tune_garbage_collector()  # as the command line does for `jobs generate`/`import`
     tmp = Path(tempfile.mkdtemp(prefix="bench-jobs-"))
     load_start = os.getloadavg()
     env = {**os.environ, "CHUANYU_VAR_DIR": str(tmp)}

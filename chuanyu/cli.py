@@ -13,6 +13,7 @@ from rich.table import Table
 
 from chuanyu import domains
 from chuanyu.cli_support import MemberOption, node_session, open_cli_node
+from chuanyu.core import runtime
 from chuanyu.core.config import get_settings
 from chuanyu.core.db import session_scope
 
@@ -39,6 +40,7 @@ out = Console()
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Chuanyu command line."""
+    runtime.tune_garbage_collector()
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -23,9 +23,9 @@ class Settings(BaseSettings):
     federation_dir: Path | None = None
     database_url: str | None = None
     database_schema: str | None = None
-    # Page cache per SQLite connection: the default 2 MB thrashes once a table's indexes
-    # outgrow it (bulk loads of hundreds of thousands of rows slowed threefold).
-    sqlite_cache_mb: int = 64
+    # Page cache per SQLite connection (allocated as pages are read, up to this): the default
+    # 2 MB thrashes once a table's indexes outgrow it, as in bulk loads of large boards.
+    sqlite_cache_mb: int = 32
     secret_key: str = DEV_SECRET
     max_clock_skew_s: int = 300
     max_body_bytes: int = 4 * 1024 * 1024

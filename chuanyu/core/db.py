@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -142,24 +143,32 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
-_Plan = tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]
-_insert_plans: dict[tuple[str, tuple[str, ...], str], _Plan] = {}
+@dataclass(frozen=True)
+class _InsertPlan:
+    sql: str
+    defaults: dict[str, Any]  # scalar column defaults for keys the rows do not carry
+    processors: tuple[Callable[[Any], Any] | None, ...]
 
 
-def _insert_plan(table: Table, names: tuple[str, ...], dialect: Dialect) -> _Plan:
-    key = (table.name, names, dialect.name)
+_insert_plans: dict[tuple[Table, tuple[str, ...], type[Dialect]], _InsertPlan] = {}
+
+
+def _insert_plan(table: Table, given: tuple[str, ...], dialect: Dialect) -> _InsertPlan:
+    key = (table, given, type(dialect))
     plan = _insert_plans.get(key)
     if plan is None:
+        defaults = {c.key: c.default.arg for c in table.columns  # type: ignore[attr-defined]
+                    if c.key not in given and c.default is not None and c.default.is_scalar}
+        keys = given + tuple(defaults)
+        columns = [table.c[k] for k in keys]  # an unknown key raises here, before any SQL
         quote = dialect.identifier_preparer.quote
         marker = "?" if dialect.paramstyle == "qmark" else "%s"
         sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-            f"VALUES ({', '.join([marker] * len(names))})"
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+            f"VALUES ({', '.join([marker] * len(columns))})"
         )
-        processors = tuple(
-            table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
-        )
-        plan = _insert_plans[key] = (sql, names, processors)
+        processors = tuple(c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
+        plan = _insert_plans[key] = _InsertPlan(sql, defaults, processors)
     return plan
 
 
@@ -167,18 +176,25 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     """Insert rows (dicts with the same keys) in the session's transaction with one
     executemany.
 
-    Values are converted by the columns' own types, so they are stored exactly as a Core
-    insert stores them; what is skipped is SQLAlchemy's per-row parameter machinery, which
-    costs more than SQLite's own work for wide rows in bulk loads.
+    Values are converted by the columns' own types and scalar defaults fill the columns the
+    rows leave out, so rows are stored exactly as a Core insert stores them; what is skipped
+    is SQLAlchemy's per-row parameter machinery, which costs more than SQLite's own work for
+    wide rows in bulk loads.
     """
     if not rows:
         return
+    session.flush()  # pending ORM objects first, as an ORM statement would
     connection = session.connection()
-    sql, names, processors = _insert_plan(table, tuple(rows[0]), connection.dialect)
-    pairs = tuple(zip(names, processors, strict=True))
+    given = tuple(rows[0])
+    plan = _insert_plan(table, given, connection.dialect)
+    filled = tuple(plan.defaults.values())
+    processors = plan.processors
     params = [
-        tuple(row[n] if p is None else p(row[n]) for n, p in pairs)
+        tuple(
+            value if convert is None else convert(value)
+            for value, convert in zip((*(row[k] for k in given), *filled), processors, strict=True)
+        )
         for row in rows
     ]
-    connection.exec_driver_sql(sql, params)
+    connection.exec_driver_sql(plan.sql, params)
     session.info["sqlite_wrote"] = True  # a driver-level statement is not an ORM execute

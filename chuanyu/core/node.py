@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
@@ -101,25 +100,7 @@ def open_node(settings: Settings, *, migrate: bool = True) -> Node:
     node = Node(member=settings.member, settings=settings, descriptor=descriptor,
                 signing_key=key, engine=engine, sessions=db.make_sessionmaker(engine))
     node.sessions.configure(info={"node": node})
-    tune_garbage_collector()
     return node
-
-
-# Allocations between collections of the youngest generation, then how many of those
-# between collections of the next two (Python's defaults: 700, 10, 10).
-GC_THRESHOLDS = (20_000, 50, 100)
-
-
-def tune_garbage_collector() -> None:
-    """Collect cycles less often than Python's defaults.
-
-    A node allocates many short-lived objects per request and per imported row, almost
-    none of them in cycles; with the defaults the cyclic collector ran often enough to
-    cost bulk loads a sixth of their time. Objects alive once the node is open (modules,
-    reference tables) are moved out of the collector's sight.
-    """
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def get_node(request: Request) -> Node:

@@ -128,7 +128,9 @@ class Indexer:
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild the index from every open posting in the database; returns the count."""
         with self._drain_lock, self.node.sessions() as session:
-            high = session.scalar(select(func.max(IndexQueue.id))) or 0
+            # The queued changes committed before the rebuild reads anything are covered by
+            # it; those committed later stay queued (ids need not grow in commit order).
+            covered = list(session.scalars(select(IndexQueue.id)))
             total = (
                 session.scalar(
                     select(func.count()).where(Posting.status == PostingStatus.OPEN.value)
@@ -154,7 +156,9 @@ class Indexer:
                 if progress:
                     progress(done, total)
             self.index.commit()
-            session.execute(delete(IndexQueue).where(IndexQueue.id <= high))
+            for i in range(0, len(covered), 5000):
+                chunk = covered[i : i + 5000]
+                session.execute(delete(IndexQueue).where(IndexQueue.id.in_(chunk)))
             session.commit()
         return done
 
@@ -197,6 +201,8 @@ class Indexer:
             if self._wake.is_set():
                 # Right after a commit, let changes gather so that one commit serves them all.
                 self._stop.wait(max(0.0, last_round + MIN_COMMIT_INTERVAL_S - time.monotonic()))
+                if self._stop.is_set():
+                    break
                 self._wake.clear()
             last_round = time.monotonic()
             try:

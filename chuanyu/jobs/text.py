@@ -61,8 +61,24 @@ def query_words(query: str) -> list[str]:
 def _synonym_lines() -> tuple[tuple[str, ...], ...]:
     """The groups of `data/synonyms.txt`, lower-cased, one tuple of words per line."""
     text = resources.files("chuanyu.jobs").joinpath("data", "synonyms.txt").read_text("utf-8")
-    lines = (tuple(w.lower() for w in line.split()) for line in text.splitlines())
-    return tuple(words for words in lines if words and not words[0].startswith("#"))
+    return parse_synonyms(text)
+
+
+def parse_synonyms(text: str) -> tuple[tuple[str, ...], ...]:
+    """Synonym groups, one per line; a word may belong to one group only (a second one
+    would make what a query finds depend on the order of the lines)."""
+    groups: list[tuple[str, ...]] = []
+    owner: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        words = tuple(dict.fromkeys(w.lower() for w in line.split()))
+        if not words or words[0].startswith("#"):
+            continue
+        for word in words:
+            if word in owner:
+                raise ValueError(f"synonyms line {number}: {word} is already in line {owner[word]}")
+            owner[word] = number
+        groups.append(words)
+    return tuple(groups)
 
 
 @cache

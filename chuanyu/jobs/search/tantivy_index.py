@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,12 +39,41 @@ VERSION_FILE = "chuanyu-schema.json"
 
 @cache
 def _passes() -> ThreadPoolExecutor:
-    """Threads for the facet passes of searches, one per core."""
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="jobs-facets")
+    """Threads for the facet passes of searches, one per core this process may use."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return ThreadPoolExecutor(max_workers=cores or 2, thread_name_prefix="jobs-facets")
 
 
 class IndexLocked(RuntimeError):
     """Another process holds the index writer."""
+
+
+# tantivy's own lock file for its single writer (it takes an exclusive flock on it).
+WRITER_LOCK = ".tantivy-writer.lock"
+
+
+def _built_as_now(path: Path) -> bool:
+    """True when the folder holds an index whose fill committed with today's schema version
+    and synonyms (the marker is written only after that commit)."""
+    try:
+        built_with = json.loads((path / VERSION_FILE).read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(built_with == index_format() and (path / "meta.json").exists())
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """Hold the index writer's lock, or raise `IndexLocked` at once."""
+    with open(path / WRITER_LOCK, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IndexLocked(f"the index at {path} is in use by another process") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class TantivyIndex:
@@ -51,32 +82,36 @@ class TantivyIndex:
     def __init__(self, path: Path | None, *, heap_mb: int = 256, threads: int = 2) -> None:
         self.path = path
         self.schema = build_schema()
-        # Whether this open starts an index from nothing (so it must be filled from the
-        # database): decided before tantivy writes its own files into the folder.
-        self.is_new = path is None or not self._prepare_dir(path)
-        self.index = tantivy.Index(self.schema, str(path) if path else None)
+        # True when the index must be filled from the database: it is new, its first fill
+        # never committed, or it was built with other synonyms or another schema version.
+        self.is_new = path is None or not _built_as_now(path)
+        self.index = self._open(path)
         register_tokenizers(self.index)
         self._heap = heap_mb * 1_000_000
         self._threads = threads
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.Lock()
 
-    def _prepare_dir(self, path: Path) -> bool:
-        """Create the folder; start afresh when it holds an index built another way, or one
-        whose first fill never committed. Returns True when a usable index is there."""
-        marker = path / VERSION_FILE
-        if path.exists() and any(path.iterdir()):
-            try:
-                built_with = json.loads(marker.read_text())
-            except (OSError, ValueError):
-                built_with = None
-            if built_with == index_format() and (path / "meta.json").exists():
-                return True
-            log.warning("search index at %s is incomplete or built another way; rebuilding",
-                        path)  # fmt: skip
-            shutil.rmtree(path)
+    def _open(self, path: Path | None) -> tantivy.Index:
+        """Open (or create) the index. Files of an incompatible schema are removed, but only
+        while holding the writer's lock: never under a process that is using them."""
+        if path is None:
+            return tantivy.Index(self.schema)
         path.mkdir(parents=True, exist_ok=True)
-        return False
+        try:
+            return tantivy.Index(self.schema, str(path))
+        except ValueError as exc:
+            if "schema does not match" not in str(exc):
+                raise
+        with _writer_lock(path):
+            log.warning("search index at %s has another schema; starting it afresh", path)
+            for entry in path.iterdir():
+                if entry.is_dir():
+                    shutil.rmtree(entry)
+                elif entry.name != WRITER_LOCK:
+                    entry.unlink()
+        self.is_new = True
+        return tantivy.Index(self.schema, str(path))
 
     def _mark_built(self) -> None:
         """Record how the index was built, once its first fill has committed."""
@@ -174,7 +209,12 @@ class TantivyIndex:
             _passes().submit(searcher.aggregate, q, aggs)
             for q, aggs in (facets.passes(self.schema, request, match) if request.facets else [])
         ]
-        result = searcher.search(query, **kwargs)
+        try:
+            result = searcher.search(query, **kwargs)
+        except BaseException:
+            for future in counting:
+                future.cancel()
+            raise
         marks = words + [s for w in words for s in synonyms(w)]
         hits = [self._hit(searcher, score, addr, marks) for score, addr in result.hits]
         page = SearchPage(

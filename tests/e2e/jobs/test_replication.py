@@ -39,17 +39,19 @@ def test_create_update_close_replicate_to_the_other_region(live_nodes) -> None: 
     assert r.status_code == 201, r.text
     pid = r.json()["id"]
     assert live_nodes.wait_until(lambda: pid in _sc_ids(live_nodes, "焊工"), timeout=20)
-    r = httpx.get(f"{live_nodes.sc.url}/api/jobs/postings/{pid}")
+    r = httpx.get(f"{live_nodes.sc.url}/api/jobs/postings/{pid}", timeout=30)
     assert r.json()["origin"] == "CQ"
     r = httpx.put(f"{live_nodes.cq.url}/api/jobs/postings/{pid}",
-                  json={**BODY, "title": "仓管员"}, headers=headers)  # fmt: skip
+                  json={**BODY, "title": "仓管员"}, headers=headers, timeout=30)  # fmt: skip
     assert r.status_code == 200, r.text
     assert live_nodes.wait_until(lambda: pid in _sc_ids(live_nodes, "仓管"), timeout=20)
     assert pid not in _sc_ids(live_nodes, "焊工")
     sc_officer = live_nodes.sc.headers("hr_officer")
-    r = httpx.post(f"{live_nodes.sc.url}/api/jobs/postings/{pid}/close", headers=sc_officer)
+    r = httpx.post(f"{live_nodes.sc.url}/api/jobs/postings/{pid}/close", headers=sc_officer,
+                   timeout=30)
     assert r.status_code == 403
-    r = httpx.post(f"{live_nodes.cq.url}/api/jobs/postings/{pid}/close", headers=headers)
+    r = httpx.post(f"{live_nodes.cq.url}/api/jobs/postings/{pid}/close", headers=headers,
+                   timeout=30)
     assert r.status_code == 200
     assert live_nodes.wait_until(lambda: pid not in _sc_ids(live_nodes, "仓管"), timeout=20)
 
@@ -57,7 +59,8 @@ def test_create_update_close_replicate_to_the_other_region(live_nodes) -> None: 
 def test_bad_posting_gets_field_errors(live_nodes) -> None:  # type: ignore[no-untyped-def]
     headers = live_nodes.cq.headers("hr_officer")
     bad = {**BODY, "salary_min": "9000", "salary_max": "100"}
-    r = httpx.post(f"{live_nodes.cq.url}/api/jobs/postings", json=bad, headers=headers)
+    r = httpx.post(f"{live_nodes.cq.url}/api/jobs/postings", json=bad, headers=headers,
+                   timeout=30)
     assert r.status_code == 422
     assert "salary_max" in {e["field"].split(".")[-1] for e in r.json()["errors"]}
 

@@ -51,3 +51,13 @@ def test_nothing_to_insert_is_no_statement(db) -> None:  # type: ignore[no-untyp
     with db.scope() as s:
         insert_many(s, POSTING_TABLE, [])
         assert s.scalar(select(Posting.id)) is None
+
+
+def test_columns_left_out_get_their_default(db) -> None:  # type: ignore[no-untyped-def]
+    row = _posting("d" * 32)
+    del row["version"]
+    with db.scope() as s:
+        insert_many(s, EMPLOYER_TABLE, [EMPLOYER])
+        insert_many(s, POSTING_TABLE, [row])
+    with db.scope() as s:
+        assert s.get(Posting, "d" * 32).version == 1

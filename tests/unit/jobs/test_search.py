@@ -11,7 +11,7 @@ import pytest
 from chuanyu.jobs.search.base import PostingDoc, SearchRequest
 from chuanyu.jobs.search.schema import index_format
 from chuanyu.jobs.search.tantivy_index import VERSION_FILE, TantivyIndex
-from chuanyu.jobs.text import contains_all, query_words, synonyms
+from chuanyu.jobs.text import contains_all, parse_synonyms, query_words, synonyms
 
 NOW = datetime(2020, 7, 8, 12, tzinfo=UTC)
 TODAY = date(2020, 7, 8)
@@ -168,3 +168,10 @@ def test_card_keeps_free_text_holding_the_separator() -> None:
     card = card_of(card_bytes(d))
     assert card["title"] == "焊工 组长" and card["description"] == "负责 焊接"
     assert card["salary_min"] == 5000 and card["benefits"] == ["五险一金"]
+
+
+def test_a_word_in_two_synonym_groups_is_refused() -> None:
+    assert parse_synonyms("# comment\n司机 驾驶员\n\nJava java开发") == (
+        ("司机", "驾驶员"), ("java", "java开发"))  # fmt: skip
+    with pytest.raises(ValueError, match="驾驶员"):
+        parse_synonyms("司机 驾驶员\n驾驶员 车手")
