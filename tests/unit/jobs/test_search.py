@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import tantivy
 
 from chuanyu.jobs.search.base import PostingDoc, SearchRequest
 from chuanyu.jobs.search.schema import index_format
-from chuanyu.jobs.search.tantivy_index import VERSION_FILE, TantivyIndex
+from chuanyu.jobs.search.tantivy_index import VERSION_FILE, IndexLocked, TantivyIndex
 from chuanyu.jobs.text import contains_all, parse_synonyms, query_words, synonyms
 
 NOW = datetime(2020, 7, 8, 12, tzinfo=UTC)
@@ -175,3 +176,36 @@ def test_a_word_in_two_synonym_groups_is_refused() -> None:
         ("司机", "驾驶员"), ("java", "java开发"))  # fmt: skip
     with pytest.raises(ValueError, match="驾驶员"):
         parse_synonyms("司机 驾驶员\n驾驶员 车手")
+
+
+def test_opening_never_removes_an_index_in_use(tmp_path: Path) -> None:
+    path = tmp_path / "idx"
+    first = TantivyIndex(path, heap_mb=50, threads=1)
+    first.upsert(CORPUS)
+    first.commit()  # first holds the writer from here on
+    marker = path / VERSION_FILE
+    marker.write_text(json.dumps({**index_format(), "synonyms": "0" * 16}))
+    second = TantivyIndex(path, heap_mb=50, threads=1)
+    assert second.is_new  # must be refilled by whoever holds the writer ...
+    assert second.count() == len(CORPUS)  # ... but nothing was removed under the first
+    first.upsert(CORPUS[:1])
+    first.commit()
+    first.close()
+
+
+def test_an_index_of_another_schema_is_replaced_only_when_free(tmp_path: Path) -> None:
+    path = tmp_path / "idx"
+    path.mkdir()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("other")
+    old = tantivy.Index(builder.build(), str(path))
+    writer = old.writer(15_000_000, 1)
+    writer.add_document(tantivy.Document(other="旧"))
+    writer.commit()
+    with pytest.raises(IndexLocked):
+        TantivyIndex(path, heap_mb=50, threads=1)
+    assert (path / "meta.json").exists()
+    writer.wait_merging_threads()
+    del writer
+    fresh = TantivyIndex(path, heap_mb=50, threads=1)
+    assert fresh.is_new and fresh.count() == 0
