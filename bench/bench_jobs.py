@@ -200,9 +200,13 @@ def main() -> None:
             # Both sides commit at the end of each chunk, inside their own timing, so that
             # neither side's background indexing runs on in the other side's time.
             t = time.perf_counter()
-            ing.flush()
-            if done == N and ing.indexer is not None:  # merges finish inside the timing
-                ing.indexer.index.close()
+            if done < N:
+                ing.flush()
+            else:  # the last flush, and background merges finish inside the timing
+                indexer = ing.indexer
+                ing.close()
+                if indexer is not None:
+                    indexer.index.close()
             ingest_s += time.perf_counter() - t
             parent.send(("commit", "final" if done == N else None))
             f, s = parent.recv()

@@ -82,6 +82,9 @@ class Indexer:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._feeders = 0  # bulk loads adding documents themselves; the loop waits for them
+        self._start_wanted = False
         self._drain_lock = threading.Lock()
         self._prepare_lock = threading.Lock()
         self.needs_rebuild = False
@@ -174,10 +177,35 @@ class Indexer:
         return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
-        """Run the loop in a daemon thread (idempotent)."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="jobs-indexer", daemon=True)
-            self._thread.start()
+        """Run the loop in a daemon thread (idempotent); deferred while a bulk load feeds
+        the index directly, as the loop would index the same postings a second time."""
+        with self._start_lock:
+            if self._feeders:
+                self._start_wanted = True
+                return
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="jobs-indexer",
+                                                daemon=True)  # fmt: skip
+                self._thread.start()
+
+    def claim_direct_feed(self) -> bool:
+        """For a bulk load that adds its postings to the index itself: True, and the loop
+        does not start until `release_direct_feed`; False when the loop already runs (the
+        load must then leave indexing to it)."""
+        with self._start_lock:
+            if self.running:
+                return False
+            self._feeders += 1
+            return True
+
+    def release_direct_feed(self) -> None:
+        """End a direct feed; start the loop if it was asked for meanwhile."""
+        with self._start_lock:
+            self._feeders -= 1
+            wanted = self._feeders == 0 and self._start_wanted
+            self._start_wanted = False
+        if wanted:
+            self.start()
 
     def stop(self) -> None:
         """Stop the loop and release the writer."""

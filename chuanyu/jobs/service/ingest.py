@@ -129,7 +129,7 @@ class Ingest:
         self.node = node
         self.publish = publish
         self.indexer = indexing.indexer_for(node, start=False)
-        if self.indexer is not None and self.indexer.running:
+        if self.indexer is not None and not self.indexer.claim_direct_feed():
             # The node's own indexer follows the queue: feeding the index here as well
             # would index every posting twice.
             self.indexer = None
@@ -192,24 +192,35 @@ class Ingest:
         self._pending_docs = 0
         self._pending_since = time.monotonic()
 
+    def close(self) -> None:
+        """Flush, and hand indexing back to the node's indexer."""
+        try:
+            self.flush()
+        finally:
+            if self.indexer is not None:
+                self.indexer.release_direct_feed()
+                self.indexer = None
+
 
 def stream(node: Node, records: Iterator[IngestRecord], *, publish: bool = True,
            progress: Callable[[int], None] | None = None) -> IngestResult:  # fmt: skip
     """Store records as they come, in batches; returns counts."""
     ingest = Ingest(node, publish=publish)
-    batch: list[IngestRecord] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= BATCH:
+    try:
+        batch: list[IngestRecord] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= BATCH:
+                ingest.store(batch)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
             ingest.store(batch)
             if progress:
                 progress(len(batch))
-            batch = []
-    if batch:
-        ingest.store(batch)
-        if progress:
-            progress(len(batch))
-    ingest.flush()
+    finally:
+        ingest.close()
     return ingest.result
 
 

@@ -139,3 +139,20 @@ def test_indexer_is_woken_when_the_transaction_ends(db, in_savepoint: bool) -> N
         session.close()
     finally:
         db.node.extras.clear()
+
+
+def test_indexer_waits_for_a_direct_feed_to_end(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db.node.extras.clear()
+    db.node.extras["jobs.index"] = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+    indexer = indexing.indexer_for(db.node, start=False)
+    assert indexer is not None
+    try:
+        assert indexer.claim_direct_feed()
+        indexer.start()  # e.g. a search arriving during an import
+        assert not indexer.running
+        indexer.release_direct_feed()
+        assert indexer.running
+        assert not indexer.claim_direct_feed(), "a running loop keeps the indexing"
+    finally:
+        indexer.stop()
+        db.node.extras.clear()
