@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -35,6 +36,8 @@ class Node:
     sessions: sessionmaker[Session]
     relay: Relay | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # What domains opened in this process and must release on close (an index writer, …).
+    closers: list[Callable[[], None]] = field(default_factory=list)
     _exchange: ExchangeClient | None = None
 
     @property
@@ -71,7 +74,13 @@ class Node:
         self.relay.start()
 
     def close(self) -> None:
-        """Stop background work and release connections."""
+        """Stop background work and release what the node holds (connections, locks)."""
+        while self.closers:
+            closer = self.closers.pop()
+            try:
+                closer()
+            except Exception:  # one failing closer must not keep the others' locks held
+                log.exception("closing %s failed", getattr(closer, "__qualname__", closer))
         if self.relay is not None:
             self.relay.stop()
             self.relay = None

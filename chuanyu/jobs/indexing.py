@@ -267,6 +267,9 @@ def indexer_for(node: Node, *, start: bool = True, background: bool = False) -> 
             return None
         indexer = Indexer(node, index)
         indexer.needs_rebuild = index.is_new
+        # Closing the node releases the writer: a process that loaded data (the demo) must
+        # not keep the serving node from indexing.
+        node.closers.append(indexer.stop)
         if not background:
             indexer.prepare()
         node.extras[EXTRA_KEY] = indexer

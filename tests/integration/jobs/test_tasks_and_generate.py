@@ -16,7 +16,7 @@ from chuanyu.jobs import indexing, tasks
 from chuanyu.jobs.models import Posting
 from chuanyu.jobs.schemas import PostingCreate
 from chuanyu.jobs.search.base import SearchRequest
-from chuanyu.jobs.search.tantivy_index import TantivyIndex
+from chuanyu.jobs.search.tantivy_index import IndexLocked, TantivyIndex
 from chuanyu.jobs.service import generate, postings
 from tests.support.nodes import wait_until
 
@@ -156,3 +156,19 @@ def test_indexer_waits_for_a_direct_feed_to_end(db, tmp_path: Path) -> None:  # 
     finally:
         indexer.stop()
         db.node.extras.clear()
+
+
+def test_closing_the_node_releases_the_index_writer(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The demo loads data in one process and then serves from others: the loader must not
+    # keep holding the writer, or nothing the serving nodes receive would be indexed.
+    db.node.extras.clear()
+    db.node.extras["jobs.index"] = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+    with clock.freeze(NOW):
+        generate.load_generated(db.node, employers=3, postings=10, seed=4, as_of=date(2020, 7, 8))
+    with pytest.raises(IndexLocked):
+        TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1).writer()
+    db.node.close()  # the node object (and what it holds) stays referenced: no help from GC
+    other = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+    other.writer()
+    other.close()
+    db.node.extras.clear()
