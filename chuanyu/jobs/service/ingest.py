@@ -128,13 +128,6 @@ class Ingest:
     def __init__(self, node: Node, *, publish: bool = True) -> None:
         self.node = node
         self.publish = publish
-        self.indexer = indexing.indexer_for(node, start=False)
-        if self.indexer is not None and not self.indexer.claim_direct_feed():
-            # The node's own indexer follows the queue: feeding the index here as well
-            # would index every posting twice.
-            self.indexer = None
-        if self.indexer is not None:
-            self.indexer.prepare()
         self.result = IngestResult()
         with node.sessions() as session:
             self.employer_rows = {
@@ -145,6 +138,17 @@ class Ingest:
         self._pending_queue: list[int] = []
         self._pending_docs = 0
         self._pending_since = time.monotonic()
+        self.indexer = indexing.indexer_for(node, start=False)
+        if self.indexer is not None and not self.indexer.claim_direct_feed():
+            # The node's own indexer follows the queue: feeding the index here as well
+            # would index every posting twice.
+            self.indexer = None
+        if self.indexer is not None:
+            try:
+                self.indexer.prepare()
+            except BaseException:
+                self.indexer.release_direct_feed()
+                raise
 
     def store(self, records: list[IngestRecord]) -> None:
         """Store one batch of records (one database transaction), then index it."""
