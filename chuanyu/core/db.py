@@ -143,6 +143,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
+
 @dataclass(frozen=True)
 class _InsertPlan:
     sql: str

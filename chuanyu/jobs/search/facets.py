@@ -89,17 +89,6 @@ def passes(
     return out
 
 
-def compute(
-    schema: tantivy.Schema, searcher: tantivy.Searcher, req: SearchRequest, match: Match | None
-) -> dict[str, list[FacetValue]]:
-    """Counts for region, industry, salary band, education, experience, recency and origin,
-    the passes run one after the other."""
-    results: dict[str, Any] = {}
-    for query, aggs in passes(schema, req, match):
-        results.update(searcher.aggregate(query, aggs))
-    return label(results, req)
-
-
 def label(results: dict[str, Any], req: SearchRequest) -> dict[str, list[FacetValue]]:
     """Facet values with labels and counts, from the aggregation results of `passes`."""
     out: dict[str, list[FacetValue]] = {}
