@@ -1,5 +1,5 @@
 """Demo board: this region's share of a generated two-region board of 30,000 postings
-(about half each; every node searches both halves), searchable at once."""
+(every node searches both regions' shares), searchable at once."""
 
 from __future__ import annotations
 

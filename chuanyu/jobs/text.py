@@ -92,12 +92,14 @@ def synonyms(word: str) -> tuple[str, ...]:
     return synonym_groups().get(word, ())
 
 
+@cache
+def _synonym_keys() -> dict[str, str]:
+    return {w: words[0] for words in _synonym_lines() for w in words}
+
+
 def synonym_key(word: str) -> str | None:
     """The name of the group `word` belongs to (its first word), or None."""
-    for words in _synonym_lines():
-        if word in words:
-            return words[0]
-    return None
+    return _synonym_keys().get(word)
 
 
 def synonym_keys_in(text: str) -> list[str]:
