@@ -128,42 +128,50 @@ class Indexer:
             total += n
         return total
 
-    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild the index from every open posting in the database; returns the count."""
-        with self._drain_lock, self.node.sessions() as session:
-            # The queued changes committed before the rebuild reads anything are covered by
-            # it; those committed later stay queued (ids need not grow in commit order).
-            covered = list(session.scalars(select(IndexQueue.id)))
-            total = (
-                session.scalar(
-                    select(func.count()).where(Posting.status == PostingStatus.OPEN.value)
-                )
-                or 0
-            )
+    def rebuild(
+        self, progress: Callable[[int, int], None] | None = None, *, batch: int = BATCH
+    ) -> int:
+        """Rebuild the index from every open posting in the database; returns the count.
+
+        Postings are read in short transactions, one per batch: on SQLite every transaction
+        holds the node's write slot, and one long read would stop all writing for as long as
+        the rebuild runs. Reading batch by batch is safe because every change committed
+        after the rebuild starts is queued, and applied once the rebuild has committed.
+        """
+        with self._drain_lock:
+            with self.node.sessions() as session:
+                # The queued changes committed before the rebuild reads anything are covered
+                # by it; later ones stay queued (ids need not grow in commit order).
+                covered = list(session.scalars(select(IndexQueue.id)))
+                open_only = Posting.status == PostingStatus.OPEN.value
+                total = session.scalar(select(func.count()).where(open_only)) or 0
             self.index.clear()
             done, last = 0, ""
-            while True:
-                rows = session.execute(
-                    select(Posting, Employer.name)
-                    .join(Employer, Employer.id == Posting.employer_id)
-                    .where(Posting.status == PostingStatus.OPEN.value, Posting.id > last)
-                    .order_by(Posting.id)
-                    .limit(BATCH)
-                ).all()
-                if not rows:
-                    break
-                self.index.add_new([doc_of(p, name) for p, name in rows])
-                done += len(rows)
-                last = rows[-1][0].id
-                session.expunge_all()
+            while docs := self._open_postings_after(last, batch):
+                self.index.add_new(docs)
+                done += len(docs)
+                last = docs[-1].id
                 if progress:
                     progress(done, total)
             self.index.commit()
-            for i in range(0, len(covered), 5000):
-                chunk = covered[i : i + 5000]
-                session.execute(delete(IndexQueue).where(IndexQueue.id.in_(chunk)))
-            session.commit()
+            with self.node.sessions() as session:
+                for i in range(0, len(covered), 5000):
+                    chunk = covered[i : i + 5000]
+                    session.execute(delete(IndexQueue).where(IndexQueue.id.in_(chunk)))
+                session.commit()
         return done
+
+    def _open_postings_after(self, last: str, limit: int = BATCH) -> list[PostingDoc]:
+        """The next `limit` open postings by id after `last`, in a transaction of their own."""
+        with self.node.sessions() as session:
+            rows = session.execute(
+                select(Posting, Employer.name)
+                .join(Employer, Employer.id == Posting.employer_id)
+                .where(Posting.status == PostingStatus.OPEN.value, Posting.id > last)
+                .order_by(Posting.id)
+                .limit(limit)
+            ).all()
+            return [doc_of(p, name) for p, name in rows]
 
     # -- background loop ------------------------------------------------------------------
 

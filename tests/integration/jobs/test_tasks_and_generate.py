@@ -4,6 +4,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import shutil
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -111,6 +112,43 @@ def test_lost_index_is_rebuilt_from_the_database(db, tmp_path: Path) -> None:  #
         indexer.stop()
         db.node.extras.clear()
     assert not TantivyIndex(folder, heap_mb=50, threads=1).is_new
+
+
+def test_rebuild_lets_others_write_and_keeps_their_changes(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A node that lost its index rebuilds it while it serves: writers must not wait for the
+    # whole rebuild, and what they change meanwhile must end up in the index.
+    db.node.extras.clear()
+    db.node.extras["jobs.index"] = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+    with clock.freeze(NOW):
+        generate.load_generated(db.node, employers=5, postings=30, seed=9, as_of=date(2020, 7, 8))
+    indexer = indexing.indexer_for(db.node, start=False)
+    assert indexer is not None
+    written: list[str] = []
+
+    def write() -> None:
+        with clock.freeze(NOW), db.scope() as s:
+            data = PostingCreate.model_validate(GOOD)
+            written.append(postings.create(session=s, member="CQ", user=OFFICER, data=data).id)
+
+    def write_during_rebuild(done: int, total: int) -> None:
+        if written:
+            return
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(timeout=15)
+        assert not writer.is_alive(), "a write waited for the rebuild"
+
+    try:
+        rebuilt = indexer.rebuild(write_during_rebuild, batch=7)
+        assert written and rebuilt >= 7
+        indexer.catch_up()
+        with db.scope() as s:
+            open_ids = set(s.scalars(select(Posting.id).where(Posting.status == "open")))
+        assert written[0] in open_ids
+        assert indexer.index.ids() == open_ids
+    finally:
+        indexer.stop()
+        db.node.extras.clear()
 
 
 class _CountingIndexer:
