@@ -6,7 +6,6 @@ dictionary format: `word frequency tag`).
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from functools import cache
@@ -22,17 +21,31 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 @cache
-def segmenter() -> rjieba.Jieba:
-    """An rjieba segmenter with the custom job words added."""
-    jieba = rjieba.Jieba()
+def _custom_entries() -> tuple[tuple[str, int | None, str | None], ...]:
+    """The entries of `data/userdict.txt` (jieba's format: word, frequency, tag)."""
     text = resources.files("chuanyu.jobs").joinpath("data", "userdict.txt").read_text("utf-8")
+    entries = []
     for line in text.splitlines():
         parts = line.split()
         if not parts or parts[0].startswith("#"):
             continue
         freq = int(parts[1]) if len(parts) > 1 else None
         tag = parts[2] if len(parts) > 2 else None
-        jieba.add_word(parts[0], freq, tag)
+        entries.append((parts[0], freq, tag))
+    return tuple(entries)
+
+
+def custom_words() -> list[str]:
+    """The job words added to the segmenter's dictionary."""
+    return [word for word, _freq, _tag in _custom_entries()]
+
+
+@cache
+def segmenter() -> rjieba.Jieba:
+    """An rjieba segmenter with the custom job words added."""
+    jieba = rjieba.Jieba()
+    for word, freq, tag in _custom_entries():
+        jieba.add_word(word, freq, tag)
     return jieba
 
 
@@ -47,6 +60,11 @@ def words_of(text: str) -> list[str]:
     return [w.lower() for w in segmenter().cut(text) if _WORD.fullmatch(w)]
 
 
+def is_query_word(text: str) -> bool:
+    """True when `text` is one word as queries split them (letters and digits only)."""
+    return _WORD.fullmatch(text) is not None
+
+
 def query_words(query: str) -> list[str]:
     """The words a query asks for: split at spaces and punctuation, lower-cased, unique."""
     seen: list[str] = []
@@ -58,7 +76,7 @@ def query_words(query: str) -> list[str]:
 
 
 @cache
-def _synonym_lines() -> tuple[tuple[str, ...], ...]:
+def synonym_groups_list() -> tuple[tuple[str, ...], ...]:
     """The groups of `data/synonyms.txt`, lower-cased, one tuple of words per line."""
     text = resources.files("chuanyu.jobs").joinpath("data", "synonyms.txt").read_text("utf-8")
     return parse_synonyms(text)
@@ -84,7 +102,7 @@ def parse_synonyms(text: str) -> tuple[tuple[str, ...], ...]:
 @cache
 def synonym_groups() -> dict[str, tuple[str, ...]]:
     """For each word of `data/synonyms.txt`, the other words of its group."""
-    return {w: tuple(o for o in words if o != w) for words in _synonym_lines() for w in words}
+    return {w: tuple(o for o in words if o != w) for words in synonym_groups_list() for w in words}
 
 
 def synonyms(word: str) -> tuple[str, ...]:
@@ -94,27 +112,12 @@ def synonyms(word: str) -> tuple[str, ...]:
 
 @cache
 def _synonym_keys() -> dict[str, str]:
-    return {w: words[0] for words in _synonym_lines() for w in words}
+    return {w: words[0] for words in synonym_groups_list() for w in words}
 
 
 def synonym_key(word: str) -> str | None:
     """The name of the group `word` belongs to (its first word), or None."""
     return _synonym_keys().get(word)
-
-
-def synonym_keys_in(text: str) -> list[str]:
-    """Names of the groups that have a word occurring in `text` (lower-cased) as a substring.
-
-    The index records them, so that a word with synonyms is one lookup at search time
-    rather than a union of substring searches.
-    """
-    return [words[0] for words in _synonym_lines() if any(w in text for w in words)]
-
-
-@cache
-def synonyms_digest() -> str:
-    """A short digest of the synonym groups: the index is rebuilt when they change."""
-    return hashlib.sha256(repr(_synonym_lines()).encode()).hexdigest()[:16]
 
 
 def contains_all(text: str, words: list[str]) -> bool:

@@ -9,6 +9,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from chuanyu import divisions
+from chuanyu.jobs import lexicon
 from chuanyu.jobs.search.base import SearchRequest
 from chuanyu.jobs.search.schema import day_number
 from chuanyu.jobs.text import synonym_key, synonyms, words_of
@@ -61,10 +62,13 @@ Match = list[Query]
 
 def match_word(schema: tantivy.Schema, word: str) -> Query:
     """Postings containing `word`, or one of its synonyms, as a substring. A word with
-    synonyms is one lookup: the index records which synonym groups occur in each posting."""
+    synonyms, or another known word, is one lookup: the index records which of them occur
+    in each posting."""
     key = synonym_key(word)
     if key is not None:
         return Query.term_query(schema, "syn", key)
+    if word in lexicon.known_words():
+        return Query.term_query(schema, "known", word)
     return substring_query(schema, word)
 
 

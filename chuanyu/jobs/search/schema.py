@@ -19,11 +19,11 @@ from datetime import UTC, date, datetime
 
 import tantivy
 
-from chuanyu.jobs import reference
+from chuanyu.jobs import lexicon, reference
 from chuanyu.jobs.search.base import PostingDoc
-from chuanyu.jobs.text import SEPARATOR, segmenter, synonym_keys_in, synonyms_digest
+from chuanyu.jobs.text import SEPARATOR, segmenter
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 WORD_TOKENIZER = "words"
 RAW_FIELDS = ("industry", "education", "experience", "origin")
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -45,6 +45,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("body_seg", tokenizer_name=WORD_TOKENIZER, index_option="freq")
     sb.add_text_field("grams", tokenizer_name=WORD_TOKENIZER, index_option="position")
     sb.add_text_field("syn", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("known", tokenizer_name="raw", index_option="basic")
     for name in RAW_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     for name in ("province", "city", "district", "band"):
@@ -141,17 +142,19 @@ def to_documents(docs: Sequence[PostingDoc]) -> list[tantivy.Document]:
     grams = gram_texts(texts)
     cut = segmenter().cut
     return [
-        _document(doc, cut(text), piece, synonym_keys_in(text.lower()))
+        _document(doc, cut(text), piece, lexicon.find(text.lower()))
         for doc, text, piece in zip(docs, texts, grams, strict=True)
     ]
 
 
 def index_format() -> dict[str, object]:
     """What an index on disk must have been built with to be used as it is."""
-    return {"schema_version": SCHEMA_VERSION, "synonyms": synonyms_digest()}
+    return {"schema_version": SCHEMA_VERSION, "vocabulary": lexicon.digest()}
 
 
-def _document(doc: PostingDoc, words: list[str], grams: str, syn: list[str]) -> tantivy.Document:
+def _document(
+    doc: PostingDoc, words: list[str], grams: str, known: lexicon.Found
+) -> tantivy.Document:
     place = doc.place
     published = doc.published_at.astimezone(UTC)
     weight = max(0.0, (published - EPOCH).total_seconds() / 86400 * WEIGHT_PER_DAY)
@@ -162,8 +165,10 @@ def _document(doc: PostingDoc, words: list[str], grams: str, syn: list[str]) -> 
     d.add_text("title_seg", " ".join(words[:end]))
     d.add_text("body_seg", " ".join(words))
     d.add_text("grams", grams)
-    for key in syn:
+    for key in known.synonym_keys:
         d.add_text("syn", key)
+    for word in known.words:
+        d.add_text("known", word)
     d.add_text("industry", doc.industry_code)
     d.add_text("education", doc.education)
     d.add_text("experience", doc.experience)

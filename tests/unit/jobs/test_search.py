@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import tantivy
 
+from chuanyu.jobs import lexicon
 from chuanyu.jobs.search.base import PostingDoc, SearchRequest
 from chuanyu.jobs.search.schema import index_format
 from chuanyu.jobs.search.tantivy_index import VERSION_FILE, IndexLocked, TantivyIndex
@@ -68,6 +69,18 @@ def test_found_set_equals_substring_search(index: TantivyIndex, q: str) -> None:
     assert expected
 
 
+def test_known_words_find_what_substring_search_finds(index: TantivyIndex) -> None:
+    # Known words are looked up as recorded terms rather than as character pairs; the
+    # postings found must be the same either way.
+    present = [w for w in sorted(lexicon.known_words())
+               if any(w in d.searchable_text().lower() for d in CORPUS)]  # fmt: skip
+    assert {"五险一金", "焊工证", "氩弧焊工"} <= set(present)
+    for word in [*present, "二保焊", "施工员"]:
+        expected = {d.id for d in CORPUS if contains_all(d.searchable_text(), [word])}
+        assert set(ask(index, word)) == expected, word
+    assert set(ask(index, "焊工证 焊工")) == {"1" * 32}
+
+
 def test_whole_word_matches_rank_before_longer_words(index: TantivyIndex) -> None:
     ids = ask(index, "焊工")
     assert set(ids[:2]) == {"a" * 32, "1" * 32}
@@ -88,13 +101,9 @@ def test_synonym_finds_the_other_title(index: TantivyIndex) -> None:
 
 
 @pytest.mark.parametrize("q", ["程序员", "客服", "电商运营", "仓管", "司机"])
-def test_synonym_search_equals_substring_search_over_its_group(
-    index: TantivyIndex, q: str
-) -> None:
+def test_synonym_search_equals_substring_search_over_its_group(index: TantivyIndex, q: str) -> None:
     group = [q, *synonyms(q)]
-    expected = {
-        d.id for d in CORPUS if any(w in d.searchable_text().lower() for w in group)
-    }
+    expected = {d.id for d in CORPUS if any(w in d.searchable_text().lower() for w in group)}
     assert set(ask(index, q)) == expected
 
 
