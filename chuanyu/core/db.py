@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -188,14 +189,16 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     connection = session.connection()
     given = tuple(rows[0])
     plan = _insert_plan(table, given, connection.dialect)
-    filled = tuple(plan.defaults.values())
-    processors = plan.processors
-    params = [
-        tuple(
-            value if convert is None else convert(value)
-            for value, convert in zip((*(row[k] for k in given), *filled), processors, strict=True)
-        )
-        for row in rows
-    ]
+    filled = list(plan.defaults.values())
+    values_of = itemgetter(*given)
+    # Only the columns whose type converts values (dates, JSON, …) are touched per value.
+    conversions = [(i, f) for i, f in enumerate(plan.processors) if f is not None]
+    params = []
+    for row in rows:
+        values = [values_of(row)] if len(given) == 1 else [*values_of(row)]
+        values += filled
+        for i, convert in conversions:
+            values[i] = convert(values[i])
+        params.append(tuple(values))
     connection.exec_driver_sql(plan.sql, params)
     session.info["sqlite_wrote"] = True  # a driver-level statement is not an ORM execute
