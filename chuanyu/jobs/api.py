@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
-from chuanyu.core.node import NodeDep
+from chuanyu.core.errors import Conflict
+from chuanyu.core.node import Node, NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.jobs import indexing
 from chuanyu.jobs.schemas import (
@@ -120,6 +121,45 @@ def import_postings(body: ImportBody, node: NodeDep) -> dict[str, int]:
     """Import postings of this region: every row checked first, nothing stored on any error."""
     result = ingest.import_rows(node, body.rows)
     return {"postings": result.postings, "employers": result.employers}
+
+
+class IndexStatus(BaseModel):
+    """The search index of this node."""
+
+    searchable: int
+    queued: int
+    rebuilding: bool
+    rebuild_done: int
+    rebuild_total: int
+    rebuild_error: str | None = None
+
+
+def _indexer(node: Node) -> indexing.Indexer:
+    indexer = indexing.indexer_for(node)
+    if indexer is None:
+        raise Conflict("本节点进程未持有搜索索引（另一进程正在写入索引）", code="index_locked")
+    return indexer
+
+
+@router.get("/index", response_model=IndexStatus, dependencies=[require(Role.admin)])
+def index_status(node: NodeDep, session: SessionDep) -> IndexStatus:
+    """How many postings are searchable, how many changes wait, and any rebuild's progress."""
+    indexer = _indexer(node)
+    done, total = indexer.rebuild_progress
+    return IndexStatus(
+        searchable=indexer.index.count(), queued=indexing.queued(session),
+        rebuilding=indexer.rebuilding, rebuild_done=done, rebuild_total=total,
+        rebuild_error=indexer.rebuild_error,
+    )  # fmt: skip
+
+
+@router.post("/index/rebuild", status_code=202, response_model=IndexStatus,
+             dependencies=[require(Role.admin)])  # fmt: skip
+def rebuild_index(node: NodeDep, session: SessionDep) -> IndexStatus:
+    """Rebuild the search index from the database while the node keeps serving."""
+    if not _indexer(node).start_rebuild():
+        raise Conflict("索引正在重建中", code="rebuild_running")
+    return index_status(node, session)
 
 
 @router.post("/expire", dependencies=[require(Role.hr_officer)])

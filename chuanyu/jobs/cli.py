@@ -107,7 +107,10 @@ def reindex_command(member: Member = "CQ") -> None:
         # Not brought up to date first: the rebuild replaces everything anyway.
         indexer = indexing.indexer_for(node, start=False, background=True)
         if indexer is None:
-            err.print("[red]索引正被运行中的节点占用；请先停止节点再重建[/red]")
+            err.print(
+                "[red]索引正被运行中的节点占用。[/red]可由系统管理员调用该节点的 POST "
+                "/api/jobs/index/rebuild 在线重建（重建期间照常服务），或先停止节点再运行本命令"
+            )
             raise typer.Exit(1)
         with _progress() as bar:
             task = bar.add_task("重建索引", total=None)

@@ -89,6 +89,9 @@ class Indexer:
         self._prepare_lock = threading.Lock()
         self.needs_rebuild = False
         self.prepared = threading.Event()
+        self._rebuilding: threading.Thread | None = None
+        self.rebuild_progress: tuple[int, int] = (0, 0)  # (done, total) of the last rebuild
+        self.rebuild_error: str | None = None
 
     def prepare(self) -> None:
         """Bring a new index up from the database, or apply what is queued (once)."""
@@ -160,6 +163,30 @@ class Indexer:
                     session.execute(delete(IndexQueue).where(IndexQueue.id.in_(chunk)))
                 session.commit()
         return done
+
+    @property
+    def rebuilding(self) -> bool:
+        """True while a rebuild started by `start_rebuild` runs."""
+        return self._rebuilding is not None and self._rebuilding.is_alive()
+
+    def start_rebuild(self) -> bool:
+        """Rebuild in a thread of its own while the node keeps serving (searches see the old
+        index until the rebuild commits); False when a rebuild is already running."""
+        with self._start_lock:
+            if self.rebuilding:
+                return False
+            self.rebuild_progress, self.rebuild_error = (0, 0), None
+            self._rebuilding = threading.Thread(target=self._rebuild_quietly,
+                                                name="jobs-rebuild", daemon=True)  # fmt: skip
+            self._rebuilding.start()
+        return True
+
+    def _rebuild_quietly(self) -> None:
+        try:
+            self.rebuild(lambda done, total: setattr(self, "rebuild_progress", (done, total)))
+        except Exception as exc:  # reported through the status; the queue keeps the changes
+            log.exception("search index rebuild failed")
+            self.rebuild_error = str(exc) or type(exc).__name__
 
     def _open_postings_after(self, last: str, limit: int = BATCH) -> list[PostingDoc]:
         """The next `limit` open postings by id after `last`, in a transaction of their own."""
@@ -322,6 +349,11 @@ def wake_after_commit(session: Session) -> None:
             indexer.wake()
 
     event.listen(session, "after_transaction_end", _wake)
+
+
+def queued(session: Session) -> int:
+    """Changes committed but not yet applied to the index."""
+    return session.scalar(select(func.count()).select_from(IndexQueue)) or 0
 
 
 def enqueue(session: Session, posting_ids: Sequence[str]) -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.support.nodes import wait_until
+
 USCC = "91500112MA5U7AJ18W"
 BODY = {
     "employer_uscc": USCC, "employer_name": "重庆页面测试有限公司", "title": "仓管员",
@@ -76,3 +78,24 @@ def test_employer_manages_only_its_own_positions(client) -> None:  # type: ignor
     assert f"/jobs/postings/{mine}" in listing and theirs not in listing
     assert client.get(f"/jobs/manage/{theirs}/edit").status_code == 403
     assert client.post(f"/jobs/manage/{theirs}/close").status_code == 403
+
+
+def test_admin_rebuilds_the_index_while_the_node_serves(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.post("/api/jobs/postings", json=BODY, headers=client.login_as("hr_officer"))
+    assert r.status_code == 201, r.text
+    pid = r.json()["id"]
+    officer = client.login_as("hr_officer")
+    assert client.post("/api/jobs/index/rebuild", headers=officer).status_code == 403
+    admin = client.login_as("admin")
+    started = client.post("/api/jobs/index/rebuild", headers=admin)
+    assert started.status_code == 202, started.text
+
+    def finished() -> dict | None:  # type: ignore[type-arg]
+        status = client.get("/api/jobs/index", headers=admin).json()
+        return None if status["rebuilding"] else status
+
+    status = wait_until(finished, timeout=60, message="rebuild finished")
+    assert status["rebuild_error"] is None
+    assert status["rebuild_done"] == status["rebuild_total"] >= 1
+    hits = client.get("/api/jobs/search", params={"q": "仓管员", "per_page": 100}).json()["hits"]
+    assert pid in {h["id"] for h in hits}
