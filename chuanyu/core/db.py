@@ -190,12 +190,14 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     given = tuple(rows[0])
     plan = _insert_plan(table, given, connection.dialect)
     filled = list(plan.defaults.values())
-    values_of = itemgetter(*given)
+    # One C-level lookup per row; itemgetter returns a bare value for a single key.
+    values_of = itemgetter(*given) if given else (lambda _row: ())
+    single = len(given) == 1
     # Only the columns whose type converts values (dates, JSON, …) are touched per value.
     conversions = [(i, f) for i, f in enumerate(plan.processors) if f is not None]
     params = []
     for row in rows:
-        values = [values_of(row)] if len(given) == 1 else [*values_of(row)]
+        values = [values_of(row)] if single else [*values_of(row)]
         values += filled
         for i, convert in conversions:
             values[i] = convert(values[i])

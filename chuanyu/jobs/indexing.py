@@ -73,6 +73,10 @@ def _load(session: Session, ids: Sequence[str]) -> dict[str, PostingDoc]:
     return {p.id: doc_of(p, name) for p, name in rows}
 
 
+class RebuildCancelled(RuntimeError):
+    """A rebuild stopped before it finished (its changes to the index are rolled back)."""
+
+
 class Indexer:
     """The one writer of a node's index; applies queued changes and commits in batches."""
 
@@ -150,18 +154,27 @@ class Indexer:
                 total = session.scalar(select(func.count()).where(open_only)) or 0
             self.index.clear()
             done, last = 0, ""
-            while docs := self._open_postings_after(last, batch):
-                self.index.add_new(docs)
-                done += len(docs)
-                last = docs[-1].id
-                if progress:
-                    progress(done, total)
+            try:
+                while docs := self._open_postings_after(last, batch):
+                    if self._stop.is_set():
+                        raise RebuildCancelled("the node is stopping")
+                    self.index.add_new(docs)
+                    done += len(docs)
+                    last = docs[-1].id
+                    if progress:
+                        progress(done, total)
+            except BaseException:
+                # Nothing of a rebuild that did not finish may reach the index: the next
+                # commit would otherwise publish a half-filled index.
+                self.index.rollback()
+                raise
             self.index.commit()
             with self.node.sessions() as session:
                 for i in range(0, len(covered), 5000):
                     chunk = covered[i : i + 5000]
                     session.execute(delete(IndexQueue).where(IndexQueue.id.in_(chunk)))
                 session.commit()
+            self.needs_rebuild = False
         return done
 
     @property
@@ -171,9 +184,11 @@ class Indexer:
 
     def start_rebuild(self) -> bool:
         """Rebuild in a thread of its own while the node keeps serving (searches see the old
-        index until the rebuild commits); False when a rebuild is already running."""
+        index until the rebuild commits); False when a rebuild or a bulk load feeding the
+        index runs, or the indexer is stopping."""
         with self._start_lock:
-            if self.rebuilding:
+            # A bulk load feeding the index itself would commit the half-built index.
+            if self.rebuilding or self._feeders or self._stop.is_set():
                 return False
             self.rebuild_progress, self.rebuild_error = (0, 0), None
             self._rebuilding = threading.Thread(target=self._rebuild_quietly,
@@ -226,9 +241,9 @@ class Indexer:
     def claim_direct_feed(self) -> bool:
         """For a bulk load that adds its postings to the index itself: True, and the loop
         does not start until `release_direct_feed`; False when the loop already runs (the
-        load must then leave indexing to it)."""
+        load must then leave indexing to it), as when a rebuild runs."""
         with self._start_lock:
-            if self.running:
+            if self.running or self.rebuilding:
                 return False
             self._feeders += 1
             return True
@@ -243,9 +258,11 @@ class Indexer:
             self.start()
 
     def stop(self) -> None:
-        """Stop the loop and release the writer."""
+        """Stop the loop (and a running rebuild, which is rolled back) and release the writer."""
         self._stop.set()
         self._wake.set()
+        if self._rebuilding is not None:
+            self._rebuilding.join(timeout=30)
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None

@@ -60,19 +60,25 @@ def _whole_word(schema: tantivy.Schema, field: str, word: str) -> Query | None:
 Match = list[Query]
 
 
-def match_word(schema: tantivy.Schema, word: str) -> Query:
-    """Postings containing `word`, or one of its synonyms, as a substring. A word with
-    synonyms, or another known word, is one lookup: the index records which of them occur
-    in each posting."""
-    key = synonym_key(word)
-    if key is not None:
-        return Query.term_query(schema, "syn", key)
-    if word in lexicon.known_words():
-        return Query.term_query(schema, "known", word)
-    return substring_query(schema, word)
+def match_word(schema: tantivy.Schema, word: str, recorded: bool = True) -> Query:
+    """Postings containing `word`, or one of its synonyms, as a substring. With `recorded`
+    (the index holds this vocabulary), a word with synonyms or another known word is one
+    lookup: the index records which of them occur in each posting."""
+    if recorded:
+        key = synonym_key(word)
+        if key is not None:
+            return Query.term_query(schema, "syn", key)
+        if word in lexicon.known_words():
+            return Query.term_query(schema, "known", word)
+    group = (word, *synonyms(word))
+    if len(group) == 1:
+        return substring_query(schema, word)
+    return Query.boolean_query([(Occur.Should, substring_query(schema, w)) for w in group])
 
 
-def words_query(schema: tantivy.Schema, words: list[str]) -> tuple[Match | None, list[Query]]:
+def words_query(
+    schema: tantivy.Schema, words: list[str], recorded: bool = True
+) -> tuple[Match | None, list[Query]]:
     """(match, ranking): every word must occur (or a synonym); whole words score higher."""
     if not words:
         return None, []
@@ -83,7 +89,7 @@ def words_query(schema: tantivy.Schema, words: list[str]) -> tuple[Match | None,
                 q = _whole_word(schema, field, alt)
                 if q is not None:
                     shoulds.append(Query.boost_query(q, boost * factor))
-    return [match_word(schema, w) for w in words], shoulds
+    return [match_word(schema, w, recorded) for w in words], shoulds
 
 
 def region_field(code: str) -> str:

@@ -91,6 +91,7 @@ class TantivyIndex:
         self._threads = threads
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.Lock()
+        self._marker: tuple[int, bool] | None = None  # (marker file's mtime, built as now)
 
     def _open(self, path: Path | None) -> tantivy.Index:
         """Open (or create) the index. Files of an incompatible schema are removed, but only
@@ -118,6 +119,20 @@ class TantivyIndex:
         if self.path is not None and self.is_new:
             (self.path / VERSION_FILE).write_text(json.dumps(index_format()))
             self.is_new = False
+
+    def records_this_vocabulary(self) -> bool:
+        """True when the searchable index recorded the known words and synonym groups this
+        process knows, so that looking them up is exact. False while an index built with
+        another vocabulary is still being replaced (searches then match substrings)."""
+        if self.path is None:
+            return True
+        try:
+            stamp = (self.path / VERSION_FILE).stat().st_mtime_ns
+        except OSError:
+            return False
+        if self._marker is None or self._marker[0] != stamp:
+            self._marker = (stamp, _built_as_now(self.path))
+        return self._marker[1]
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -159,6 +174,12 @@ class TantivyIndex:
         with self._lock:
             self.writer().delete_all_documents()
 
+    def rollback(self) -> None:
+        """Drop every change since the last commit."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.rollback()
+
     def commit(self) -> None:
         """Persist pending changes and let searchers see them."""
         with self._lock:
@@ -194,7 +215,7 @@ class TantivyIndex:
         started = time.perf_counter()
         searcher = self.index.searcher()
         words = query_words(request.q)
-        match, ranking = words_query(self.schema, words)
+        match, ranking = words_query(self.schema, words, self.records_this_vocabulary())
         query = combine(match, ranking, filter_queries(self.schema, request))
         per_page = max(1, min(request.per_page, 100))
         offset = min((max(request.page, 1) - 1) * per_page, MAX_RESULTS_WINDOW)

@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import select
 
 from chuanyu.core.db import insert_many
-from chuanyu.jobs.models import EMPLOYER_TABLE, POSTING_TABLE, Employer, Posting
+from chuanyu.jobs.models import (
+    EMPLOYER_TABLE,
+    POSTING_TABLE,
+    QUEUE_TABLE,
+    Employer,
+    IndexQueue,
+    Posting,
+)
 
 NOW = datetime(2020, 7, 8, 4, 30, 15, 123456, tzinfo=UTC)
 EMPLOYER = {"id": "e" * 32, "uscc": "91500112MA5U7AJ18W", "name": "重庆测试机械有限公司",
@@ -61,3 +68,11 @@ def test_columns_left_out_get_their_default(db) -> None:  # type: ignore[no-unty
         insert_many(s, POSTING_TABLE, [row])
     with db.scope() as s:
         assert s.get(Posting, "d" * 32).version == 1
+
+
+def test_rows_of_one_column_are_stored(db) -> None:  # type: ignore[no-untyped-def]
+    with db.scope() as s:
+        insert_many(s, QUEUE_TABLE, [{"posting_id": "q" * 32}, {"posting_id": "r" * 32}])
+    with db.scope() as s:
+        stored = s.scalars(select(IndexQueue.posting_id).order_by(IndexQueue.posting_id)).all()
+    assert stored == ["q" * 32, "r" * 32]

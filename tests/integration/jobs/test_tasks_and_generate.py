@@ -146,6 +146,43 @@ def test_rebuild_lets_others_write_and_keeps_their_changes(db, tmp_path: Path) -
             open_ids = set(s.scalars(select(Posting.id).where(Posting.status == "open")))
         assert written[0] in open_ids
         assert indexer.index.ids() == open_ids
+        assert indexer.index.count() == len(open_ids), "no posting indexed twice"
+    finally:
+        indexer.stop()
+        db.node.extras.clear()
+
+
+@pytest.mark.parametrize("how", ["read fails", "node stops"])
+def test_an_unfinished_rebuild_leaves_the_index_as_it_was(  # type: ignore[no-untyped-def]
+    db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    db.node.extras.clear()
+    index = db.node.extras["jobs.index"] = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+    with clock.freeze(NOW):
+        generate.load_generated(db.node, employers=5, postings=30, seed=9, as_of=date(2020, 7, 8))
+    indexer = indexing.indexer_for(db.node, start=False)
+    assert indexer is not None
+    before = index.ids()
+    assert before
+    read_batch = indexer._open_postings_after
+    batches = 0
+
+    def interrupted(last: str, limit: int) -> list:  # type: ignore[type-arg]
+        nonlocal batches
+        batches += 1
+        if batches == 2:
+            if how == "read fails":
+                raise OSError("the database went away")
+            indexer._stop.set()  # what stop() does, seen between two batches
+        return read_batch(last, limit)
+
+    monkeypatch.setattr(indexer, "_open_postings_after", interrupted)
+    try:
+        with pytest.raises(OSError if how == "read fails" else indexing.RebuildCancelled):
+            indexer.rebuild(batch=7)
+        index.commit()  # as the next round of the indexer would
+        assert index.ids() == before
+        assert index.count() == len(before)
     finally:
         indexer.stop()
         db.node.extras.clear()

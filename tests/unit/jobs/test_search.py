@@ -81,6 +81,35 @@ def test_known_words_find_what_substring_search_finds(index: TantivyIndex) -> No
     assert set(ask(index, "焊工证 焊工")) == {"1" * 32}
 
 
+def test_known_words_ignore_case() -> None:
+    idx = TantivyIndex(None, heap_mb=50, threads=1)
+    idx.upsert([doc("a" * 32, "Java开发工程师"), doc("b" * 32, "高级JAVA开发工程师助理"),
+                doc("c" * 32, "Java讲师")])  # fmt: skip
+    idx.commit()
+    assert "java开发工程师" in lexicon.known_words()
+    for q in ("java开发工程师", "JAVA开发工程师", "Java开发工程师"):
+        assert set(ask(idx, q)) == {"a" * 32, "b" * 32}, q
+
+
+def test_an_index_of_another_vocabulary_is_searched_by_substring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Until an index built with other known words is rebuilt (or while a reader process
+    # runs newer code than the writer), its recorded known words cannot be trusted.
+    with monkeypatch.context() as old:
+        old.setattr(lexicon, "find", lambda _text: lexicon.Found([], []))
+        old.setattr(lexicon, "digest", lambda: "an older vocabulary")
+        built = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+        built.upsert(CORPUS)
+        built.commit()
+        built.close()
+    reader = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+    assert reader.is_new and not reader.records_this_vocabulary()
+    expected = {d.id for d in CORPUS if contains_all(d.searchable_text(), ["五险一金"])}
+    assert expected and set(ask(reader, "五险一金")) == expected
+    assert set(ask(reader, "程序员")) == {"0" * 32}, "synonyms by substring, too"
+
+
 def test_whole_word_matches_rank_before_longer_words(index: TantivyIndex) -> None:
     ids = ask(index, "焊工")
     assert set(ids[:2]) == {"a" * 32, "1" * 32}
