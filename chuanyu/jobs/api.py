@@ -158,7 +158,7 @@ def index_status(node: NodeDep, session: SessionDep) -> IndexStatus:
 def rebuild_index(node: NodeDep, session: SessionDep) -> IndexStatus:
     """Rebuild the search index from the database while the node keeps serving."""
     if not _indexer(node).start_rebuild():
-        raise Conflict("索引正在重建中", code="rebuild_running")
+        raise Conflict("索引正在重建或批量导入中，请稍后再试", code="index_busy")
     return index_status(node, session)
 
 
