@@ -1,6 +1,7 @@
 """Known words: the job board's own vocabulary, found in each posting when it is indexed.
 
-The vocabulary is the job-title catalogue, the custom segmentation words, the benefit names
+The vocabulary is the job-title catalogue and the words inside its titles (工程师 in
+软件开发工程师: the heads people search for), the custom segmentation words, the benefit names
 and the synonym groups. A posting's index entry records which of them occur in its text as
 substrings (one Aho-Corasick pass over the text), so that a query for a known word is one
 term lookup instead of a phrase over character pairs, and finds exactly the same postings.
@@ -17,7 +18,7 @@ from functools import cache
 import ahocorasick
 
 from chuanyu.jobs import reference
-from chuanyu.jobs.text import custom_words, is_query_word, synonym_groups_list
+from chuanyu.jobs.text import custom_words, is_query_word, segmenter, synonym_groups_list
 
 MIN_CHARS = 3
 
@@ -34,7 +35,9 @@ class Found:
 def known_words() -> frozenset[str]:
     """Known words outside the synonym groups (lower-cased, three characters or more)."""
     in_groups = {w for group in synonym_groups_list() for w in group}
-    candidates = [o.title for o in reference.occupations()]
+    titles = [o.title for o in reference.occupations()]
+    cut = segmenter().cut
+    candidates = titles + [w for title in titles for w in cut(title)]
     candidates += custom_words()
     candidates += [str(b) for b in reference.phrases().get("benefits", [])]
     return frozenset(

@@ -81,6 +81,13 @@ def test_known_words_find_what_substring_search_finds(index: TantivyIndex) -> No
     assert set(ask(index, "焊工证 焊工")) == {"1" * 32}
 
 
+def test_words_inside_catalogue_titles_are_known() -> None:
+    # 工程师 heads a dozen catalogue titles and is searched on its own.
+    known = lexicon.known_words()
+    assert {"工程师", "技术员", "设计师", "维修工"} <= known
+    assert not known & {"程序员", "仓管员", "保洁员"}, "synonym words are looked up by group"
+
+
 def test_known_words_ignore_case() -> None:
     idx = TantivyIndex(None, heap_mb=50, threads=1)
     idx.upsert([doc("a" * 32, "Java开发工程师"), doc("b" * 32, "高级JAVA开发工程师助理"),
@@ -119,6 +126,20 @@ def test_whole_word_matches_rank_before_longer_words(index: TantivyIndex) -> Non
 def test_equal_scores_are_ordered_newest_first(index: TantivyIndex) -> None:
     ids = ask(index, "焊工")
     assert ids.index("1" * 32) < ids.index("a" * 32)
+
+
+def test_filters_do_not_change_the_order(index: TantivyIndex) -> None:
+    # Range filters add the same constant to every hit's score; without any, the first
+    # word's clause adds it. Either way whole words first, then newest first.
+    def order(**kw: object) -> list[str]:
+        req = SearchRequest(q="焊工", now=NOW, per_page=50, **kw)  # type: ignore[arg-type]
+        return [h.id for h in index.search(req).hits]
+
+    expected = ["1" * 32, "a" * 32, "b" * 32]
+    assert order() == expected
+    assert order(today=TODAY) == expected
+    assert order(today=TODAY, recency_days=30) == expected
+    assert order(today=TODAY, region="500000") == ["a" * 32, "b" * 32]
 
 
 def test_compound_query_does_not_overcount(index: TantivyIndex) -> None:
