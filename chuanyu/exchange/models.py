@@ -135,3 +135,21 @@ class ProbeEvent(Base):
     seq: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text)
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RefusedEvent(Base):
+    """A signed event the inbox stepped over without applying it, kept for inspection."""
+
+    __tablename__ = "exchange_inbox_refused"
+    __table_args__ = (UniqueConstraint("producer", "stream", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    producer: Mapped[str] = mapped_column(String(8))
+    stream: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    event_type: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    refused_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
