@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -186,6 +186,21 @@ def _insert(session: Session, table: str, columns: tuple[str, ...], rows: list[t
         cursor.close()
 
 
+def _reserve_ids(session: Session, table: str, last_id: int) -> None:
+    """Move a PostgreSQL id sequence past the ids about to be written explicitly.
+
+    The rows carry their own ids (account numbers derive from them), which bypasses the
+    sequence; without this the next ordinary insert would be given an id already taken.
+    Reserving before writing also keeps a concurrent insert off the generated range.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
+        {"table": table, "last": last_id},
+    )
+
+
 def generate(
     session: Session,
     member: str,
@@ -208,6 +223,8 @@ def generate(
     as_of = as_of_month or add_months(_month_of(today), -1)
     start_id = (session.scalar(select(func.max(Account.id))) or 0) + 1
     taken = set(session.scalars(select(Account.resident_id))) if start_id > 1 else set()
+    if count > 0:
+        _reserve_ids(session, Account.__tablename__, start_id + count - 1)
     accounts: list[tuple] = []  # type: ignore[type-arg]
     deposits: list[tuple[int, int, int]] = []
     written = 0
