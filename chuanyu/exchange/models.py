@@ -153,3 +153,18 @@ class RefusedEvent(Base):
     payload: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
     refused_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WitnessedHead(Base):
+    """An audit head another member signed and sent here: its log must still contain it."""
+
+    __tablename__ = "exchange_audit_witness"
+    __table_args__ = (UniqueConstraint("member", "position"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    member: Mapped[str] = mapped_column(String(8))
+    position: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(40))
+    signature: Mapped[str] = mapped_column(String(128))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
