@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
 import sys
 import time
+from types import FrameType
 
 import httpx
 from rich.console import Console
@@ -68,6 +70,21 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120)
     raise SystemExit(f"node at {url} did not become healthy in {timeout:.0f} s")
 
 
+class _StopRequested(Exception):
+    """SIGTERM or SIGHUP reached the demo: stop both nodes as Ctrl-C would."""
+
+
+def _raise_stop(signum: int, _frame: FrameType | None) -> None:
+    raise _StopRequested(signal.Signals(signum).name)
+
+
+def _die_with_parent() -> None:
+    """In the node's process: receive SIGTERM when the demo process dies, even by kill -9."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def run_demo(*, cq_port: int, sc_port: int, serve: bool = True) -> None:
     """Set up the federation and demo data, then run both nodes until interrupted."""
     from chuanyu.cli import federation_init
@@ -80,31 +97,44 @@ def run_demo(*, cq_port: int, sc_port: int, serve: bool = True) -> None:
             console.print(f"  [{member}] {line}")
     if not serve:
         return
-    procs = []
+    procs: list[subprocess.Popen[bytes]] = []
+    # A closed terminal (SIGHUP) or a service manager (SIGTERM) stops the nodes too.
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGHUP, _raise_stop)
     for member, port, url in (("CQ", cq_port, cq_url), ("SC", sc_port, sc_url)):
         env = {**os.environ, "CHUANYU_MEMBER": member}
         # Own session: Ctrl-C reaches this process only, which then stops each node cleanly.
         proc = subprocess.Popen([sys.executable, "-m", "chuanyu", "node", "serve", "--member",
-                                 member, "--port", str(port)], env=env, start_new_session=True)
+                                 member, "--port", str(port)], env=env, start_new_session=True,
+                                preexec_fn=_die_with_parent)
         procs.append(proc)
-        _wait_healthy(url, proc)
+    try:
+        for proc, url in zip(procs, (cq_url, sc_url), strict=True):
+            _wait_healthy(url, proc)
+        _announce(cq_url, sc_url)
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    except (KeyboardInterrupt, _StopRequested):
+        console.print("stopping both nodes …")
+    finally:
+        _stop(procs)
+
+
+def _announce(cq_url: str, sc_url: str) -> None:
     console.print(f"\n[bold]川渝通办 Chuanyu demo is running[/bold]\n"
                   f"  重庆 CQ: {cq_url}\n  四川 SC: {sc_url}\n"
                   f"  sign in as e.g. cq-admin / sc-window_clerk / cq-citizen, "
                   f"password {DEMO_PASSWORD}\n"
                   f"  (plain HTTP on loopback — a demo; production nodes talk over TLS)\n"
                   f"  Ctrl-C stops both nodes.")
-    try:
-        while all(p.poll() is None for p in procs):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        console.print("stopping both nodes …")
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            p.kill()
