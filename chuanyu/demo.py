@@ -101,7 +101,7 @@ def run_demo(*, cq_port: int, sc_port: int, serve: bool = True) -> None:
     # A closed terminal (SIGHUP) or a service manager (SIGTERM) stops the nodes too.
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGHUP, _raise_stop)
-    for member, port, url in (("CQ", cq_port, cq_url), ("SC", sc_port, sc_url)):
+    for member, port in (("CQ", cq_port), ("SC", sc_port)):
         env = {**os.environ, "CHUANYU_MEMBER": member}
         # Own session: Ctrl-C reaches this process only, which then stops each node cleanly.
         proc = subprocess.Popen([sys.executable, "-m", "chuanyu", "node", "serve", "--member",
