@@ -1,8 +1,9 @@
 """The working-day calendar behind every time limit.
 
 Announced schedules loaded by an administrator take precedence; otherwise the `chinese_calendar`
-package answers for the years it covers. A day covered by neither is an error naming the year —
-the clock never guesses.
+package answers for the years it covers. A later year that neither covers is counted on a
+provisional calendar built from the law (statutory days, compensatory weekdays, weekends), and
+every answer that depends on it says so. Earlier uncovered years are an error naming the year.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from chinese_calendar import constants
 
 from chuanyu.window.errors import CalendarNotCovered
 from chuanyu.window.holidays import HolidaySchedule
+from chuanyu.window.statutory import LAST_LUNAR_YEAR, provisional_days
 
 # A time limit is a few dozen working days; this bounds a walk that would otherwise never end.
 MAX_WALK_DAYS = 3 * 366
@@ -48,25 +50,50 @@ class WorkdayCalendar:
         self._overrides: dict[date, tuple[bool, str]] = {}
         self._loaded_years: set[int] = set()
         self._loaded_workdays: dict[int, frozenset[date]] = {}
+        self._provisional_labels: dict[int, dict[date, str]] = {}
         for schedule in sorted(schedules, key=lambda s: s.year):
             self._loaded_years.add(schedule.year)
             self._overrides.update(schedule.overrides())
 
     def source(self, year: int) -> str:
-        """Where the answer for `year` comes from: 'loaded', 'package', or raises."""
+        """Where the answer for `year` comes from: 'loaded', 'package', 'provisional', or raises."""
         if year in self._loaded_years:
             return "loaded"
         if year in package_years():
             return "package"
+        if max(package_years()) < year <= LAST_LUNAR_YEAR:
+            return "provisional"
         raise CalendarNotCovered.for_year(year)
+
+    def is_provisional(self, year: int) -> bool:
+        """True when `year` is counted on the law-based provisional calendar."""
+        return self.source(year) == "provisional"
+
+    def provisional_between(self, start: date, end: date) -> bool:
+        """True when any day in (start, end] lies in a provisional year."""
+        low, high = min(start, end), max(start, end)
+        if low == high:
+            return False
+        first = (low + timedelta(days=1)).year
+        return any(self.is_provisional(year) for year in range(first, high.year + 1))
+
+    def _provisional(self, year: int) -> dict[date, str]:
+        labels = self._provisional_labels.get(year)
+        if labels is None:
+            labels = {d.day: d.label for d in provisional_days(year)}
+            self._provisional_labels[year] = labels
+        return labels
 
     def is_workday(self, day: date) -> bool:
         """True when `day` is a working day."""
         override = self._overrides.get(day)
         if override is not None:
             return override[0]
-        if self.source(day.year) == "package":
+        source = self.source(day.year)
+        if source == "package":
             return day in _package_workdays(day.year)
+        if source == "provisional":
+            return day.weekday() < 5 and day not in self._provisional(day.year)
         workdays = self._loaded_workdays.get(day.year)
         if workdays is None:
             workdays = frozenset(
@@ -80,7 +107,12 @@ class WorkdayCalendar:
         override = self._overrides.get(day)
         if override is not None:
             return override[1]
-        if self.source(day.year) == "package":
+        source = self.source(day.year)
+        if source == "provisional":
+            label = self._provisional(day.year).get(day)
+            if label is not None:
+                return f"{label}（暂定）"
+        elif source == "package":
             on_holiday, name = chinese_calendar.get_holiday_detail(day)
             if name is not None:
                 label = constants.Holiday(name).chinese

@@ -76,13 +76,17 @@ def test_workdays_between_matches_add_workdays(calendar: WorkdayCalendar) -> Non
         assert calendar.workdays_between(due, start) == -n
 
 
-def test_uncovered_year_is_an_error_naming_the_year(calendar: WorkdayCalendar) -> None:
+def test_year_before_the_package_is_an_error_naming_the_year(calendar: WorkdayCalendar) -> None:
     with pytest.raises(CalendarNotCovered) as caught:
-        calendar.add_workdays(date(2026, 12, 28), 5)
-    assert caught.value.year == 2027
-    assert "2027" in caught.value.detail
-    with pytest.raises(CalendarNotCovered):
         calendar.is_workday(date(2003, 6, 2))
+    assert caught.value.year == 2003
+    assert "2003" in caught.value.detail
+
+
+def test_year_after_the_package_is_counted_provisionally(calendar: WorkdayCalendar) -> None:
+    # 12-29..12-31, then 01-01 off by law, Monday 01-04 and Tuesday 01-05.
+    assert calendar.add_workdays(date(2026, 12, 28), 5) == date(2027, 1, 5)
+    assert calendar.provisional_between(date(2026, 12, 28), date(2027, 1, 5))
 
 
 def test_loaded_schedule_covers_a_new_year() -> None:
