@@ -16,6 +16,7 @@ from chuanyu.cli_support import MemberOption, node_session, open_cli_node
 from chuanyu.core import runtime
 from chuanyu.core.config import get_settings
 from chuanyu.core.db import session_scope
+from chuanyu.exchange.cli import audit_app
 
 app = typer.Typer(help="川渝通办 Chuanyu: Sichuan–Chongqing cross-region services",
                   no_args_is_help=True)
@@ -23,7 +24,6 @@ federation_app = typer.Typer(help="Create and inspect the federation descriptor"
                              no_args_is_help=True)
 node_app = typer.Typer(help="Run a region node", no_args_is_help=True)
 exchange_app = typer.Typer(help="Exchange backlog, relay and probes", no_args_is_help=True)
-audit_app = typer.Typer(help="Verify the audit chain", no_args_is_help=True)
 users_app = typer.Typer(help="Local accounts and API tokens", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations", no_args_is_help=True)
 app.add_typer(federation_app, name="federation")
@@ -170,21 +170,6 @@ def exchange_ping(member: MemberOption = "CQ",
         out.print(node.exchange.call(to, "exchange.ping", {"note": "cli"}))
     finally:
         node.close()
-
-
-@audit_app.command("verify")
-def audit_verify(member: MemberOption = "CQ") -> None:
-    """Walk the audit chain; exit 0 when intact, else the code of the first problem found."""
-    from chuanyu.exchange import audit
-
-    with node_session(member) as (node, session):
-        verdict = audit.verify(session, node.member, node.descriptor.public_key(node.member))
-    if verdict.problem is None:
-        out.print(f"{member}: audit chain intact: {verdict.entries} entries, "
-                  f"{verdict.checkpoints} signed checkpoints")
-    else:
-        out.print(f"{member}: {verdict.problem} at entry {verdict.position}: {verdict.message}")
-    raise typer.Exit(verdict.exit_code)
 
 
 @users_app.command("create")

@@ -51,4 +51,5 @@ def load_models() -> None:
 def load_handlers() -> None:
     """Import every domain's exchange handlers (services and stream consumers)."""
     import chuanyu.exchange.builtin  # noqa: F401
+    import chuanyu.exchange.witness  # noqa: F401
     domain_modules("handlers")

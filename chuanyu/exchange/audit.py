@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
@@ -11,7 +12,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
-from chuanyu.exchange import signing
+from chuanyu.exchange import signing, witness
 from chuanyu.exchange.envelope import canonical_json
 from chuanyu.exchange.models import AuditCheckpoint, AuditEntry, AuditHead
 
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
 
 GENESIS = "0" * 64
 
-EXIT_CODES = {"ok": 0, "altered": 2, "removed": 3, "reordered": 4, "checkpoint": 5}
+# Exit codes of `chuanyu audit verify` (documented in the README; 1 is left to errors).
+EXIT_CODES = {"ok": 0, "altered": 2, "removed": 3, "reordered": 4, "checkpoint": 5,
+              "witness": 6}
 
 
 def _stamp(moment: datetime) -> str:
@@ -110,6 +113,7 @@ def _checkpoint(session: Session, node: Node, head: AuditHead) -> None:
                         signature=node.sign(message))
     )
     head.checkpointed_position, head.checkpointed_at = head.position, clock.now()
+    witness.publish_head(session, node, head.position, head.hash)
 
 
 def checkpoint_if_due(session: Session, node: Node) -> bool:
@@ -142,6 +146,8 @@ class Verdict:
     problem: str | None = None
     position: int | None = None
     message: str = ""
+    witnessed: int = 0  # peers' heads the log was checked against
+    untrusted: int = 0  # heads offered as witnessed but not signed by the member
 
     @property
     def exit_code(self) -> int:
@@ -149,9 +155,21 @@ class Verdict:
         return EXIT_CODES[self.problem or "ok"]
 
 
-def verify(session: Session, member: str, public_key: signing.Ed25519PublicKey) -> Verdict:
-    """Walk the chain and checkpoints; name the first entry altered, removed or reordered."""
+def _checkpoint_signed(member: str, key: signing.Ed25519PublicKey, cp: AuditCheckpoint) -> bool:
+    return signing.verify(key, cp.signature, f"{member}:{cp.position}:{cp.hash}".encode())
+
+
+def verify(session: Session, member: str, public_key: signing.Ed25519PublicKey, *,
+           witnessed: Sequence[witness.SignedHead] = ()) -> Verdict:
+    """Check the chain, then the peers' witnessed heads, the checkpoints and the head row.
+
+    Names the first entry altered, removed or reordered; a log that no longer contains a head
+    a peer witnessed is a `witness` problem, however consistent it is locally.
+    """
     checkpoints = {c.position: c for c in session.scalars(select(AuditCheckpoint))}
+    trusted = [h for h in witnessed if h.member == member
+               and witness.head_is_signed(public_key, h)]
+    wanted = {h.position: "" for h in trusted}
     prev_hash, expected, count = GENESIS, 1, 0
     rows = session.scalars(select(AuditEntry).order_by(AuditEntry.position).execution_options(
         yield_per=2000))
@@ -167,19 +185,64 @@ def verify(session: Session, member: str, public_key: signing.Ed25519PublicKey) 
             return _broken_link(session, entry, count)
         cp = checkpoints.get(entry.position)
         if cp is not None and cp.hash != entry.hash:
+            # The signature tells which side was changed: the checkpoint or the entry.
+            if not _checkpoint_signed(member, public_key, cp):
+                return Verdict(count, 0, "checkpoint", cp.position,
+                               f"checkpoint at {cp.position} was altered (bad signature)")
             return Verdict(count, 0, "altered", entry.position,
                            f"entry {entry.position} differs from the signed checkpoint")
+        if entry.position in wanted:
+            wanted[entry.position] = entry.hash
         prev_hash, expected = entry.hash, expected + 1
-    last = expected - 1
-    for cp in checkpoints.values():
+    verdict = Verdict(count, len(checkpoints), witnessed=len(trusted),
+                      untrusted=len(witnessed) - len(trusted))
+    problem = (_against_witnesses(trusted, wanted, expected - 1)
+               or _against_checkpoints(checkpoints, member, public_key, expected - 1)
+               or _against_head_row(session, expected - 1, prev_hash))
+    if problem is not None:
+        verdict.problem, verdict.position, verdict.message = problem
+    return verdict
+
+
+def _against_witnesses(heads: list[witness.SignedHead], found: dict[int, str],
+                       last: int) -> tuple[str, int, str] | None:
+    """The lowest witnessed head the log no longer contains as it was."""
+    for head in sorted(heads, key=lambda h: h.position):
+        if head.position > last:
+            return ("witness", head.position,
+                    f"the log ends at {last} but a peer witnessed its head at {head.position} "
+                    f"({head.at}): entries were removed")
+        if found.get(head.position) != head.hash:
+            return ("witness", head.position,
+                    f"entry {head.position} differs from the head a peer witnessed ({head.at}): "
+                    f"the log up to it was rewritten")
+    return None
+
+
+def _against_checkpoints(checkpoints: dict[int, AuditCheckpoint], member: str,
+                         key: signing.Ed25519PublicKey, last: int) -> tuple[str, int, str] | None:
+    for cp in sorted(checkpoints.values(), key=lambda c: c.position):
         if cp.position > last:
-            return Verdict(count, 0, "removed", last + 1,
-                           f"entries from {last + 1} on are missing (checkpoint at {cp.position})")
-        message = f"{member}:{cp.position}:{cp.hash}".encode()
-        if not signing.verify(public_key, cp.signature, message):
-            return Verdict(count, 0, "checkpoint", cp.position,
-                           f"checkpoint at {cp.position} has a bad signature")
-    return Verdict(count, len(checkpoints))
+            return ("removed", last + 1,
+                    f"entries from {last + 1} on are missing (checkpoint at {cp.position})")
+        if not _checkpoint_signed(member, key, cp):
+            return ("checkpoint", cp.position, f"checkpoint at {cp.position} has a bad signature")
+    return None
+
+
+def _against_head_row(session: Session, last: int, last_hash: str) -> tuple[str, int, str] | None:
+    """The node moves its head row with every append: the chain must end where it says."""
+    head = session.get(AuditHead, 1)
+    position, hash_ = (head.position, head.hash) if head is not None else (0, GENESIS)
+    if position > last:
+        return ("removed", last + 1,
+                f"entries from {last + 1} on are missing (the chain head is at {position})")
+    if position < last:
+        return ("altered", position + 1,
+                f"entries after {position} were not written by this node (its head is there)")
+    if hash_ != last_hash:
+        return ("altered", last, f"entry {last} differs from the chain head")
+    return None
 
 
 def _broken_link(session: Session, entry: AuditEntry, count: int) -> Verdict:

@@ -1,0 +1,87 @@
+"""`chuanyu audit …`: verify a node's audit log, alone or against its peers' witnessed heads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from chuanyu.cli_support import MemberOption, node_session, open_cli_node
+from chuanyu.core.db import session_scope
+
+audit_app = typer.Typer(help="Verify the audit chain; export the heads this node witnessed",
+                        no_args_is_help=True)
+out = Console()
+console = Console(stderr=True)
+
+WitnessOption = Annotated[list[Path] | None, typer.Option(
+    "--witness", help="File of heads a peer witnessed (`audit export-witnessed` there); "
+    "repeatable. Given files replace asking the peers")]
+
+
+@audit_app.command("verify")
+def audit_verify(
+    member: MemberOption = "CQ",
+    witness_files: WitnessOption = None,
+    local_only: Annotated[bool, typer.Option(
+        "--local-only", help="Check the local chain only; do not ask the peers")] = False,
+) -> None:
+    """Check the chain, checkpoints and peers' witnessed heads; exit with the problem's code.
+
+    0 intact, 2 altered, 3 removed, 4 reordered, 5 bad checkpoint, 6 disagrees with a head a
+    peer witnessed, 1 usage or file error.
+    """
+    from chuanyu.exchange import audit, witness
+
+    node = open_cli_node(member)
+    try:
+        heads: list[witness.SignedHead] = []
+        if witness_files:
+            for path in witness_files:
+                try:
+                    heads.extend(witness.read_file(path).heads)
+                except (OSError, ValueError, ValidationError) as exc:
+                    console.print(f"unreadable witness file {path}: {exc}")
+                    raise typer.Exit(1) from None
+        elif not local_only:
+            heads, missing = witness.fetch(node)
+            for peer in missing:
+                console.print(f"warning: {peer} did not answer; its witnessed heads are unchecked")
+        with session_scope(node) as session:
+            verdict = audit.verify(session, node.member, node.descriptor.public_key(node.member),
+                                   witnessed=heads)
+    finally:
+        node.close()
+    if verdict.untrusted:
+        console.print(f"warning: {verdict.untrusted} witnessed heads ignored (not signed by "
+                      f"{member})")
+    if verdict.problem is None:
+        out.print(f"{member}: audit chain intact: {verdict.entries} entries, "
+                  f"{verdict.checkpoints} signed checkpoints, {verdict.witnessed} heads "
+                  f"witnessed by peers agree")
+    else:
+        out.print(f"{member}: {verdict.problem} at entry {verdict.position}: {verdict.message}")
+    raise typer.Exit(verdict.exit_code)
+
+
+@audit_app.command("export-witnessed")
+def audit_export_witnessed(
+    member: MemberOption = "SC",
+    of: Annotated[str, typer.Option("--of", help="Member whose heads to export")] = "CQ",
+    output: Annotated[Path | None, typer.Option("--out", help="File (default: stdout)")] = None,
+) -> None:
+    """Write the audit heads of another member that this node witnessed (for `--witness`)."""
+    from chuanyu.exchange import witness
+
+    with node_session(member) as (node, session):
+        data = witness.export(session, node, of.upper())
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output is None:
+        out.print(text, highlight=False, soft_wrap=True)
+        return
+    output.write_text(text + "\n", encoding="utf-8")
+    console.print(f"{len(data['heads'])} heads of {of.upper()} witnessed by {member} → {output}")
