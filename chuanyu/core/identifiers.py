@@ -115,7 +115,7 @@ def normalize_resident_id(value: str, *, today: date | None = None) -> str:
     if not _DIGITS.match(number[:17]) or not re.match(r"^[0-9X]$", number[17]):
         raise InvalidResidentId("居民身份证号码前 17 位应为数字，最后一位为数字或 X")
     if number[17] != ric.calc_check_digit(number):
-        raise InvalidResidentId("居民身份证号码校验位不正确，请核对各位数字及最后一位")
+        raise InvalidResidentId("居民身份证号码校验码（最后一位）不正确，请逐位核对")
     birth = _birth_date(number[6:14])
     today = today or clock.today()
     if birth > today:

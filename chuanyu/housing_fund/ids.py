@@ -1,8 +1,8 @@
-"""Resident ID numbers (GB 11643) and unified social credit codes (GB 32100) for depositors.
+"""Depositors' identifiers: demo resident IDs and employers' unified social credit codes.
 
-Validation is python-stdnum's (`stdnum.cn.ric`, `stdnum.cn.uscc`). Note that `ric.validate`
-rejects an ID whose address code was not in force in the birth year (梁平区 500155 dates from
-2016), so the generators below only pick address codes that were valid when the person was born.
+Resident IDs are validated, masked and read by `chuanyu.core.identifiers`; credit codes by the
+registry's `uscc` module. The generators below give each person an address code that was in
+force in their birth year, as a number issued at birth would carry.
 """
 
 from __future__ import annotations
@@ -11,27 +11,15 @@ import random
 from datetime import date
 from functools import cache
 
-from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
+from chuanyu.core.identifiers import address_periods, is_male
 from chuanyu.housing_fund.enums import Sex
 from chuanyu.registry import uscc as registry_uscc
 
 
 class InvalidIdentifier(ValueError):
-    """A resident ID or credit code failed validation; the message is user-facing."""
-
-
-def normalize_resident_id(value: str) -> str:
-    """Validate a resident ID and return its canonical 18-character form."""
-    try:
-        return str(ric.validate(value))
-    except stdnum_errors.InvalidChecksum as exc:
-        raise InvalidIdentifier("身份证号码校验位不正确") from exc
-    except stdnum_errors.InvalidLength as exc:
-        raise InvalidIdentifier("身份证号码应为 18 位") from exc
-    except stdnum_errors.ValidationError as exc:
-        raise InvalidIdentifier("身份证号码无效（格式、出生日期或出生地代码不正确）") from exc
+    """A credit code failed validation; the message is user-facing."""
 
 
 def normalize_uscc(value: str) -> str:
@@ -46,26 +34,9 @@ def normalize_uscc(value: str) -> str:
         raise InvalidIdentifier(str(exc)) from exc
 
 
-def mask_resident_id(resident_id: str) -> str:
-    """Masked form for documents that must not carry the full number: 5001**********123X."""
-    return resident_id[:4] + "*" * 10 + resident_id[-4:]
-
-
-def birth_date_of(resident_id: str) -> date:
-    """Birth date encoded in a (valid) resident ID."""
-    return ric.get_birth_date(resident_id)
-
-
 def sex_of(resident_id: str) -> Sex:
     """Sex encoded in the sequence number: odd for men, even for women."""
-    return Sex.MALE if int(resident_id[16]) % 2 == 1 else Sex.FEMALE
-
-
-def masked_matches(masked: str, resident_id: str) -> bool:
-    """True when a masked ID is consistent with a full one."""
-    return len(masked) == len(resident_id) and all(
-        m == "*" or m == c for m, c in zip(masked, resident_id, strict=True)
-    )
+    return Sex.MALE if is_male(resident_id) else Sex.FEMALE
 
 
 # Address codes people were registered under, per region. Chongqing residents born before 1997
@@ -85,12 +56,12 @@ _AREA_CODES: dict[str, tuple[str, ...]] = {
 
 @cache
 def area_codes_valid_in(member: str, year: int) -> tuple[str, ...]:
-    """Address codes of a region that `stdnum.cn.ric` accepts for people born in `year`."""
-    valid: list[str] = []
-    for code in _AREA_CODES[member]:
-        probe = f"{code}{year}0101001"
-        if ric.is_valid(probe + ric.calc_check_digit(probe + "0")):
-            valid.append(code)
+    """Address codes of a region that were in force in `year`."""
+    valid = [
+        code
+        for code in _AREA_CODES[member]
+        if any(p.overlaps(year, year) for p in address_periods(code))
+    ]
     if not valid:
         raise ValueError(f"{member} 在 {year} 年没有可用的地址码")
     return tuple(valid)

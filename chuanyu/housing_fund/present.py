@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy.orm import Session
 
+from chuanyu.core.identifiers import mask_resident_id
 from chuanyu.housing_fund.enums import APPLICATION_STATUS_LABELS, RepaymentMethod
-from chuanyu.housing_fund.ids import mask_resident_id
 from chuanyu.housing_fund.models import Account, Application, IssuedCertificate
 from chuanyu.housing_fund.rules import Schedule
 from chuanyu.housing_fund.schemas import (

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from chuanyu.core.identifiers import ResidentId
 from chuanyu.housing_fund.enums import (
     AccountStatus,
     ApplicationStatus,
@@ -15,14 +16,7 @@ from chuanyu.housing_fund.enums import (
     PropertyKind,
     RepaymentMethod,
 )
-from chuanyu.housing_fund.ids import InvalidIdentifier, normalize_resident_id, normalize_uscc
-
-
-def _resident_id(value: str) -> str:
-    try:
-        return normalize_resident_id(value.strip())
-    except InvalidIdentifier as exc:
-        raise ValueError(str(exc)) from exc
+from chuanyu.housing_fund.ids import InvalidIdentifier, normalize_uscc
 
 
 def _uscc(value: str) -> str:
@@ -32,7 +26,6 @@ def _uscc(value: str) -> str:
         raise ValueError(str(exc)) from exc
 
 
-ResidentId = Annotated[str, AfterValidator(_resident_id)]
 Uscc = Annotated[str, AfterValidator(_uscc)]
 Yuan = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
 YuanOrZero = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]

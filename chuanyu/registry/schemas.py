@@ -16,9 +16,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from stdnum import exceptions as stdnum_errors
-from stdnum.cn import ric
 
+from chuanyu.core.identifiers import ResidentId, is_valid_resident_id, normalize_resident_id
 from chuanyu.registry import rules, uscc
 from chuanyu.registry.enums import EnterpriseType, LicenceStatus, VerifyOutcome
 
@@ -41,15 +40,6 @@ def _money(value: Any) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _resident_id(value: str) -> str:
-    try:
-        return str(ric.validate(value))
-    except stdnum_errors.InvalidChecksum as exc:
-        raise ValueError("居民身份证号码校验码错误") from exc
-    except stdnum_errors.ValidationError as exc:
-        raise ValueError("居民身份证号码无效（应为 18 位，地址码与出生日期须有效）") from exc
-
-
 def _credit_code(value: str) -> str:
     try:
         return uscc.validate(value)
@@ -59,8 +49,8 @@ def _credit_code(value: str) -> str:
 
 def _person_or_entity_id(value: str) -> str:
     number = uscc.compact(value)
-    if ric.is_valid(number):
-        return str(ric.compact(number))
+    if is_valid_resident_id(number):
+        return normalize_resident_id(number)
     if uscc.is_valid(number):
         return uscc.validate(number)
     raise ValueError("应为有效的居民身份证号码（自然人）或统一社会信用代码（单位）")
@@ -89,7 +79,6 @@ def _stripped(value: Any) -> Any:
 
 
 Money = Annotated[Decimal, BeforeValidator(_money)]
-ResidentId = Annotated[str, AfterValidator(_resident_id)]
 CreditCode = Annotated[str, AfterValidator(_credit_code)]
 PersonName = Annotated[str, BeforeValidator(_stripped), Field(min_length=2, max_length=30)]
 
@@ -123,7 +112,7 @@ class Investor(BaseModel):
     @property
     def is_person(self) -> bool:
         """True for a natural person (resident ID), False for an entity (USCC)."""
-        return bool(ric.is_valid(self.id_number))
+        return is_valid_resident_id(self.id_number)
 
     def share(self) -> rules.InvestorShare:
         """The view the investor rules work on."""

@@ -212,10 +212,3 @@ def on_time(clock: Clock) -> bool | None:
 def case_number(member: str, received: date, serial: int) -> str:
     """A case number unique across the federation: the member prefix, the date, a serial."""
     return f"{member}-{received:%Y%m%d}-{serial:06d}"
-
-
-def mask_id_number(number: str) -> str:
-    """A resident ID number with the middle hidden: 6 leading and 4 trailing characters kept."""
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from chuanyu import divisions
+from chuanyu.core.identifiers import normalize_resident_id
+from chuanyu.registry import uscc
 from chuanyu.window.enums import ApplicantKind, CaseStatus, HandlingMode, PayloadKind, Urgency
-from chuanyu.window.identifiers import check_resident_id, check_uscc
 
 
 def _stripped(value: Any) -> Any:
@@ -43,7 +44,9 @@ class ApplicantIn(BaseModel):
     @classmethod
     def _id_number(cls, value: str, info: ValidationInfo) -> str:
         kind = info.data.get("kind", ApplicantKind.PERSON)
-        return check_resident_id(value) if kind is ApplicantKind.PERSON else check_uscc(value)
+        if kind is ApplicantKind.PERSON:
+            return normalize_resident_id(value)
+        return uscc.validate(value)
 
     @field_validator("division_code")
     @classmethod

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.identifiers import mask_resident_id
 from chuanyu.core.node import Node
 from chuanyu.exchange.models import AuditEntry
 from chuanyu.housing_fund import certificate, consent
@@ -25,7 +26,6 @@ from chuanyu.housing_fund.errors import (
     ConsentReused,
     DepositorUnknown,
 )
-from chuanyu.housing_fund.ids import mask_resident_id
 from chuanyu.housing_fund.models import ConsentUse, IssuedCertificate
 from chuanyu.housing_fund.policy import PolicyError, load_policy
 from chuanyu.housing_fund.service import accounts

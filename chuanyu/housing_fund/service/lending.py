@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.identifiers import birth_date_of, masked_matches
 from chuanyu.core.node import Node
 from chuanyu.exchange.client import ExchangeRefused, PeerUnavailable
 from chuanyu.housing_fund import certificate, consent
@@ -31,7 +32,7 @@ from chuanyu.housing_fund.errors import (
     NotRemote,
     WrongState,
 )
-from chuanyu.housing_fund.ids import birth_date_of, masked_matches, sex_of
+from chuanyu.housing_fund.ids import sex_of
 from chuanyu.housing_fund.models import Application
 from chuanyu.housing_fund.policy import load_policy
 from chuanyu.housing_fund.schemas import ApplicationCreate

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.core.errors import NotFound
+from chuanyu.core.identifiers import mask_resident_id
 from chuanyu.core.schemas import UserRead
 from chuanyu.window import permissions, rules
 from chuanyu.window.enums import ACTION_LABELS, STATUS_LABELS, Action, CaseStatus, Urgency
@@ -208,7 +209,7 @@ def to_read(case: Case, *, cal: WorkdayCalendar, today: date, viewer: UserRead |
         applicant_kind=case.applicant_kind,  # type: ignore[arg-type]
         applicant_name=case.applicant_name,
         applicant_id_number=(
-            case.applicant_id_number if full_id else rules.mask_id_number(case.applicant_id_number)
+            case.applicant_id_number if full_id else mask_resident_id(case.applicant_id_number)
         ),
         applicant_phone=case.applicant_phone if full_id else None,
         applicant_division_code=case.applicant_division_code,

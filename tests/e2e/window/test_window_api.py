@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from chuanyu.core import clock
 from chuanyu.core.db import session_scope
+from chuanyu.core.identifiers import mask_resident_id
 from chuanyu.window.models import Case
 from tests.conftest import AppClient
 from tests.integration.window.window_helpers import (
@@ -72,9 +73,8 @@ def test_receipt_then_views_by_role(ready: AppClient) -> None:
         supervisor = ready.get(
             f"/api/window/cases/{number}", headers=ready.login_as("joint_office")
         ).json()
-        assert (
-            supervisor["applicant_id_number"] == APPLICANT_ID[:6] + "********" + APPLICANT_ID[-4:]
-        )
+        assert supervisor["applicant_id_number"] == mask_resident_id(APPLICANT_ID)
+        assert APPLICANT_ID[6:14] not in supervisor["applicant_id_number"]
         assert supervisor["applicant_phone"] is None
         own = ready.get(
             f"/api/window/cases/{number}",

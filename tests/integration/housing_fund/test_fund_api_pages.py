@@ -129,3 +129,21 @@ def test_schedule_page_renders_both_methods(client) -> None:  # type: ignore[no-
     assert page.status_code == 200 and "2,743.06" in page.text
     bad = client.get("/housing_fund/schedule", params={"principal": "abc"})
     assert bad.status_code == 422
+
+
+def test_chongqing_borrower_born_before_1997_may_apply(client) -> None:  # type: ignore[no-untyped-def]
+    rid = "500103199001010010"  # 渝中区 code (in force since 1997), born 1990
+    headers = client.login_as("citizen", subject_id=rid)
+    body = {
+        "resident_id": rid,
+        "applicant_name": "张三",
+        "depositing_member": "SC",
+        "amount": "100000",
+        "term_years": 10,
+        "property_price": "500000",
+        "monthly_income": "9000",
+        "consent": True,
+    }
+    response = client.post("/api/housing_fund/applications", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["masked_id"] == "5001**********0010"

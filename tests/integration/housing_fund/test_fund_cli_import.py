@@ -142,7 +142,7 @@ def test_any_bad_row_rejects_the_whole_file(cli_db, tmp_path: Path) -> None:  # 
         app, ["import", str(write_csv(tmp_path / "bad.csv", rows)), "--member", "CQ"]
     )
     assert result.exit_code == 1
-    assert "bad.csv:3:resident_id" in result.output and "校验位" in result.output
+    assert "bad.csv:3:resident_id" in result.output and "校验码" in result.output
     assert "bad.csv:4:deposit_base" in result.output
     assert "bad.csv:5:resident_id" in result.output
     assert count(cli_db, Account) == 0

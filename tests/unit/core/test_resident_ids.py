@@ -61,7 +61,7 @@ def test_x_check_character_is_accepted_in_either_case() -> None:
 
 
 def test_wrong_check_character_is_refused() -> None:
-    with pytest.raises(InvalidResidentId, match="校验位"):
+    with pytest.raises(InvalidResidentId, match="校验码"):
         normalize_resident_id(wrong_check("50010319900101001"), today=TODAY)
 
 
@@ -127,7 +127,7 @@ def test_pydantic_type_reports_the_message() -> None:
         resident_id: ResidentId
 
     assert Form(resident_id="500103199001010010").resident_id == "500103199001010010"
-    with pytest.raises(ValidationError, match="校验位"):
+    with pytest.raises(ValidationError, match="校验码"):
         Form(resident_id=wrong_check("50010319900101001"))
 
 

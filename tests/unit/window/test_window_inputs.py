@@ -9,9 +9,10 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from chuanyu.core.errors import InvalidInput
+from chuanyu.core.identifiers import normalize_resident_id
+from chuanyu.registry import uscc as registry_uscc
 from chuanyu.window.catalogue import parse_catalogue, starter_catalogue
 from chuanyu.window.enums import HandlingMode, PayloadKind
-from chuanyu.window.identifiers import check_resident_id, check_uscc
 from chuanyu.window.uploads import check_file
 
 PDF = b"%PDF-1.7\n" + b"x" * 100
@@ -58,23 +59,23 @@ def test_catalogue_refuses_unknown_division_and_negative_fee() -> None:
 
 def test_resident_id_is_checked() -> None:
     good = resident_id("50010619980307123")
-    assert check_resident_id(good) == good
+    assert normalize_resident_id(good) == good
     broken = good[:-1] + ("0" if good[-1] != "0" else "1")
-    with pytest.raises(ValueError, match="校验位"):
-        check_resident_id(broken)
-    with pytest.raises(ValueError, match="位数"):
-        check_resident_id("5001061998")
+    with pytest.raises(ValueError, match="校验码"):
+        normalize_resident_id(broken)
+    with pytest.raises(ValueError, match="18 位"):
+        normalize_resident_id("5001061998")
 
 
 def test_uscc_is_checked_including_codes_stdnum_refuses() -> None:
-    assert check_uscc("91110000600037341L") == "91110000600037341L"
+    assert registry_uscc.validate("91110000600037341L") == "91110000600037341L"
     body = "Y1500106MA5U7X8K0"
     code = body + uscc.calc_check_digit(body)
-    assert check_uscc(code) == code
+    assert registry_uscc.validate(code) == code
     with pytest.raises(ValueError, match="校验"):
-        check_uscc("91110000600037341M")
+        registry_uscc.validate("91110000600037341M")
     with pytest.raises(ValueError, match="不含"):
-        check_uscc("9111000060003734IO")
+        registry_uscc.validate("9111000060003734IO")
 
 
 def test_accepted_files_carry_digest_and_real_type() -> None:
