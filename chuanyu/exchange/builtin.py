@@ -38,7 +38,7 @@ def ping(*, session: Session, node: Node, caller: str, request: Ping) -> Pong:  
     return Pong(member=node.member, note=request.note, at=clock.now().isoformat())
 
 
-@registry.stream(PROBE_STREAM, batched=True)
+@registry.stream(PROBE_STREAM, owner=registry.PRODUCER_ONLY, batched=True)
 def apply_probe(*, session: Session, node: Node, producer: str,  # noqa: ARG001
                 events: list[registry.StreamEvent]) -> None:
     """Keep each probe event in the order it was applied (one multi-row insert per run)."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
-from chuanyu.exchange.models import HeldEvent, InboxCursor
+from chuanyu.exchange.models import HeldEvent, InboxCursor, RefusedEvent
 from chuanyu.exchange.registry import STREAMS, Stream, StreamEvent
 
 if TYPE_CHECKING:
@@ -31,6 +31,17 @@ class IncomingEvent:
 
 
 @dataclass
+class Refused:
+    """An event stepped over without being applied (the stream goes on past it)."""
+
+    seq: int
+    event_type: str
+    digest: str
+    code: str
+    detail: str
+
+
+@dataclass
 class BatchResult:
     """What applying a batch achieved."""
 
@@ -38,6 +49,7 @@ class BatchResult:
     applied: int = 0
     duplicates: int = 0
     held: int = 0
+    refused: list[Refused] = field(default_factory=list)
     error: str | None = None
 
 
@@ -64,7 +76,11 @@ def applied_seq(session: Session, producer: str, stream: str) -> int:
 def apply_batch(
     session: Session, node: Node, producer: str, stream: str, events: list[IncomingEvent]
 ) -> BatchResult:
-    """Apply what can be applied in sequence; hold events that arrive after a gap."""
+    """Apply what can be applied in sequence; hold events that arrive after a gap.
+
+    An event writing a record `producer` does not own is refused (`not_owner`): nothing of it
+    is applied, it is kept in `exchange_inbox_refused`, and the cursor moves past it.
+    """
     consumer = STREAMS[stream]
     cursor = _cursor(session, producer, stream)
     result = BatchResult(applied_seq=cursor.applied_seq)
@@ -76,16 +92,19 @@ def apply_batch(
             pending[event.seq] = event
     held_rows = {h.seq: h for h in session.scalars(select(HeldEvent).where(
         HeldEvent.producer == producer, HeldEvent.stream == stream))}
-    run = _contiguous(cursor.applied_seq, pending, held_rows)
-    if run and not _apply_all(session, node, consumer, producer, run):
-        run = _apply_until_failure(session, node, consumer, producer, run, result)
-    for event in run:
-        held = held_rows.pop(event.seq, None)
+    screened = _screen(session, consumer, producer, _contiguous(cursor.applied_seq, pending,
+                                                                held_rows), result)
+    done = screened[:_apply(session, node, consumer, producer, screened, result)]
+    for item in done:
+        held = held_rows.pop(item.event.seq, None)
         if held is not None:
             session.delete(held)
-        pending.pop(event.seq, None)
-    cursor.applied_seq += len(run)
-    result.applied = len(run)
+        pending.pop(item.event.seq, None)
+        if item.refusal is not None:
+            _keep_refused(session, producer, stream, item)
+            result.refused.append(item.refusal)
+    cursor.applied_seq += len(done)
+    result.applied = len(done) - len(result.refused)
     if result.error:
         cursor.last_error = result.error
     for seq, event in pending.items():
@@ -102,6 +121,15 @@ def apply_batch(
     return result
 
 
+@dataclass
+class _Screened:
+    """An event of the run with its decoded payload, and its refusal if it must not apply."""
+
+    event: Any
+    payload: dict[str, Any]
+    refusal: Refused | None
+
+
 def _contiguous(applied: int, pending: dict[int, IncomingEvent],
                 held: dict[int, HeldEvent]) -> list[Any]:
     """The events that follow `applied` without a gap, from the batch or from those held."""
@@ -115,19 +143,69 @@ def _contiguous(applied: int, pending: dict[int, IncomingEvent],
         nxt += 1
 
 
-def _call(session: Session, node: Node, consumer: Stream, producer: str, run: list[Any]) -> None:
+def _screen(session: Session, consumer: Stream, producer: str, run: list[Any],
+            result: BatchResult) -> list[_Screened]:
+    """Decode the run and mark the events writing records `producer` does not own.
+
+    An event whose owners cannot be read stops the run there, like one that fails to apply.
+    """
+    out: list[_Screened] = []
+    for event in run:
+        try:
+            payload = json.loads(event.payload)
+            if consumer.owner.stored is None:
+                owners = consumer.owner.owners(session, event.event_type, payload)
+            else:
+                with session.begin_nested():  # a failed lookup must not spoil the transaction
+                    owners = consumer.owner.owners(session, event.event_type, payload)
+        except Exception as exc:  # an unreadable event must not take the receiving node down
+            log.exception("reading the owners of %s event %s failed", producer, event.seq)
+            result.error = f"seq {event.seq}: {type(exc).__name__}: {exc}"
+            break
+        others = sorted(owners - {producer})
+        refusal = None
+        if others:
+            detail = f"{producer} 不是该事件所写记录的所有方（所有方：{'、'.join(others)}）"
+            refusal = Refused(event.seq, event.event_type, event.digest, "not_owner", detail)
+        out.append(_Screened(event, payload, refusal))
+    return out
+
+
+def _keep_refused(session: Session, producer: str, stream: str, item: _Screened) -> None:
+    refusal = item.refusal
+    assert refusal is not None
+    session.add(RefusedEvent(producer=producer, stream=stream, seq=refusal.seq,
+                             event_type=refusal.event_type, code=refusal.code,
+                             detail=refusal.detail, payload=item.event.payload,
+                             digest=refusal.digest, refused_at=clock.now()))
+
+
+def _call(session: Session, node: Node, consumer: Stream, producer: str,
+          run: list[_Screened]) -> None:
     if consumer.batched:
-        events = [StreamEvent(e.seq, e.event_type, json.loads(e.payload)) for e in run]
+        events = [StreamEvent(s.event.seq, s.event.event_type, s.payload) for s in run]
         consumer.apply(session=session, node=node, producer=producer, events=events)
         return
-    for event in run:
+    for item in run:
         consumer.apply(session=session, node=node, producer=producer,
-                       event_type=event.event_type, payload=json.loads(event.payload),
-                       seq=event.seq)
+                       event_type=item.event.event_type, payload=item.payload,
+                       seq=item.event.seq)
+
+
+def _apply(session: Session, node: Node, consumer: Stream, producer: str,
+           screened: list[_Screened], result: BatchResult) -> int:
+    """Apply the events not refused; how many of `screened` are now behind the cursor."""
+    accepted = [s for s in screened if s.refusal is None]
+    if not accepted or _apply_all(session, node, consumer, producer, accepted):
+        return len(screened)
+    failed = _apply_until_failure(session, node, consumer, producer, accepted, result)
+    if failed is None:
+        return len(screened)
+    return next(i for i, s in enumerate(screened) if s.event.seq == failed)
 
 
 def _apply_all(session: Session, node: Node, consumer: Stream, producer: str,
-               run: list[Any]) -> bool:
+               run: list[_Screened]) -> bool:
     """Apply a whole run in one savepoint (the fast path); False if any event failed."""
     try:
         with session.begin_nested():
@@ -139,17 +217,15 @@ def _apply_all(session: Session, node: Node, consumer: Stream, producer: str,
 
 
 def _apply_until_failure(session: Session, node: Node, consumer: Stream, producer: str,
-                         run: list[Any], result: BatchResult) -> list[Any]:
-    """Apply one event per savepoint up to the first failure; a poison event stops the run."""
-    done = []
-    for event in run:
+                         run: list[_Screened], result: BatchResult) -> int | None:
+    """Apply one event per savepoint up to the first failure; the failing seq, if any."""
+    for item in run:
         try:
             with session.begin_nested():
-                _call(session, node, consumer, producer, [event])
+                _call(session, node, consumer, producer, [item])
                 session.flush()
         except Exception as exc:  # a poison event must not take the receiving node down
-            log.exception("applying %s event %s failed", producer, event.seq)
-            result.error = f"seq {event.seq}: {type(exc).__name__}: {exc}"
-            break
-        done.append(event)
-    return done
+            log.exception("applying %s event %s failed", producer, item.event.seq)
+            result.error = f"seq {item.event.seq}: {type(exc).__name__}: {exc}"
+            return int(item.event.seq)
+    return None

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+ClaimedOwners = Callable[[str, dict[str, Any]], Iterable[str]]
+StoredOwners = Callable[["Session", str, dict[str, Any]], Iterable[str]]
 
 
 @dataclass(frozen=True)
@@ -20,11 +26,42 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Ownership:
+    """How to tell which members own the records an event creates, changes or deletes.
+
+    `claimed(event_type, payload)` reads the owners the event itself names; `stored(session,
+    event_type, payload)` looks up, as this node holds them, the owners of the records the event
+    would change or delete (and of any other record it would write). Only the owner of every
+    one of them may produce the event.
+    """
+
+    claimed: ClaimedOwners
+    stored: StoredOwners | None = None
+
+    def owners(self, session: Session, event_type: str, payload: dict[str, Any]) -> set[str]:
+        """Every member owning a record this event writes."""
+        found = set(self.claimed(event_type, payload))
+        if self.stored is not None:
+            found.update(self.stored(session, event_type, payload))
+        return found
+
+
+def _no_owned_records(event_type: str, payload: dict[str, Any]) -> tuple[str, ...]:
+    del event_type, payload
+    return ()
+
+
+# For streams whose events only ever add rows kept under the producer's own name.
+PRODUCER_ONLY = Ownership(claimed=_no_owned_records)
+
+
+@dataclass(frozen=True)
 class Stream:
     """A consumer of an event stream: one event at a time, or a whole run at once."""
 
     name: str
     apply: Callable[..., None]
+    owner: Ownership
     batched: bool = False
 
 
@@ -42,15 +79,18 @@ def service(name: str, *, request: type[BaseModel], response: type[BaseModel]) -
     return register
 
 
-def stream(name: str, *, batched: bool = False) -> Any:
+def stream(name: str, *, owner: Ownership | None = None, batched: bool = False) -> Any:
     """Register the decorated function as this node's consumer of stream `name`.
 
+    `owner` tells the inbox who owns the records each event writes: events from any other
+    member are refused (`not_owner`) before the consumer sees them. Leaving it out declares
+    `PRODUCER_ONLY`: the consumer keeps every row under the producer's own name.
     A batched consumer is called as `apply(session=, node=, producer=, events=[StreamEvent])`
     with every event of a run, in order (for high-volume streams); otherwise once per event.
     """
 
     def register(apply: Callable[..., None]) -> Callable[..., None]:
-        STREAMS[name] = Stream(name, apply, batched)
+        STREAMS[name] = Stream(name, apply, owner or PRODUCER_ONLY, batched)
         return apply
 
     return register

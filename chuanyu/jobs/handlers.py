@@ -13,7 +13,11 @@ from chuanyu.jobs import events as posting_events
 from chuanyu.jobs.service import replica
 
 
-@registry.stream(posting_events.STREAM, batched=True)
+@registry.stream(
+    posting_events.STREAM,
+    owner=registry.Ownership(claimed=replica.claimed_origins, stored=replica.stored_origins),
+    batched=True,
+)
 def apply_posting_events(
     *, session: Session, node: Node, producer: str, events: list[StreamEvent]
 ) -> None:

@@ -4,15 +4,61 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.core.node import Node
-from chuanyu.exchange.registry import service, stream
+from chuanyu.exchange.registry import Ownership, service, stream
+from chuanyu.window.models import Case, Matter
 from chuanyu.window.service import catalogue, files, replica
 from chuanyu.window.service.events import AUTHORITY_STREAM, INTAKE_STREAM
 
 
-@stream(catalogue.STREAM)
+def matter_claimed(event_type: str, payload: dict[str, Any]) -> list[str]:
+    """A matter belongs to the region its code starts with, and the one an upsert names."""
+    del event_type
+    owners = [str(payload["code"]).split("-", 1)[0]]
+    if "member" in payload:
+        owners.append(str(payload["member"]))
+    return owners
+
+
+def matter_stored(session: Session, event_type: str, payload: dict[str, Any]) -> list[str]:
+    """The region of the matter this node already holds under the event's code."""
+    del event_type
+    owner = session.scalar(select(Matter.member).where(Matter.code == str(payload["code"])))
+    return [] if owner is None else [owner]
+
+
+def intake_claimed(event_type: str, payload: dict[str, Any]) -> list[str]:
+    """A received case names the window that received it; a transition names no owner."""
+    return [str(payload["intake_member"])] if event_type == "case.received" else []
+
+
+def intake_stored(session: Session, event_type: str, payload: dict[str, Any]) -> list[str]:
+    """The receiving window's region of the case held under the event's number."""
+    del event_type
+    return _case_member(session, Case.intake_member, payload)
+
+
+def authority_stored(session: Session, event_type: str, payload: dict[str, Any]) -> list[str]:
+    """The deciding authority's region of the case held under the event's number."""
+    del event_type
+    return _case_member(session, Case.authority_member, payload)
+
+
+def _case_member(session: Session, column: Any, payload: dict[str, Any]) -> list[str]:
+    number = str(payload["case_number"])
+    owner = session.scalar(select(column).where(Case.case_number == number))
+    return [] if owner is None else [owner]
+
+
+def _names_no_owner(event_type: str, payload: dict[str, Any]) -> list[str]:
+    del event_type, payload
+    return []
+
+
+@stream(catalogue.STREAM, owner=Ownership(claimed=matter_claimed, stored=matter_stored))
 def apply_catalogue(
     *, session: Session, producer: str, event_type: str, payload: dict[str, Any], **_: Any
 ) -> None:
@@ -20,7 +66,7 @@ def apply_catalogue(
     catalogue.apply_event(session, producer=producer, event_type=event_type, payload=payload)
 
 
-@stream(INTAKE_STREAM)
+@stream(INTAKE_STREAM, owner=Ownership(claimed=intake_claimed, stored=intake_stored))
 def apply_intake_event(
     *,
     session: Session,
@@ -37,7 +83,7 @@ def apply_intake_event(
         replica.apply_transition(session, producer=producer, payload=payload)
 
 
-@stream(AUTHORITY_STREAM)
+@stream(AUTHORITY_STREAM, owner=Ownership(claimed=_names_no_owner, stored=authority_stored))
 def apply_authority_event(
     *, session: Session, producer: str, payload: dict[str, Any], **_: Any
 ) -> None:

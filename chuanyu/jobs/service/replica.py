@@ -16,6 +16,42 @@ CHUNK = 500
 _UPDATABLE = [f for f in events.POSTING_FIELDS if f != "id"]
 
 
+def _carried(event_type: str, payload: dict[str, Any]
+             ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:  # fmt: skip
+    """(id, origin) of each posting and of each employer an event carries, without decoding."""
+    if event_type == events.BATCH and "rows" in payload:
+        fields, efields = list(payload["fields"]), list(payload["employer_fields"])
+        pid, porigin = fields.index("id"), fields.index("origin")
+        eid, eorigin = efields.index("id"), efields.index("origin")
+        return ([(r[pid], r[porigin]) for r in payload["rows"]],
+                [(e[eid], e[eorigin]) for e in payload["employers"]])
+    snaps = payload["items"] if event_type == events.BATCH else [payload]
+    return ([(s["posting"]["id"], s["posting"]["origin"]) for s in snaps],
+            [(s["employer"]["id"], s["employer"]["origin"]) for s in snaps])
+
+
+def claimed_origins(event_type: str, payload: dict[str, Any]) -> set[str]:
+    """The regions the event's postings say they come from."""
+    return {str(origin) for _, origin in _carried(event_type, payload)[0]}
+
+
+def stored_origins(session: Session, event_type: str, payload: dict[str, Any]) -> set[str]:
+    """Origins of the postings held here that the event would replace, and of the employers it
+    would add (an employer already held is never changed by a posting event)."""
+    postings, employers = _carried(event_type, payload)
+    found: set[str] = set()
+    ids = [str(pid) for pid, _ in postings]
+    for i in range(0, len(ids), CHUNK):
+        found.update(session.scalars(select(Posting.origin).where(
+            Posting.id.in_(ids[i : i + CHUNK]))))
+    emp_ids = list({str(eid): str(origin) for eid, origin in employers}.items())
+    for i in range(0, len(emp_ids), CHUNK):
+        chunk = dict(emp_ids[i : i + CHUNK])
+        held = set(session.scalars(select(Employer.id).where(Employer.id.in_(list(chunk)))))
+        found.update(origin for eid, origin in chunk.items() if eid not in held)
+    return found
+
+
 def apply_event(session: Session, event_type: str, payload: dict[str, Any]) -> list[str]:
     """Upsert the postings (and employers) of one event; returns the posting ids."""
     employers, postings = events.decode(event_type, payload)

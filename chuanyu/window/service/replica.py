@@ -52,10 +52,13 @@ def _attachment(data: dict[str, Any]) -> Attachment:
 def apply_received(
     session: Session, *, member: str, producer: str, payload: dict[str, Any]
 ) -> None:
-    """Hold a case received at the peer's window for an authority of this region."""
-    if payload["intake_member"] != producer or payload["authority_member"] != member:
+    """Hold a case received at the peer's window for an authority of this region.
+
+    The exchange has already refused a case whose receiving window is not `producer`'s.
+    """
+    if payload["authority_member"] != member:
         raise RuleViolation(
-            f"办件 {payload['case_number']} 的收件地或办理地与发送方 {producer} 不符"
+            f"办件 {payload['case_number']} 的办理地不是本地区，不能由 {producer} 转来"
         )
     exists = session.scalar(select(Case.id).where(Case.case_number == payload["case_number"]))
     if exists is not None:
