@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from chuanyu.core.db import Base
 
@@ -91,6 +92,8 @@ class Case(Base):
     used_days: Mapped[int] = mapped_column(Integer, default=0)
     running_since: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date, index=True)
+    # Counted through a year whose announced holiday schedule was not loaded (law-based guess).
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     paused_on: Mapped[date | None] = mapped_column(Date)
     finished_on: Mapped[date | None] = mapped_column(Date)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -102,6 +105,9 @@ class Case(Base):
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="case", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    due_changes: Mapped[list[DueChange]] = relationship(
+        back_populates="case", order_by="DueChange.id", cascade="all, delete-orphan"
     )
 
 
@@ -146,3 +152,25 @@ class Attachment(Base):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     case: Mapped[Case] = relationship(back_populates="attachments")
+
+
+class DueChange(Base):
+    """A due date counted again on this node (e.g. once the year's official schedule is loaded).
+
+    Kept apart from the case's events: it is local to the node and not a step of the state
+    machine, so it never shifts the event sequence both sides share.
+    """
+
+    __tablename__ = "window_due_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("window_case.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    old_due_date: Mapped[date] = mapped_column(Date)
+    new_due_date: Mapped[date] = mapped_column(Date)
+    old_provisional: Mapped[bool] = mapped_column(Boolean)
+    new_provisional: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(64))
+
+    case: Mapped[Case] = relationship(back_populates="due_changes")

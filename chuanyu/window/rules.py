@@ -5,6 +5,7 @@ No session, no clock, no I/O: the calendar is passed in, and "today" is an argum
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
@@ -63,6 +64,15 @@ TERMINAL: frozenset[CaseStatus] = frozenset({S.DELIVERED, S.WITHDRAWN})
 DECIDED: frozenset[CaseStatus] = frozenset({S.APPROVED, S.REJECTED})
 # Actions that must say why.
 NEEDS_REASON: frozenset[Action] = frozenset({Action.REQUEST_SUPPLEMENT, Action.REJECT})
+
+
+def is_repeat_supplement(history: Iterable[Action]) -> bool:
+    """True when a case already had its one supplement request (一次性告知).
+
+    The applicant is told everything missing at once; asking again is the exception that an
+    officer must justify.
+    """
+    return Action.REQUEST_SUPPLEMENT in set(history)
 
 
 def owner(status: CaseStatus) -> Side | None:
@@ -124,6 +134,8 @@ class Calendar(Protocol):
 
     def workdays_between(self, start: date, end: date) -> int: ...
 
+    def provisional_between(self, start: date, end: date) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Clock:
@@ -131,7 +143,8 @@ class Clock:
 
     `used_days` counts working days consumed before the current run; `running_since` is the
     date the current run began (receipt or the day the applicant supplied); both None-able
-    states are explicit: paused (`paused_on`) or finished (`finished_on`).
+    states are explicit: paused (`paused_on`) or finished (`finished_on`). `due_provisional`
+    says the due date was counted through a year whose announced schedule was not loaded.
     """
 
     limit_days: int
@@ -140,6 +153,7 @@ class Clock:
     due_date: date
     paused_on: date | None = None
     finished_on: date | None = None
+    due_provisional: bool = False
 
 
 def start_clock(calendar: Calendar, received: date, limit_days: int) -> Clock:
@@ -147,7 +161,9 @@ def start_clock(calendar: Calendar, received: date, limit_days: int) -> Clock:
     if limit_days < 0:
         raise ValueError("limit_days must be >= 0")
     due = calendar.add_workdays(received, limit_days)
-    return Clock(limit_days, 0, received, due)
+    return Clock(
+        limit_days, 0, received, due, due_provisional=calendar.provisional_between(received, due)
+    )
 
 
 def pause(calendar: Calendar, clock: Clock, on: date) -> Clock:
@@ -166,14 +182,50 @@ def resume(calendar: Calendar, clock: Clock, on: date) -> Clock:
     if clock.running_since is not None:
         return clock
     remaining = clock.limit_days - clock.used_days
-    due = calendar.add_workdays(on, remaining) if remaining >= 0 else clock.due_date
-    return replace(clock, running_since=on, paused_on=None, due_date=due)
+    # Past due also when paused on a rest day after the due date, with no working day spent.
+    overdue = clock.paused_on is not None and clock.paused_on > clock.due_date
+    if remaining < 0 or overdue:
+        return replace(clock, running_since=on, paused_on=None)
+    due = calendar.add_workdays(on, remaining)
+    return replace(
+        clock,
+        running_since=on,
+        paused_on=None,
+        due_date=due,
+        due_provisional=calendar.provisional_between(on, due),
+    )
 
 
 def finish(calendar: Calendar, clock: Clock, on: date) -> Clock:
     """Stop the clock for good (decided or withdrawn) on `on`."""
     stopped = pause(calendar, clock, on) if clock.running_since is not None else clock
     return replace(stopped, paused_on=None, finished_on=on)
+
+
+# What each clock-moving action does to the clock.
+CLOCK_MOVES = {
+    Action.REQUEST_SUPPLEMENT: pause,
+    Action.SUPPLY: resume,
+    Action.APPROVE: finish,
+    Action.REJECT: finish,
+    Action.WITHDRAW: finish,
+}
+
+
+def move(calendar: Calendar, clock: Clock, action: Action, on: date) -> Clock:
+    """The clock after `action` on `on` (unchanged for actions that do not move it)."""
+    step = CLOCK_MOVES.get(action)
+    return step(calendar, clock, on) if step is not None else clock
+
+
+def replay(
+    calendar: Calendar, received: date, limit_days: int, moves: Iterable[tuple[Action, date]]
+) -> Clock:
+    """A case's clock counted again from its timeline, e.g. on a newly loaded calendar."""
+    clock = start_clock(calendar, received, limit_days)
+    for action, on in moves:
+        clock = move(calendar, clock, action, on)
+    return clock
 
 
 def days_left(calendar: Calendar, clock: Clock, today: date) -> int | None:

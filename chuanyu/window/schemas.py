@@ -85,6 +85,8 @@ class TransitionIn(BaseModel):
     note: Annotated[Text | None, Field(default=None, max_length=1000)]
     materials: list[str] = Field(default_factory=list)
 
+    # Why the one-time notice (一次性告知) was not enough: required for a second supplement request.
+    repeat_reason: Annotated[Text | None, Field(default=None, max_length=1000)]
 
 class UploadIn(BaseModel):
     """A file as received from a form or the API, before it is checked."""
@@ -178,6 +180,20 @@ class CaseEventRead(BaseModel):
 
 
 class CaseRead(BaseModel):
+class DueChangeRead(BaseModel):
+    """A due date counted again, shown on the case's timeline."""
+
+    action: str = "due_recomputed"
+    action_label: str = "到期日重算"
+    at: datetime
+    old_due_date: date
+    new_due_date: date
+    old_provisional: bool
+    new_provisional: bool
+    reason: str
+    actor: str
+
+
     """A case as a given viewer may see it (the ID number masked unless the role needs it)."""
 
     case_number: str
@@ -202,6 +218,8 @@ class CaseRead(BaseModel):
     used_days: int
     due_date: date
     paused_on: date | None
+    # True while the due date rests on a law-based calendar, not an announced schedule.
+    due_provisional: bool = False
     finished_on: date | None
     days_left: int | None
     overdue: bool
@@ -211,6 +229,7 @@ class CaseRead(BaseModel):
     materials: list[CaseMaterialRead]
     events: list[CaseEventRead]
     allowed_actions: list[str] = Field(default_factory=list)
+    due_changes: list[DueChangeRead] = Field(default_factory=list)
 
 
 class CaseSummary(BaseModel):
@@ -227,6 +246,7 @@ class CaseSummary(BaseModel):
     received_date: date
     due_date: date
     days_left: int | None
+    due_provisional: bool = False
     overdue: bool
     urgency: Urgency
 
@@ -241,6 +261,9 @@ class CasePage(BaseModel):
 class DueAnswer(BaseModel):
     """The due date of a case received on a day with a limit in working days."""
 
+    # Counted through a year without an announced schedule (see `provisional_years`).
+    provisional: bool = False
+    provisional_years: list[int] = Field(default_factory=list)
     received: date
     limit_days: int
     due_date: date
@@ -251,6 +274,8 @@ class HolidayScheduleRead(BaseModel):
 
     year: int
     announcement: str
+    # Open cases whose provisional due date was counted again by this load.
+    recomputed: int = 0
     festivals: int
     loaded_at: datetime
     loaded_by: str

@@ -21,6 +21,7 @@ from chuanyu.window.schemas import (
     CaseMaterialRead,
     CaseRead,
     CaseSummary,
+    DueChangeRead,
 )
 from chuanyu.window.workdays import WorkdayCalendar
 
@@ -52,6 +53,7 @@ def clock_of(case: Case) -> rules.Clock:
         due_date=case.due_date,
         paused_on=case.paused_on,
         finished_on=case.finished_on,
+        due_provisional=case.due_provisional,
     )
 
 
@@ -63,6 +65,7 @@ def store_clock(case: Case, clock: rules.Clock) -> None:
     case.due_date = clock.due_date
     case.paused_on = clock.paused_on
     case.finished_on = clock.finished_on
+    case.due_provisional = clock.due_provisional
 
 
 def clock_payload(case: Case) -> dict[str, object]:
@@ -74,6 +77,7 @@ def clock_payload(case: Case) -> dict[str, object]:
         "due_date": case.due_date.isoformat(),
         "paused_on": case.paused_on.isoformat() if case.paused_on else None,
         "finished_on": case.finished_on.isoformat() if case.finished_on else None,
+        "due_provisional": case.due_provisional,
     }
 
 
@@ -93,6 +97,7 @@ def load_clock_payload(case: Case, data: dict[str, object]) -> None:
             due_date=date.fromisoformat(str(data["due_date"])),
             paused_on=day("paused_on"),
             finished_on=day("finished_on"),
+            due_provisional=bool(data.get("due_provisional", False)),
         ),
     )
 
@@ -143,6 +148,7 @@ def to_summary(case: Case, cal: WorkdayCalendar, today: date) -> CaseSummary:
         applicant_name=case.applicant_name,
         received_date=case.received_date,
         due_date=case.due_date,
+        due_provisional=case.due_provisional,
         days_left=left,
         overdue=overdue,
         urgency=urgency,
@@ -220,6 +226,7 @@ def to_read(case: Case, *, cal: WorkdayCalendar, today: date, viewer: UserRead |
         limit_days=case.limit_days,
         used_days=case.used_days,
         due_date=case.due_date,
+        due_provisional=case.due_provisional,
         paused_on=case.paused_on,
         finished_on=case.finished_on,
         days_left=left,
@@ -229,6 +236,18 @@ def to_read(case: Case, *, cal: WorkdayCalendar, today: date, viewer: UserRead |
         result=case.result,
         materials=materials,
         events=events,
+        due_changes=[
+            DueChangeRead(
+                at=aware(c.at),
+                old_due_date=c.old_due_date,
+                new_due_date=c.new_due_date,
+                old_provisional=c.old_provisional,
+                new_provisional=c.new_provisional,
+                reason=c.reason,
+                actor=c.actor,
+            )
+            for c in case.due_changes
+        ],
         allowed_actions=(
             [a.value for a in permissions.allowed_actions(viewer, case)] if viewer else []
         ),

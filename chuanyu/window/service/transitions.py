@@ -91,20 +91,9 @@ def _decide(session: Session, node: Node, case: Case, action: Action) -> None:
 
 
 def _move_clock(session: Session, case: Case, action: Action) -> None:
-    today = clock.today()
-    current = clock_of(case)
-    if action is Action.DELIVER:
-        return
-    cal = calendar(session)
-    if action is Action.REQUEST_SUPPLEMENT:
-        moved = rules.pause(cal, current, today)
-    elif action is Action.SUPPLY:
-        moved = rules.resume(cal, current, today)
-    elif action in (Action.APPROVE, Action.REJECT, Action.WITHDRAW):
-        moved = rules.finish(cal, current, today)
-    else:
-        return
-    store_clock(case, moved)
+    if action in rules.CLOCK_MOVES:
+        moved = rules.move(calendar(session), clock_of(case), action, clock.today())
+        store_clock(case, moved)
 
 
 def act(
