@@ -84,9 +84,9 @@ class TransitionIn(BaseModel):
 
     note: Annotated[Text | None, Field(default=None, max_length=1000)]
     materials: list[str] = Field(default_factory=list)
-
     # Why the one-time notice (一次性告知) was not enough: required for a second supplement request.
     repeat_reason: Annotated[Text | None, Field(default=None, max_length=1000)]
+
 
 class UploadIn(BaseModel):
     """A file as received from a form or the API, before it is checked."""
@@ -179,7 +179,6 @@ class CaseEventRead(BaseModel):
     data: dict[str, Any] | None
 
 
-class CaseRead(BaseModel):
 class DueChangeRead(BaseModel):
     """A due date counted again, shown on the case's timeline."""
 
@@ -194,6 +193,7 @@ class DueChangeRead(BaseModel):
     actor: str
 
 
+class CaseRead(BaseModel):
     """A case as a given viewer may see it (the ID number masked unless the role needs it)."""
 
     case_number: str
@@ -217,9 +217,9 @@ class DueChangeRead(BaseModel):
     limit_days: int
     used_days: int
     due_date: date
-    paused_on: date | None
     # True while the due date rests on a law-based calendar, not an announced schedule.
     due_provisional: bool = False
+    paused_on: date | None
     finished_on: date | None
     days_left: int | None
     overdue: bool
@@ -228,8 +228,8 @@ class DueChangeRead(BaseModel):
     result: dict[str, Any] | None
     materials: list[CaseMaterialRead]
     events: list[CaseEventRead]
-    allowed_actions: list[str] = Field(default_factory=list)
     due_changes: list[DueChangeRead] = Field(default_factory=list)
+    allowed_actions: list[str] = Field(default_factory=list)
 
 
 class CaseSummary(BaseModel):
@@ -245,8 +245,8 @@ class CaseSummary(BaseModel):
     applicant_name: str
     received_date: date
     due_date: date
-    days_left: int | None
     due_provisional: bool = False
+    days_left: int | None
     overdue: bool
     urgency: Urgency
 
@@ -261,12 +261,12 @@ class CasePage(BaseModel):
 class DueAnswer(BaseModel):
     """The due date of a case received on a day with a limit in working days."""
 
-    # Counted through a year without an announced schedule (see `provisional_years`).
-    provisional: bool = False
-    provisional_years: list[int] = Field(default_factory=list)
     received: date
     limit_days: int
     due_date: date
+    # Counted through a year without an announced schedule (see `provisional_years`).
+    provisional: bool = False
+    provisional_years: list[int] = Field(default_factory=list)
 
 
 class HolidayScheduleRead(BaseModel):
@@ -274,11 +274,11 @@ class HolidayScheduleRead(BaseModel):
 
     year: int
     announcement: str
-    # Open cases whose provisional due date was counted again by this load.
-    recomputed: int = 0
     festivals: int
     loaded_at: datetime
     loaded_by: str
+    # Open cases whose provisional due date was counted again by this load.
+    recomputed: int = 0
 
 
 class TrackQuery(BaseModel):
