@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -53,6 +53,7 @@ def federation_init(
     new_keys: Annotated[bool, typer.Option(help="Replace existing keys")] = False,
 ) -> None:
     """Create the federation: joint-office key, one Ed25519 key per member, signed descriptor."""
+    from chuanyu.core import node_secret
     from chuanyu.exchange import federation
     from chuanyu.exchange.registry import SERVICES, STREAMS
 
@@ -62,6 +63,9 @@ def federation_init(
     streams = {m: sorted(STREAMS) for m in federation.DEFAULT_MEMBERS}
     descriptor = federation.init(target, urls={"CQ": cq_url, "SC": sc_url}, services=offered,
                                  streams=streams, keep_keys=not new_keys)
+    for member_id in descriptor.members:
+        node_secret.generate(node_secret.federation_secret_path(target, member_id),
+                             replace=new_keys)
     out.print(f"federation written to {target} ({len(descriptor.members)} members, "
               f"{len(SERVICES)} services, {len(STREAMS)} streams)")
 
@@ -205,6 +209,47 @@ def users_token(username: str, member: MemberOption = "CQ",
         if user is None:
             raise typer.BadParameter(f"no account {username} on {member}")
         out.print(issue_token(session, user, name="cli", days=days))
+
+
+def _account(session: Any, username: str, member: str) -> Any:
+    from sqlalchemy import select
+
+    from chuanyu.core.models import User
+
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise typer.BadParameter(f"no account {username} on {member}")
+    return user
+
+
+@users_app.command("password")
+def users_password(
+    username: str,
+    member: MemberOption = "CQ",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
+                                          confirmation_prompt=True)] = "",
+) -> None:
+    """Set an account's password; its browser sessions end."""
+    from chuanyu.core.security import set_password
+
+    with node_session(member) as (_node, session):
+        set_password(session, _account(session, username, member), password)
+    out.print(f"password of {username} changed on {member}; its sessions ended")
+
+
+@users_app.command("roles")
+def users_roles(
+    username: str,
+    roles: Annotated[str, typer.Option(help="Comma-separated roles")],
+    member: MemberOption = "CQ",
+) -> None:
+    """Replace an account's roles; its browser sessions end."""
+    from chuanyu.core.security import set_roles
+
+    with node_session(member) as (_node, session):
+        set_roles(session, _account(session, username, member),
+                  [r.strip() for r in roles.split(",") if r.strip()])
+    out.print(f"roles of {username} on {member}: {roles}; its sessions ended")
 
 
 @db_app.command("upgrade")

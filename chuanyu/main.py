@@ -7,20 +7,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from chuanyu import api, domains
-from chuanyu.core import sqlite_gate
+from chuanyu.core import csrf, middleware, sqlite_gate
 from chuanyu.core.config import Settings, get_settings
 from chuanyu.core.errors import ChuanyuError, FieldError, InvalidInput, Unauthenticated
 from chuanyu.core.messages import zh_message
 from chuanyu.core.node import Node, open_node
+from chuanyu.core.node_secret import session_secret
 from chuanyu.core.security import public
+from chuanyu.core.throttle import LoginThrottle
 from chuanyu.exchange import api as exchange_api
 from chuanyu.web import STATIC_DIR, render
 from chuanyu.web.routes import shell
@@ -88,12 +89,17 @@ def create_app(settings: Settings | None = None, node: Node | None = None) -> Fa
             stop()
         node.close()
 
-    app = FastAPI(title=f"Chuanyu 川渝通办 · {node.member}", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title=f"Chuanyu 川渝通办 · {node.member}", version="0.1.0", lifespan=lifespan,
+                  dependencies=[Depends(csrf.protect)])
     app.state.node = node
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
+    app.state.login_throttle = LoginThrottle(settings.login_throttle_storage)
+    app.add_middleware(middleware.SchemeSessions, secret_key=session_secret(settings),
                        session_cookie=f"chuanyu_{node.member.lower()}", same_site="lax",
-                       https_only=False)
+                       max_age=settings.session_max_hours * 3600)
     app.add_middleware(sqlite_gate.RequestScope)
+    app.add_middleware(middleware.SecurityHeaders)
+    app.add_middleware(middleware.BodyLimit, json_bytes=settings.max_json_bytes,
+                       upload_bytes=settings.max_upload_bytes)
     install_error_handlers(app)
     app.include_router(exchange_api.wire_router)
     app.include_router(api.build_router())

@@ -20,7 +20,7 @@ from chuanyu.core.config import Settings
 from chuanyu.core.db import Base, session_scope
 from chuanyu.core.node import Node, open_node
 from chuanyu.core.security import create_user, issue_token
-from tests.support.nodes import PASSWORD, LiveFederation, wait_until
+from tests.support.nodes import PASSWORD, LiveFederation, csrf_token_of, wait_until
 
 PG_URL = os.environ.get("CHUANYU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -155,6 +155,8 @@ class AppClient(TestClient):
         response = self.post("/login", data={"username": name, "password": PASSWORD},
                              follow_redirects=False)
         assert response.status_code == 303, response.text
+        # As a page's forms and HTMX calls do, later requests carry the session's CSRF token.
+        self.headers["X-CSRF-Token"] = csrf_token_of(self.get("/").text)
 
 
 def make_client(federation_dir: Path, template: Path, tmp: Path, member: str) -> AppClient:

@@ -8,7 +8,10 @@ from pathlib import Path
 from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Placeholders once printed in code or docs: refused everywhere, in development too.
 DEV_SECRET = "dev-only-secret-change-me"
+PLACEHOLDER_SECRETS = frozenset({DEV_SECRET, "change-me", "changeme", "secret"})
+MIN_SECRET_LENGTH = 32
 MEMBERS = ("CQ", "SC")
 
 
@@ -26,7 +29,15 @@ class Settings(BaseSettings):
     # Page cache per SQLite connection (allocated as pages are read, up to this): the default
     # 2 MB thrashes once a table's indexes outgrow it, as in bulk loads of large boards.
     sqlite_cache_mb: int = 32
-    secret_key: str = DEV_SECRET
+    # Signs session cookies. Unset: the node's generated secret file (see core/node_secret.py).
+    secret_key: str | None = None
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    login_throttle_storage: str = "memory://"
+    # Request bodies outside /exchange (which has max_body_bytes): JSON and plain forms, and
+    # multipart uploads (streamed to disk by the form parser, counted as they arrive).
+    max_json_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 32 * 1024 * 1024
     max_clock_skew_s: int = 300
     max_body_bytes: int = 4 * 1024 * 1024
     relay_enabled: bool = True
@@ -38,6 +49,11 @@ class Settings(BaseSettings):
     audit_checkpoint_every: int = 1000
     audit_checkpoint_seconds: float = 60.0
     tls_note: str = "plain HTTP on loopback (demo); put TLS in front of nodes in production"
+    # Mutual TLS between nodes: this node's certificate and key (served, and presented to peers)
+    # and the federation CA that signs every member's certificate (required of clients).
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    tls_client_ca: Path | None = None
 
     @field_validator("member")
     @classmethod
@@ -49,8 +65,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment != "development" and self.secret_key == DEV_SECRET:
-            raise ValueError("CHUANYU_SECRET_KEY must be set to a real secret outside development")
+        key = self.secret_key
+        if key is not None and (key in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH):
+            raise ValueError(f"CHUANYU_SECRET_KEY must be a random secret of at least "
+                             f"{MIN_SECRET_LENGTH} characters (or unset, to use the node's "
+                             f"generated secret file)")
         return self
 
     @property

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 
 from argon2 import PasswordHasher
@@ -15,7 +16,7 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chuanyu.core import clock
+from chuanyu.core import clock, web_sessions
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import Conflict, PermissionDenied, Unauthenticated, invalid
 from chuanyu.core.models import ApiToken, User
@@ -108,12 +109,36 @@ def create_user(
     return user
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active account for these credentials, or None."""
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    # An unknown name costs one argon2 verification too, so timing does not reveal accounts.
+    matches = verify_password(user.password_hash if user else _dummy_hash(), password)
+    if user is None or not user.is_active or not matches:
         return None
     return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Change an account's password and end its browser sessions (flushes)."""
+    if len(password) < 8:
+        raise invalid("password", "密码至少 8 位")
+    user.password_hash = hash_password(password)
+    web_sessions.end_all(session, user.id)
+
+
+def set_roles(session: Session, user: User, roles: list[str]) -> None:
+    """Replace an account's roles and end its browser sessions (flushes)."""
+    unknown = [r for r in roles if r not in Role.__members__]
+    if unknown or not roles:
+        raise invalid("roles", f"未知角色: {', '.join(unknown)}" if unknown else "至少需要一个角色")
+    user.roles = ",".join(roles)
+    web_sessions.end_all(session, user.id)
 
 
 def issue_token(session: Session, user: User, *, name: str = "api", days: int = 30) -> str:
@@ -158,10 +183,7 @@ def _resolve(request: Request, session: Session) -> UserRead | None:
         if not user.is_active or (expires is not None and expires < clock.now()):
             return None
         return _read(user, member)
-    user_id = request.session.get("user_id") if "session" in request.scope else None
-    if user_id is None:
-        return None
-    account = session.get(User, user_id)
+    account = web_sessions.user_of(session, request)
     if account is None or not account.is_active:
         return None
     return _read(account, member)

@@ -8,13 +8,30 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
+from chuanyu.core import csrf
+from chuanyu.core.web_sessions import csrf_token
 from chuanyu.web.i18n import lang_of, translate
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+@pass_context
+def csrf_input(context: Context) -> Markup:
+    """The hidden CSRF field every POST form carries (empty when nobody is signed in)."""
+    token = context.get("csrf_token")
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(csrf.FIELD, escape(token))
+
+
+templates.env.globals["csrf_input"] = csrf_input
 
 NAV = ("ledger", "window", "housing_fund", "registry", "jobs")
 
@@ -31,6 +48,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "node": node,
         "user": getattr(request.state, "user", None),
         "nav": [d for d in NAV if d in request.app.state.page_domains],
+        "csrf_token": csrf_token(request),
+        "csrf_header": csrf.HEADER,
     }
     base.update(context or {})
     return templates.TemplateResponse(request, template, base, status_code=status_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,6 +23,13 @@ from chuanyu.core.node import Node, open_node
 from chuanyu.core.security import create_user, issue_token
 
 PASSWORD = "test-password-1"
+
+
+def csrf_token_of(page: str) -> str:
+    """The CSRF token a signed-in page carries in its forms."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, "the page carries no CSRF token (not signed in?)"
+    return match.group(1)
 
 
 def free_port() -> int:

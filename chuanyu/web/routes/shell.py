@@ -9,9 +9,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from chuanyu.core import web_sessions
 from chuanyu.core.db import SessionDep
 from chuanyu.core.node import NodeDep
 from chuanyu.core.security import authenticate, public, require
+from chuanyu.core.throttle import LoginThrottle, wait_message
 from chuanyu.exchange import status
 from chuanyu.web import render
 
@@ -42,21 +44,32 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
 ) -> HTMLResponse | RedirectResponse:
-    """Check credentials and start a page session."""
+    """Check credentials (throttled per account and address) and start a page session."""
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else "unknown"
+    form = {"next": _safe_next(next), "username": username}
+    wait = throttle.wait_seconds(username, address)
+    if wait:
+        response = render(request, "shell/login.html",
+                          {**form, "failed": True, "message": wait_message(wait)},
+                          status_code=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     user = authenticate(session, username, password)
     if user is None:
-        return render(request, "shell/login.html",
-                      {"next": _safe_next(next), "failed": True, "username": username},
-                      status_code=401)
-    request.session.clear()
-    request.session["user_id"] = user.id
+        throttle.failed(username, address)
+        return render(request, "shell/login.html", {**form, "failed": True}, status_code=401)
+    throttle.succeeded(username)
+    web_sessions.start(session, request, user)
+    session.commit()
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[public()])
-def logout(request: Request) -> RedirectResponse:
-    """End the page session."""
-    request.session.clear()
+def logout(request: Request, session: SessionDep) -> RedirectResponse:
+    """End the page session, here and in the session table."""
+    web_sessions.end(session, request)
+    session.commit()
     return RedirectResponse("/", status_code=303)
 
 
@@ -80,6 +93,7 @@ def _reachable(url: str) -> bool:
 async def node_status(request: Request, node: NodeDep, session: SessionDep) -> HTMLResponse:
     """Member, peers reachable, outbox backlog and lag, last audit checkpoint."""
     summary = await run_in_threadpool(status.summary, session, node)
+    index_queued = await run_in_threadpool(indexing.queued, session)
     session.rollback()
     peers = []
     for member in node.descriptor.peers(node.member):
