@@ -67,6 +67,18 @@ def address_periods(code: str) -> tuple[AddressPeriod, ...]:
     return tuple(p for p in periods if p.name)
 
 
+def address_codes(province: str) -> list[str]:
+    """Every six-digit code the county table lists under a two-digit province prefix."""
+    found: list[str] = []
+    for _length, low, high, _props, children in numdb.get("cn/loc").prefixes:
+        if low <= province <= high:
+            for length, child_low, child_high, _p, _c in children:
+                found.extend(
+                    f"{province}{n:0{length}d}" for n in range(int(child_low), int(child_high) + 1)
+                )
+    return sorted(found)
+
+
 def _compact(value: str) -> str:
     return str(ric.compact("".join(ch for ch in value if ch not in _SEPARATORS)))
 

@@ -6,18 +6,37 @@
     >>> divisions.city_of("511623").name
     '广安市'
 
-Adjacency (毗邻): `is_border_unit(code)` says whether a unit borders the other region;
-`adjacency_basis(code)` says how sure the table is (see `data/adjacency_cq_sc.csv`).
+History: `valid_on(code_or_name, day)` says which unit carried a code or name on a day since
+2000, and `successor(code, day)` maps an old code to the one standing for it that day, with a
+note for the record (see `history.py` for the sources and their precision).
+
+    >>> divisions.successor("500234", date(2020, 1, 1)).code
+    '500154'
+
+Adjacency (毗邻): `is_border_unit(code, on)` says whether a unit borders the other region;
+`adjacency_basis(code)` says how sure the table is (see `data/adjacency_cq_sc.csv`). Without a
+day, adjacency answers for the base state of the table (2020-06-30).
 """
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
 
+from chuanyu.divisions.history import (
+    HISTORY_START,
+    Mapped,
+    NoSuccessor,
+    Period,
+    periods,
+    successor,
+    valid_on,
+)
 from chuanyu.divisions.table import (
+    BASE_STATE,
     COUNTY,
     PREFECTURE,
     PROVINCE,
@@ -29,11 +48,16 @@ from chuanyu.divisions.table import (
 )
 
 __all__ = [
+    "BASE_STATE",
     "COUNTY",
+    "HISTORY_START",
     "PREFECTURE",
     "PROVINCE",
     "Change",
     "Division",
+    "Mapped",
+    "NoSuccessor",
+    "Period",
     "UnknownDivision",
     "adjacency_basis",
     "all_divisions",
@@ -45,9 +69,12 @@ __all__ = [
     "is_border_unit",
     "is_valid",
     "name",
+    "periods",
     "province_of",
     "region_of",
     "require",
+    "successor",
+    "valid_on",
 ]
 
 
@@ -114,32 +141,59 @@ def all_divisions(on: date | None = None) -> list[Division]:
     return units if on is None else [d for d in units if d.in_force(on)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Border:
+    basis: str
+    valid_from: date | None
+    valid_until: date | None
+
+    def holds(self, on: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_until is None or on < self.valid_until
+        )
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
 @cache
-def _adjacency() -> dict[str, str]:
+def _adjacency() -> dict[str, _Border]:
     text = (
         resources.files("chuanyu.divisions")
         .joinpath("data", "adjacency_cq_sc.csv")
         .read_text("utf-8")
     )
-    return {row["code"]: row["basis"] for row in csv.DictReader(text.splitlines())}
+    return {
+        row["code"]: _Border(row["basis"], _day(row["valid_from"]), _day(row["valid_until"]))
+        for row in csv.DictReader(text.splitlines())
+    }
 
 
-def is_border_unit(code: str) -> bool:
-    """True when the unit borders the other region (a 毗邻 district, county or city)."""
+def _border_on(code: str, on: date | None) -> _Border | None:
+    border = _adjacency().get(code)
+    return border if border is not None and border.holds(on or BASE_STATE) else None
+
+
+def is_border_unit(code: str, on: date | None = None) -> bool:
+    """True when the unit borders the other region on `on` (default: the 2020 base state)."""
     require(code)
     # Listed explicitly: a county of a bordering prefecture need not border the other region.
-    return code in _adjacency()
+    return _border_on(code, on) is not None
 
 
-def adjacency_basis(code: str) -> str | None:
+def adjacency_basis(code: str, on: date | None = None) -> str | None:
     """How the border status is known: `seed`, `unverified`, or None when not a border unit."""
     require(code)
-    return _adjacency().get(code)
+    border = _border_on(code, on)
+    return border.basis if border is not None else None
 
 
-def border_units(region: str | None = None, level: str | None = None) -> list[Division]:
-    """Units that border the other region, optionally only of one region and level."""
-    units = [require(code) for code in _adjacency()]
+def border_units(
+    region: str | None = None, level: str | None = None, on: date | None = None
+) -> list[Division]:
+    """Units that border the other region on `on`, optionally only of one region and level."""
+    units = [require(code) for code in _adjacency() if _border_on(code, on) is not None]
     if region is not None:
         units = [d for d in units if d.region == region]
     if level is not None:

@@ -116,6 +116,12 @@ def _upper_bound(ch: Change, base: dict[str, Division]) -> date | None:
     return None
 
 
+def _former_parent(code: str, level: str, base: dict[str, Division]) -> str | None:
+    """The prefecture an abolished county's code points to (简阳市 512081 lay under 资阳 512000)."""
+    prefecture = code[:4] + "00"
+    return prefecture if level == COUNTY and prefecture in base else None
+
+
 @cache
 def table() -> dict[str, Division]:
     """Every known code (2020 base table plus units created or ended by a change)."""
@@ -132,7 +138,9 @@ def table() -> dict[str, Division]:
         known = units.get(ch.old_code) or units.get(ch.new_code)
         level = known.level if known else COUNTY
         parent = known.parent_code if known else ch.old_code[:2] + "0000"
-        old = units.get(ch.old_code) or Division(ch.old_code, ch.old_name, level, parent)
+        old = units.get(ch.old_code) or Division(
+            ch.old_code, ch.old_name, level, _former_parent(ch.old_code, level, base) or parent
+        )
         units[ch.old_code] = Division(
             code=old.code,
             name=old.name,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import PermissionDenied, RuleViolation
 from chuanyu.core.node import NodeDep
+from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.housing_fund import permissions, present
 from chuanyu.housing_fund.deps import VisibleApplication
@@ -65,15 +66,14 @@ def list_applications(
     session: SessionDep,
     user: CurrentUser,
     status_filter: Annotated[ApplicationStatus | None, Query(alias="status")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    page: PageQuery = paging(max_limit=200),
 ) -> ApplicationPage:
     """Applications at this centre (a depositor sees only their own)."""
     own = None if permissions.is_officer(user) else (user.subject_id or "-")
     rows, total = lending.listing(
-        session, status=status_filter, resident_id=own, offset=offset, limit=limit
+        session, status=status_filter, resident_id=own, offset=page.offset, limit=page.limit
     )
-    return ApplicationPage(items=[present.application(r) for r in rows], total=total)
+    return ApplicationPage.of([present.application(r) for r in rows], total, page)
 
 
 @router.get("/applications/{application_no}", dependencies=[require()])
@@ -122,12 +122,11 @@ def application_schedule(app: VisibleApplication) -> ScheduleRead:
 def list_accounts(
     session: SessionDep,
     q: str = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    page: PageQuery = paging(max_limit=200),
 ) -> AccountPage:
     """Depositor accounts at this centre."""
-    rows, total = accounts.search(session, q=q.strip(), offset=offset, limit=limit)
-    return AccountPage(items=[present.account(session, r) for r in rows], total=total)
+    rows, total = accounts.search(session, q=q.strip(), offset=page.offset, limit=page.limit)
+    return AccountPage.of([present.account(session, r) for r in rows], total, page)
 
 
 @router.get("/accounts/{resident_id}", dependencies=[require()])
@@ -144,12 +143,11 @@ def get_account(resident_id: str, session: SessionDep, user: CurrentUser) -> Acc
 @router.get("/certificates/issued", dependencies=[OFFICER])
 def list_issued(
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    page: PageQuery = paging(max_limit=200),
 ) -> IssuedCertificatePage:
     """Certificates this centre issued to lending centres."""
-    rows, total = certify.issued(session, offset=offset, limit=limit)
-    return IssuedCertificatePage(items=[present.issued(r) for r in rows], total=total)
+    rows, total = certify.issued(session, offset=page.offset, limit=page.limit)
+    return IssuedCertificatePage.of([present.issued(r) for r in rows], total, page)
 
 
 @router.get("/certificates/requests", dependencies=[OFFICER])

@@ -14,6 +14,7 @@ from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import invalid
 from chuanyu.core.node import NodeDep
+from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import Role, require
 from chuanyu.ledger import service
 from chuanyu.ledger.enums import EntryKind
@@ -57,8 +58,7 @@ def list_entries(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     q: Annotated[str | None, Query(max_length=60)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: PageQuery = paging(max_limit=500),
 ) -> EntryPage:
     """Entries on this node (own and replicated), filtered."""
     filters = EntryFilter(
@@ -71,7 +71,7 @@ def list_entries(
         date_to=date_to,
         q=q,
     )
-    return service.list_entries(session, filters=filters, limit=limit, offset=offset)
+    return service.list_entries(session, filters=filters, limit=page.limit, offset=page.offset)
 
 
 @router.post("/entries", status_code=201, dependencies=[require(WRITER)])

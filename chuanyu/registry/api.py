@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from chuanyu.core.db import SessionDep
 from chuanyu.core.node import NodeDep
+from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
@@ -43,12 +44,11 @@ def list_licences(
     session: SessionDep,
     status: LicenceStatus | None = None,
     q: Annotated[str | None, Query(max_length=60)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: PageQuery = paging(max_limit=200),
 ) -> LicencePage:
     """Licences issued by this region, newest first."""
     return registry_service.list_licences(
-        session, status=status, query=q, limit=limit, offset=offset
+        session, status=status, query=q, limit=page.limit, offset=page.offset
     )
 
 

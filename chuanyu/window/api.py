@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from chuanyu.core.db import SessionDep
 from chuanyu.core.node import NodeDep
+from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.window import forms
 from chuanyu.window import service as window_service
@@ -135,8 +136,7 @@ def list_cases(
     side: Side | None = None,
     status: CaseStatus | None = None,
     awaiting: bool = False,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: PageQuery = paging(max_limit=500),
 ) -> CasePage:
     """Cases held here, earliest due first; `awaiting=true` keeps those waiting on this side."""
     return window_service.list_cases(
@@ -146,8 +146,8 @@ def list_cases(
         side=side,
         status=status,
         awaiting_me=awaiting,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 
@@ -191,7 +191,11 @@ async def take_action(
     uploads = []
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form()
-        body = {"note": form.get("note") or None, "materials": form.getlist("materials")}
+        body = {
+            "note": form.get("note") or None,
+            "materials": form.getlist("materials"),
+            "repeat_reason": form.get("repeat_reason") or None,
+        }
         uploads = await forms.uploads_of(form)
     else:
         raw = await request.body()

@@ -149,14 +149,19 @@ def list_entries(
         # Everything filterable in SQL: count and page in the database.
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         page = session.scalars(query.order_by(*order).limit(limit).offset(offset))
-        return EntryPage(items=[to_read(r) for r in page], total=total)
+        return EntryPage(items=[to_read(r) for r in page], total=total, limit=limit, offset=offset)
     rows = list(session.scalars(query.order_by(*order)))
     if f.region:
         rows = [r for r in rows if any(_region_of(p.party_code) == f.region for p in r.parties)]
     if f.stage is not None:
         stages = (catalog or default_catalog()).stages
         rows = [r for r in rows if rules.stage_of(to_facts(r), stages) == f.stage]
-    return EntryPage(items=[to_read(r) for r in rows[offset : offset + limit]], total=len(rows))
+    return EntryPage(
+        items=[to_read(r) for r in rows[offset : offset + limit]],
+        total=len(rows),
+        limit=limit,
+        offset=offset,
+    )
 
 
 def apply_remote_entry(session: Session, *, producer: str, payload: dict[str, Any]) -> None:

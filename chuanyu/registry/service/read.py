@@ -64,7 +64,7 @@ def list_licences(
     rows = session.scalars(
         stmt.order_by(Licence.issued_at.desc(), Licence.id.desc()).limit(limit).offset(offset)
     ).all()
-    return LicencePage(items=[to_read(r) for r in rows], total=total)
+    return LicencePage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 def count_cross_region(session: Session, *, issuer: str) -> int:

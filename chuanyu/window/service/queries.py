@@ -63,7 +63,8 @@ def list_cases(
         query.order_by(Case.due_date, Case.id).limit(min(limit, 500)).offset(offset)
     ).all()
     cal, today = calendar(session), clock.today()
-    return CasePage(items=[to_summary(c, cal, today) for c in rows], total=total)
+    return CasePage(items=[to_summary(c, cal, today) for c in rows], total=total, limit=limit,
+                    offset=offset)
 
 
 def _owned_here(member: str) -> ColumnElement[bool]:
