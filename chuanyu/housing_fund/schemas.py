@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from chuanyu.core.identifiers import ResidentId
+from chuanyu.core.pagination import Page
 from chuanyu.housing_fund.enums import (
     AccountStatus,
     ApplicationStatus,
@@ -115,11 +116,7 @@ class ApplicationRead(BaseModel):
     created_at: datetime
 
 
-class ApplicationPage(BaseModel):
-    """A page of applications."""
-
-    items: list[ApplicationRead]
-    total: int
+ApplicationPage = Page[ApplicationRead]
 
 
 class AccountRead(BaseModel):
@@ -146,11 +143,7 @@ class AccountRead(BaseModel):
     continuous_months: int
 
 
-class AccountPage(BaseModel):
-    """A page of accounts."""
-
-    items: list[AccountRead]
-    total: int
+AccountPage = Page[AccountRead]
 
 
 class IssuedCertificateRead(BaseModel):
@@ -167,11 +160,7 @@ class IssuedCertificateRead(BaseModel):
     signature: str
 
 
-class IssuedCertificatePage(BaseModel):
-    """A page of issued certificates."""
-
-    items: list[IssuedCertificateRead]
-    total: int
+IssuedCertificatePage = Page[IssuedCertificateRead]
 
 
 class ScheduleQuery(BaseModel):

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from chuanyu.core.pagination import Page
 from chuanyu.ledger import parties
 from chuanyu.ledger.enums import EntryKind, EntryStatus
 from chuanyu.ledger.rules import FuzzyDate
@@ -111,11 +112,7 @@ class EntryRead(EntryBase):
     updated_at: dt.datetime
 
 
-class EntryPage(BaseModel):
-    """One page of entries plus the total matching the filter."""
-
-    items: list[EntryRead]
-    total: int
+EntryPage = Page[EntryRead]
 
 
 class FigureCreate(BaseModel):

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from chuanyu.core.identifiers import ResidentId, is_valid_resident_id, normalize_resident_id
+from chuanyu.core.pagination import Page
 from chuanyu.registry import rules, uscc
 from chuanyu.registry.enums import EnterpriseType, LicenceStatus, VerifyOutcome
 
@@ -214,11 +215,7 @@ class LicenceRead(BaseModel):
         return self.received_member != self.issuer_member
 
 
-class LicencePage(BaseModel):
-    """A page of licences with the total count."""
-
-    items: list[LicenceRead]
-    total: int
+LicencePage = Page[LicenceRead]
 
 
 class NameCheck(BaseModel):

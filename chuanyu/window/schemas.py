@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 
 from chuanyu import divisions
 from chuanyu.core.identifiers import normalize_resident_id
+from chuanyu.core.pagination import Page
 from chuanyu.registry import uscc
 from chuanyu.window.enums import ApplicantKind, CaseStatus, HandlingMode, PayloadKind, Urgency
 
@@ -251,11 +252,7 @@ class CaseSummary(BaseModel):
     urgency: Urgency
 
 
-class CasePage(BaseModel):
-    """A page of cases with the total count."""
-
-    items: list[CaseSummary]
-    total: int
+CasePage = Page[CaseSummary]
 
 
 class DueAnswer(BaseModel):
