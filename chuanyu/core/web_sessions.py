@@ -8,7 +8,7 @@ was used within the idle timeout and is younger than the absolute lifetime.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from fastapi import Request
 from sqlalchemy import delete, or_, select
@@ -26,10 +26,6 @@ def _digest(sid: str) -> str:
     from chuanyu.core.security import token_digest
 
     return token_digest(sid)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=clock.now().tzinfo)
 
 
 def _cookie(request: Request) -> dict[str, str] | None:
@@ -94,9 +90,9 @@ def user_of(session: Session, request: Request) -> User | None:
     record, user = row
     now = clock.now()
     settings = node.settings
-    idle = now - _aware(record.last_seen_at)
+    idle = now - clock.aware(record.last_seen_at)
     if (idle > timedelta(minutes=settings.session_idle_minutes)
-            or now - _aware(record.created_at) > timedelta(hours=settings.session_max_hours)):
+            or now - clock.aware(record.created_at) > timedelta(hours=settings.session_max_hours)):
         session.delete(record)
         session.commit()
         cookie.clear()
