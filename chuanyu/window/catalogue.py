@@ -9,12 +9,13 @@ from __future__ import annotations
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from chuanyu import divisions
+from chuanyu.core import clock
 from chuanyu.window.enums import HandlingMode, PayloadKind
 from chuanyu.window.errors import field_errors
 
@@ -53,6 +54,22 @@ class AuthoritySpec(BaseModel):
 
     name: Text
     division_code: Annotated[str, Field(pattern=r"^\d{6}$")]
+    division_note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _current_code(cls, data: Any) -> Any:
+        """An old division code becomes the one standing for it today, noted for the record."""
+        code = data.get("division_code") if isinstance(data, dict) else None
+        if not isinstance(code, str) or divisions.get(code) is None:
+            return data
+        try:
+            mapped = divisions.successor(code, clock.today())
+        except (divisions.NoSuccessor, divisions.UnknownDivision):
+            return data
+        if mapped.note is None:
+            return data
+        return {**data, "division_code": mapped.code, "division_note": mapped.note}
 
     @field_validator("division_code")
     @classmethod
