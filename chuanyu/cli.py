@@ -16,7 +16,7 @@ from chuanyu.cli_support import MemberOption, node_session, open_cli_node
 from chuanyu.core import runtime
 from chuanyu.core.config import get_settings
 from chuanyu.core.db import session_scope
-from chuanyu.exchange.cli import audit_app
+from chuanyu.exchange.cli import audit_app, federation_set_tls
 
 app = typer.Typer(help="川渝通办 Chuanyu: Sichuan–Chongqing cross-region services",
                   no_args_is_help=True)
@@ -30,6 +30,7 @@ app.add_typer(federation_app, name="federation")
 app.add_typer(node_app, name="node")
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(audit_app, name="audit")
+federation_app.command("set-tls")(federation_set_tls)
 app.add_typer(users_app, name="users")
 app.add_typer(db_app, name="db")
 
@@ -51,18 +52,22 @@ def federation_init(
     cq_url: Annotated[str, typer.Option(help="Base URL of the CQ node")] = "http://127.0.0.1:8001",
     sc_url: Annotated[str, typer.Option(help="Base URL of the SC node")] = "http://127.0.0.1:8002",
     new_keys: Annotated[bool, typer.Option(help="Replace existing keys")] = False,
+    cq_tls_cert: Annotated[Path | None, typer.Option(help="CQ's TLS certificate to pin")] = None,
+    sc_tls_cert: Annotated[Path | None, typer.Option(help="SC's TLS certificate to pin")] = None,
 ) -> None:
     """Create the federation: joint-office key, one Ed25519 key per member, signed descriptor."""
     from chuanyu.core import node_secret
     from chuanyu.exchange import federation
     from chuanyu.exchange.registry import SERVICES, STREAMS
+    from chuanyu.exchange.transport import file_fingerprint
 
     domains.load_handlers()
     target = dir or get_settings().federation_path
     offered = {m: sorted(SERVICES) for m in federation.DEFAULT_MEMBERS}
     streams = {m: sorted(STREAMS) for m in federation.DEFAULT_MEMBERS}
+    pins = {m: file_fingerprint(c) for m, c in (("CQ", cq_tls_cert), ("SC", sc_tls_cert)) if c}
     descriptor = federation.init(target, urls={"CQ": cq_url, "SC": sc_url}, services=offered,
-                                 streams=streams, keep_keys=not new_keys)
+                                 streams=streams, keep_keys=not new_keys, tls_fingerprints=pins)
     for member_id in descriptor.members:
         node_secret.generate(node_secret.federation_secret_path(target, member_id),
                              replace=new_keys)
@@ -90,23 +95,30 @@ def node_serve(
     port: Annotated[int | None, typer.Option(help="Port (CQ 8001, SC 8002 by default)")] = None,
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     federation_dir: Annotated[Path | None, typer.Option("--federation")] = None,
-    ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM)")] = None,
-    ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM)")] = None,
+    tls_cert: Annotated[Path | None, typer.Option(
+        "--tls-cert", "--ssl-certfile", help="TLS certificate (PEM)")] = None,
+    tls_key: Annotated[Path | None, typer.Option(
+        "--tls-key", "--ssl-keyfile", help="TLS private key (PEM)")] = None,
+    tls_client_ca: Annotated[Path | None, typer.Option(
+        "--tls-client-ca", help="CA that signs member certificates (required of clients)")] = None,
 ) -> None:
     """Start one region node on its own database (migrations run first)."""
     import uvicorn
 
+    from chuanyu.exchange import transport
     from chuanyu.main import create_app
 
     settings = get_settings().for_member(member)
     if federation_dir is not None:
         settings = settings.model_copy(update={"federation_dir": federation_dir})
-    if ssl_certfile is not None:
-        settings = settings.model_copy(update={"tls_note": "TLS (uvicorn)"})
+    given = {"tls_cert": tls_cert, "tls_key": tls_key, "tls_client_ca": tls_client_ca}
+    settings = settings.model_copy(update={k: v for k, v in given.items() if v is not None})
+    if settings.tls_cert is not None:
+        settings = settings.model_copy(update={"tls_note": "mutual TLS (client certificates "
+                                               "required)" if settings.tls_client_ca else "TLS"})
     port = port or (8001 if settings.member == "CQ" else 8002)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
-                ssl_certfile=str(ssl_certfile) if ssl_certfile else None)
+                **transport.serve_options(settings))
 
 
 @exchange_app.command("status")

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     tls_cert: Path | None = None
     tls_key: Path | None = None
     tls_client_ca: Path | None = None
+    # Mutual TLS between nodes: this node's certificate and key (served, and presented to peers)
+    # and the federation CA that signs every member's certificate (required of clients).
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    tls_client_ca: Path | None = None
 
     @field_validator("member")
     @classmethod

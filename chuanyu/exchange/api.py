@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from chuanyu.core.db import SessionDep
 from chuanyu.core.node import NodeDep
 from chuanyu.core.security import public, require, signature_auth
-from chuanyu.exchange import server, status
+from chuanyu.exchange import server, status, transport
 
 wire_router = APIRouter(tags=["exchange"])
 router = APIRouter(tags=["exchange"])
@@ -35,6 +35,10 @@ async def _body(request: Request, limit: int) -> bytes:
 async def receive_call(service: str, request: Request, node: NodeDep) -> Response:
     """Receive a signed service call from another member."""
     body = await _body(request, node.settings.max_body_bytes)
+    refused = await run_in_threadpool(transport.refuse_mismatched_sender, node, request.scope,
+                                      request.headers, "call", service, body)
+    if refused is not None:
+        return Response(refused[1], status_code=refused[0], headers=refused[2])
     answer = await run_in_threadpool(server.handle_call, node, service, request.headers, body)
     return Response(answer.body, status_code=answer.status, headers=answer.headers)
 
@@ -44,6 +48,10 @@ async def receive_call(service: str, request: Request, node: NodeDep) -> Respons
 async def receive_batch(stream: str, request: Request, node: NodeDep) -> Response:
     """Receive a signed batch of events from another member."""
     body = await _body(request, node.settings.max_body_bytes)
+    refused = await run_in_threadpool(transport.refuse_mismatched_sender, node, request.scope,
+                                      request.headers, "batch", stream, body)
+    if refused is not None:
+        return Response(refused[1], status_code=refused[0], headers=refused[2])
     answer = await run_in_threadpool(server.handle_batch, node, stream, request.headers, body)
     return Response(answer.body, status_code=answer.status, headers=answer.headers)
 

@@ -62,9 +62,10 @@ def audit_verify(
     if verdict.problem is None:
         out.print(f"{member}: audit chain intact: {verdict.entries} entries, "
                   f"{verdict.checkpoints} signed checkpoints, {verdict.witnessed} heads "
-                  f"witnessed by peers agree")
+                  f"witnessed by peers agree", soft_wrap=True)
     else:
-        out.print(f"{member}: {verdict.problem} at entry {verdict.position}: {verdict.message}")
+        out.print(f"{member}: {verdict.problem} at entry {verdict.position}: {verdict.message}",
+                  soft_wrap=True)
     raise typer.Exit(verdict.exit_code)
 
 
@@ -85,3 +86,24 @@ def audit_export_witnessed(
         return
     output.write_text(text + "\n", encoding="utf-8")
     console.print(f"{len(data['heads'])} heads of {of.upper()} witnessed by {member} → {output}")
+
+
+def federation_set_tls(
+    member: Annotated[str, typer.Option("--member", "-m", help="Member whose certificate to pin")],
+    cert: Annotated[Path | None, typer.Option(help="Its TLS certificate (PEM)")] = None,
+    fingerprint: Annotated[str | None, typer.Option(help="Or its SHA-256 fingerprint")] = None,
+    url: Annotated[str | None, typer.Option(help="New base URL (https://…)")] = None,
+    dir: Annotated[Path | None, typer.Option("--dir", help="Federation folder")] = None,
+) -> None:
+    """Pin a member's TLS certificate in the descriptor (re-signed by the joint office)."""
+    from chuanyu.core.config import get_settings
+    from chuanyu.exchange import federation, transport
+
+    if (cert is None) == (fingerprint is None):
+        raise typer.BadParameter("give either --cert or --fingerprint")
+    value = transport.file_fingerprint(cert) if cert else transport.normalise(fingerprint or "")
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise typer.BadParameter("a SHA-256 fingerprint is 64 hexadecimal digits")
+    target = dir or get_settings().federation_path
+    federation.set_tls(target, member.upper(), value, base_url=url)
+    out.print(f"{member.upper()}: TLS certificate sha256 {value} pinned in {target}")

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from chuanyu.core import clock
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import ChuanyuError, FieldError
-from chuanyu.exchange import audit, envelope, guard, signing, wire
+from chuanyu.exchange import audit, envelope, guard, signing, transport, wire
 from chuanyu.exchange.guard import Refusal
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 # Refusals by the exchange itself: the caller's own request was fine, the federation link failed.
 EXCHANGE_CODES = {"unknown_member", "bad_signature", "not_permitted", "stale", "replayed",
-                  "bad_payload", "too_large", "unavailable"}
+                  "bad_payload", "too_large", "unavailable", "tls_mismatch"}
 
 
 @dataclass
@@ -56,11 +56,11 @@ class ExchangeClient:
 
     def __init__(self, node: Node) -> None:
         self.node = node
-        self.http = httpx.Client(timeout=node.settings.call_timeout_s)
+        self.peers = transport.PeerClients(node)
 
     def close(self) -> None:
         """Release pooled connections."""
-        self.http.close()
+        self.peers.close()
 
     def call(self, member: str, service: str,
              payload: BaseModel | dict[str, Any]) -> dict[str, Any]:
@@ -77,9 +77,9 @@ class ExchangeClient:
         if peer is None:
             raise ExchangeRefused(f"{member} is not a federation member", code="unknown_member")
         try:
-            response = self.http.post(f"{peer.base_url}/exchange/call/{service}", content=body,
-                                      headers={**wire.signed(node, env),
-                                               "content-type": "application/json"})
+            response = self.peers.get(member).post(
+                f"{peer.base_url}/exchange/call/{service}", content=body,
+                headers={**wire.signed(node, env), "content-type": "application/json"})
         except httpx.HTTPError as exc:
             self._audit(env, "unavailable", str(exc))
             raise PeerUnavailable(f"{member} 节点不可达: {exc}") from exc

@@ -36,6 +36,8 @@ class Member:
     region_code: str
     base_url: str
     public_key: str
+    # SHA-256 of the member's TLS certificate (DER, hex); empty when no certificate is pinned.
+    tls_fingerprint: str = ""
 
 
 class Descriptor:
@@ -109,11 +111,13 @@ def init(
     streams: dict[str, list[str]] | None = None,
     deny_calls: set[tuple[str, str, str]] | None = None,
     keep_keys: bool = True,
+    tls_fingerprints: dict[str, str] | None = None,
 ) -> Descriptor:
     """Create (or re-sign) the federation: keys, descriptor, trust anchor.
 
     `services` / `streams` map each member to what it offers; every other member is granted
-    access to each, except the (caller, provider, service) triples in `deny_calls`.
+    access to each, except the (caller, provider, service) triples in `deny_calls`;
+    `tls_fingerprints` pins members' TLS certificates (SHA-256, hex).
     """
     directory.mkdir(parents=True, exist_ok=True)
     office = _key(directory / JOINT_OFFICE_KEY, keep_keys)
@@ -122,7 +126,8 @@ def init(
         key = _key(member_key_path(directory, member_id), keep_keys)
         base_url = (urls or {}).get(member_id, info["base_url"])
         members.append({**info, "id": member_id, "base_url": base_url,
-                        "public_key": signing.public_key_text(key)})
+                        "public_key": signing.public_key_text(key),
+                        "tls_fingerprint": (tls_fingerprints or {}).get(member_id, "")})
     ids = [m["id"] for m in members]
     services = services or {m: [] for m in ids}
     streams = streams or {m: [] for m in ids}
@@ -147,9 +152,29 @@ def init(
         "access": access,
         "subscriptions": subscriptions,
     }
+    _write(directory, office, data)
+    (directory / ANCHOR_FILE).write_text(signing.public_key_text(office) + "\n")
+    return Descriptor(data)
+
+
+def _write(directory: Path, office: Any, data: dict[str, Any]) -> None:
     data["signature"] = signing.sign(office, _signed_part(data))
     (directory / DESCRIPTOR_FILE).write_text(
         json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    (directory / ANCHOR_FILE).write_text(signing.public_key_text(office) + "\n")
+
+
+def set_tls(directory: Path, member: str, fingerprint: str, base_url: str | None = None
+            ) -> Descriptor:
+    """Pin `member`'s TLS certificate (and optionally move it to an https URL); re-signed."""
+    load(directory)  # refuse to re-sign a descriptor that does not verify
+    data = json.loads((directory / DESCRIPTOR_FILE).read_text(encoding="utf-8"))
+    entry = next((m for m in data["members"] if m["id"] == member), None)
+    if entry is None:
+        raise DescriptorError(f"{member} is not a member of this federation")
+    entry["tls_fingerprint"] = fingerprint
+    if base_url is not None:
+        entry["base_url"] = base_url
+    data["version"] = clock.now().isoformat()
+    _write(directory, signing.read_private_key(directory / JOINT_OFFICE_KEY), data)
     return Descriptor(data)

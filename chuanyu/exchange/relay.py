@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.db import is_sqlite, session_scope
-from chuanyu.exchange import audit, envelope, guard, signing, wire
+from chuanyu.exchange import audit, envelope, guard, signing, transport, wire
 from chuanyu.exchange.guard import Refusal
 from chuanyu.exchange.models import Delivery, OutboxEvent, StreamHead
 
@@ -41,7 +41,7 @@ class Relay:
 
     def __init__(self, node: Node) -> None:
         self.node = node
-        self.http = httpx.Client(timeout=node.settings.call_timeout_s)
+        self.peers = transport.PeerClients(node)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._retry_at: dict[tuple[str, str], float] = {}
@@ -61,7 +61,7 @@ class Relay:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self.http.close()
+        self.peers.close()
 
     def wake(self) -> None:
         """Deliver now rather than at the next poll (called after a publishing commit)."""
@@ -157,8 +157,9 @@ class Relay:
         detail = {"first": rows[0].seq, "last": rows[-1].seq, "leaves": leaves}
         peer = node.descriptor.members[subscriber]
         try:
-            response = self.http.post(f"{peer.base_url}/exchange/events/{stream}", content=body,
-                                      headers=wire.signed(node, env))
+            response = self.peers.get(subscriber).post(
+                f"{peer.base_url}/exchange/events/{stream}", content=body,
+                headers=wire.signed(node, env))
             applied_seq, error = self._check_ack(env, response)
         except (httpx.HTTPError, Refusal) as exc:
             code = exc.code if isinstance(exc, Refusal) else "unavailable"

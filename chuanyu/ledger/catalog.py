@@ -25,7 +25,7 @@ ENTRY_METRICS: dict[str, tuple[str, str]] = {
     "duration_hours": ("运行时间", "小时"),
     "headcount": ("人数", "名"),
     "joint_operations": ("互助协作办案", "次"),
-    "suspects_caught": ("抓获嫌疑人", "人"),
+    "suspects_caught": ("抓捕嫌疑人", "人"),
     "cases_solved": ("协助破案", "起"),
 }
 

@@ -100,4 +100,5 @@ def to_figure(fig: FigureCreate) -> Figure:
         as_of=fig.as_of,
         qualifier=fig.qualifier,
         source=fig.source,
+        note=fig.note,
     )

@@ -1,6 +1,7 @@
 """Live counts that other domains feed into the ledger's totals.
 
-A domain registers, at import time of its own module, a function counting its records:
+A domain registers, at import time of its own module, a function counting its records up to a
+day (None: all of them), so that a report as of a past date counts only what existed by then:
 
     from chuanyu.ledger.providers import register_live_metric
     register_live_metric("remote_loan_cases", "公积金异地贷款", count_remote_loans)
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -31,13 +33,15 @@ class LiveMetric:
 
     metric: str
     label: str
-    count: Callable[[Session], int]
+    count: Callable[[Session, date | None], int]
 
 
 _METRICS: dict[str, LiveMetric] = {}
 
 
-def register_live_metric(metric: str, label: str, fn: Callable[[Session], int]) -> None:
+def register_live_metric(
+    metric: str, label: str, fn: Callable[[Session, date | None], int]
+) -> None:
     """Register (or replace) the live count of `metric`."""
     _METRICS[metric] = LiveMetric(metric, label, fn)
 
@@ -54,13 +58,13 @@ def live_metrics() -> dict[str, LiveMetric]:
     return dict(_METRICS)
 
 
-def live_counts(session: Session) -> dict[str, int]:
-    """Current value of every live count; a failing count is logged and left out."""
+def live_counts(session: Session, as_of: date | None = None) -> dict[str, int]:
+    """Every live count of records dated on or before `as_of`; a failing count is left out."""
     counts: dict[str, int] = {}
     for metric, live in live_metrics().items():
         try:
             with session.begin_nested():
-                counts[metric] = int(live.count(session))
+                counts[metric] = int(live.count(session, as_of))
         except SQLAlchemyError:
             log.exception("live metric %s could not be counted", metric)
     return counts

@@ -311,6 +311,7 @@ class Figure:
     as_of: date
     qualifier: str = ""
     source: str = ""
+    note: str = ""
 
 
 def latest_figures(figures: Iterable[Figure], as_of: date) -> dict[str, Figure]:

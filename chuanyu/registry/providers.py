@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -9,9 +11,11 @@ from chuanyu.ledger.providers import register_live_metric
 from chuanyu.registry.models import Licence
 
 
-def count_cross_region_licences(session: Session) -> int:
-    """Licences this region issued on applications received at the other region's window."""
+def count_cross_region_licences(session: Session, as_of: date | None = None) -> int:
+    """Licences issued (up to `as_of`) on applications received at the other region's window."""
     stmt = select(func.count(Licence.id)).where(Licence.received_member != Licence.issuer_member)
+    if as_of is not None:
+        stmt = stmt.where(Licence.issued_date <= as_of)
     return session.scalar(stmt) or 0
 
 

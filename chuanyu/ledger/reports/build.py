@@ -9,6 +9,7 @@ from decimal import Decimal
 from chuanyu.ledger import rules
 from chuanyu.ledger.catalog import ENTRY_METRICS, Catalog
 from chuanyu.ledger.enums import KIND_LABELS, EntryStatus, FirstStatus
+from chuanyu.ledger.reports.document import SourceDocument, seed_document
 from chuanyu.ledger.reports.model import (
     EntryView,
     FigureView,
@@ -34,8 +35,19 @@ LIST_LABELS = {
     "industries": "涉及行业",
 }
 UNSTAGED = "阶段未注明"
+# How a source words a figure it does not date ("截至目前…"): shown as worded, without a date.
+UNDATED_WORDINGS = frozenset({"截至目前", "目前"})
 # A first that cannot be told shows at most this many candidates (and how many there are).
 MAX_CANDIDATES = 20
+
+
+def _list_label(key: str, note: object) -> str:
+    return f"{LIST_LABELS[key]}（{note}）" if note else LIST_LABELS[key]
+
+
+def _when(fig: Figure) -> str:
+    """When the source says the figure stood: its own wording, else the as-of day."""
+    return fig.note or f"截至{fig.as_of.month}月{fig.as_of.day}日"
 
 
 def entry_view(entry: EntryFacts, catalog: Catalog) -> EntryView:
@@ -45,7 +57,7 @@ def entry_view(entry: EntryFacts, catalog: Catalog) -> EntryView:
         label, unit = ENTRY_METRICS.get(key, (key, ""))
         figures.append(FigureView(key, label, value, unit, entry.qualifiers.get(key, "")))
     lists = {
-        LIST_LABELS[k]: [str(v) for v in entry.detail[k]]
+        _list_label(k, entry.detail.get(f"{k}_note")): [str(v) for v in entry.detail[k]]
         for k in LIST_LABELS
         if isinstance(entry.detail.get(k), list)
     }
@@ -94,19 +106,25 @@ def _totals(
                 unit=rule.unit,
                 reported=fig.value if fig else None,
                 qualifier=fig.qualifier if fig else "",
-                reported_as_of=fig.as_of if fig else None,
+                reported_as_of=fig.as_of if fig and fig.note not in UNDATED_WORDINGS else None,
                 source=fig.source if fig else "",
                 ledger=rules.ledger_value(
                     rule, catalog.category_map, _of_kind(rule), catalog.stages, as_of
                 ),
                 live=live.get(rule.metric),
                 shown_with=rule.shown_with,
+                when=_when(fig) if fig else "",
             )
         )
     return rows
 
 
-def _stages(catalog: Catalog, per_stage: Mapping[int | None, int], as_of: date) -> list[StageView]:
+def _stages(
+    catalog: Catalog,
+    per_stage: Mapping[int | None, int],
+    as_of: date,
+    document: SourceDocument | None,
+) -> list[StageView]:
     views = []
     for stage in sorted(catalog.stages, key=lambda s: s.start):
         if stage.start > as_of:
@@ -120,27 +138,34 @@ def _stages(catalog: Catalog, per_stage: Mapping[int | None, int], as_of: date) 
                 end=None if end == rules.LATEST else end,
                 description=stage.description,
                 entries=per_stage.get(stage.number, 0),
+                text=document.stage(stage.number) if document else None,
             )
         )
     return views
 
 
-def _timeline(firsts: Sequence[rules.First], catalog: Catalog, as_of: date) -> list[TimelineItem]:
-    items = []
-    floor = min((s.start for s in catalog.stages), default=as_of)
+def _timeline(
+    firsts: Sequence[rules.First], catalog: Catalog, floor: date, as_of: date
+) -> tuple[list[TimelineItem], list[TimelineItem]]:
+    """Firsts with a recorded date (clamped to the period) and those without one."""
+    dated: list[TimelineItem] = []
+    undated: list[TimelineItem] = []
     for first in firsts:
         if first.entry is None:
             continue
         lo, hi = rules.interval(first.entry, catalog.stages)
-        items.append(
-            TimelineItem(
-                label=first.category.title,
-                start=max(lo, floor),
-                end=min(hi, as_of),
-                exact=lo == hi,
-            )
+        start, end = min(max(lo, floor), as_of), max(min(hi, as_of), floor)
+        has_date = bool(first.entry.date.iso())
+        item = TimelineItem(
+            label=first.category.title,
+            start=start,
+            end=max(start, end),
+            exact=has_date and lo == hi,
+            dated=has_date,
+            stage_name=catalog.stage_name(rules.stage_of(first.entry, catalog.stages)),
         )
-    return items
+        (dated if has_date else undated).append(item)
+    return dated, undated
 
 
 def build_report(
@@ -150,9 +175,12 @@ def build_report(
     as_of: date,
     live: Mapping[str, int] | None = None,
     title: str | None = None,
+    document: SourceDocument | None = None,
+    exported_by: str = "",
 ) -> Report:
-    """The "N firsts" report as it stood on `as_of`."""
+    """The "N firsts" report as it stood on `as_of`, with the source report's own text."""
     live = live or {}
+    document = document or seed_document()
     derived = rules.firsts(catalog.categories, entries, catalog.stages, as_of)
     totals = _totals(catalog, entries, figures, as_of, live)
     by_group: dict[str, list[EntryFacts]] = {}
@@ -172,6 +200,7 @@ def build_report(
                     or (e.status == EntryStatus.PLANNED and e.date.bounds()[0] <= as_of)
                 )
             ]
+        statements = document.entries.get(first.entry.id, ()) if first.entry else ()
         first_views.append(
             FirstView(
                 category=first.category.key,
@@ -183,6 +212,7 @@ def build_report(
                 candidate_count=len(first.candidates),
                 related=related,
                 totals=[t for t in totals if t.shown_with == first.category.key],
+                statements=list(statements),
             )
         )
     found = sum(1 for f in derived if f.status != FirstStatus.NONE)
@@ -195,10 +225,12 @@ def build_report(
         per_stage_kind.setdefault(catalog.stage_name(stage), {})[kind] = count
         per_stage[stage] = per_stage.get(stage, 0) + count
     sources = sorted({e.source for e in entries if e.source} | {f.source for f in figures})
+    floor = min((s.start for s in catalog.stages), default=as_of)
+    dated, undated = _timeline(derived, catalog, floor, as_of)
     return Report(
-        title=title or f"推动成渝地区双城经济圈建设的{found}个第一次",
+        title=title or document.title.text,
         as_of=as_of,
-        stages=_stages(catalog, per_stage, as_of),
+        stages=_stages(catalog, per_stage, as_of, document),
         firsts=first_views,
         totals=totals,
         uncertain=[
@@ -206,9 +238,14 @@ def build_report(
         ],
         per_stage_kind=per_stage_kind,
         kind_labels={str(k): v for k, v in KIND_LABELS.items()},
-        timeline=_timeline(derived, catalog, as_of),
+        timeline=dated,
         entry_count=sum(per_stage.values()),
         sources=[s for s in sources if s],
+        first_count=found,
+        period_start=min(floor, as_of),
+        undated=undated,
+        document=document,
+        exported_by=exported_by,
     )
 
 

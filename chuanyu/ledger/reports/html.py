@@ -7,8 +7,10 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
-from chuanyu.ledger.reports.model import Report, format_number
+from chuanyu.ledger.reports.document import Statement
+from chuanyu.ledger.reports.model import Report, chinese_date, chinese_numeral, format_number
 from chuanyu.ledger.reports.svg import bar_chart, timeline_chart
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -17,6 +19,13 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 def fmt(value: Decimal | int | None) -> str:
     """A count for display, or a dash."""
     return "—" if value is None else format_number(value)
+
+
+def quote(statement: Statement) -> Markup:
+    """A sentence of the source with its line reference."""
+    return Markup('<p class="ly-quote">{}<span class="ly-ref">〔{}〕</span></p>').format(
+        escape(statement.text), statement.reference
+    )
 
 
 @cache
@@ -28,7 +37,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals["fmt"] = fmt
+    env.globals.update(fmt=fmt, quote=quote, cn=chinese_numeral, cn_date=chinese_date)
     return env
 
 
@@ -37,7 +46,7 @@ def charts(report: Report) -> dict[str, str]:
     return {
         "bar_svg": bar_chart(report.per_stage_kind, report.kind_labels, "各阶段台账事项（按类型）"),
         "timeline_svg": timeline_chart(
-            report.stages, report.timeline, report.as_of, "“第一次”时间线"
+            report.stages, report.timeline, report.as_of, "原文注明日期的“第一次”"
         ),
     }
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from chuanyu.ledger.reports.document import SourceDocument, StageText, Statement
+
 
 @dataclass(slots=True)
 class PartyView:
@@ -68,6 +70,7 @@ class TotalView:
     ledger: Decimal | None
     live: int | None
     shown_with: str | None
+    when: str = ""
 
     @property
     def reported_text(self) -> str:
@@ -77,17 +80,15 @@ class TotalView:
         return format_reported(self.reported, self.qualifier) + self.unit
 
     @property
-    def compared(self) -> bool:
-        """True when a published figure exists and something counts the same metric."""
-        return self.reported is not None and (self.ledger is not None or self.live is not None)
-
-    @property
-    def differs(self) -> bool:
-        """True when the ledger or live count does not match the published figure."""
+    def reconciliation(self) -> str:
+        """The ledger's own count beside the published total (they measure different things)."""
+        if self.ledger is None and self.reported is None:
+            return "—"
+        if self.ledger is None:
+            return f"台账未逐条记录（公布总数 {self.reported_text}）"
         if self.reported is None:
-            return False
-        counts = [c for c in (self.ledger, self.live) if c is not None]
-        return any(Decimal(c) != self.reported for c in counts)
+            return f"台账逐条记录 {format_number(self.ledger)} 条"
+        return f"台账逐条记录 {format_number(self.ledger)} 条（公布总数 {self.reported_text}）"
 
 
 @dataclass(slots=True)
@@ -103,6 +104,7 @@ class FirstView:
     related: list[EntryView]
     totals: list[TotalView]
     candidate_count: int = 0
+    statements: list[Statement] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -115,16 +117,19 @@ class StageView:
     end: date | None
     description: str
     entries: int
+    text: StageText | None = None
 
 
 @dataclass(slots=True)
 class TimelineItem:
-    """A bar on the timeline: the days a first may have happened on."""
+    """A first on the timeline: the days it may have happened on (clamped to the period)."""
 
     label: str
     start: date
     end: date
     exact: bool
+    dated: bool = True
+    stage_name: str = ""
 
 
 @dataclass(slots=True)
@@ -142,6 +147,11 @@ class Report:
     timeline: list[TimelineItem]
     entry_count: int
     sources: list[str] = field(default_factory=list)
+    first_count: int = 0
+    period_start: date | None = None
+    undated: list[TimelineItem] = field(default_factory=list)
+    document: SourceDocument | None = None
+    exported_by: str = ""
 
 
 def format_number(value: Decimal | int) -> str:
@@ -161,3 +171,20 @@ def format_reported(value: Decimal, qualifier: str) -> str:
             return f"{wan_text}{qualifier}万"
         return f"{wan_text}万{qualifier}"
     return f"{format_number(value)}{qualifier}"
+
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """Section numbers as official documents write them: 1 → 一, 12 → 十二, 20 → 二十."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "十" if tens == 1 else _DIGITS[tens] + "十"
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def chinese_date(day: date) -> str:
+    """A date as written in the body of a document: 2020年7月8日."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -77,8 +77,8 @@ def bar_chart(
 def timeline_chart(
     stages: Sequence[StageView], items: Sequence[TimelineItem], as_of: date, title: str
 ) -> str:
-    """Stages as bands and each first as the span of days it may have fallen on."""
-    if not stages:
+    """Stages as bands and each dated first on the days it fell (the period clamps the axis)."""
+    if not stages or not items:
         return ""
     start = min(s.start for s in stages)
     span = max((as_of - start).days, 1)
@@ -103,7 +103,8 @@ def timeline_chart(
             f'height="{row * len(items) + 40}" fill="{shade}"/>'
         )
         label_y = top - 6 - 16 * (i % 2)
-        parts.append(_text(x1 + 4, label_y, f"{stage.name}（{stage.start:%m-%d}起）", 11))
+        since = f"{stage.start.month}月{stage.start.day}日起"
+        parts.append(_text(x1 + 4, label_y, f"{stage.name}（{since}）", 11))
     for i, item in enumerate(items):
         y = top + 6 + i * row
         parts.append(_text(left - 8, y + 10, item.label, 11, "end"))
@@ -125,7 +126,7 @@ def timeline_chart(
             parts.append(_text(x_of(month), axis_y + 16, f"{month.month}月", 10, "middle"))
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     parts.append(
-        _text(left, height - 4, "● 日期确知　▭ 虚框：日期未注明，仅知所在范围", 10, fill="#555")
+        _text(left, height - 4, "● 原文注明的日期　▭ 只知月份（虚框为该月）", 10, fill="#555")
     )
     parts.append("</svg>")
     return "\n".join(parts)

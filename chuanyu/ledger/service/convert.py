@@ -183,4 +183,6 @@ def figure_read(row: LedgerFigure) -> FigureRead:
 
 def figure_fact(row: LedgerFigure) -> Figure:
     """The rules' view of a figure row."""
-    return Figure(row.metric, Decimal(row.value), row.as_of_date, row.qualifier, row.source)
+    return Figure(
+        row.metric, Decimal(row.value), row.as_of_date, row.qualifier, row.source, row.note
+    )

@@ -45,9 +45,21 @@ def build_report_for(
     as_of: date,
     catalog: Catalog | None = None,
     with_live: bool = True,
+    exported_by: str | None = None,
 ) -> Report:
-    """The report as of a date, with live counts from the other domains when asked."""
-    live = live_counts(session) if with_live else {}
+    """The report as of a date, with live counts (records up to that date) when asked.
+
+    `exported_by` names the node in the colophon; by default the node the session belongs to.
+    """
+    live = live_counts(session, as_of) if with_live else {}
+    if exported_by is None:
+        node = session.info.get("node")
+        exported_by = node.name if node is not None else ""
     return build_report(
-        catalog or default_catalog(), entry_facts(session), figure_facts(session), as_of, live
+        catalog or default_catalog(),
+        entry_facts(session),
+        figure_facts(session),
+        as_of,
+        live,
+        exported_by=exported_by,
     )

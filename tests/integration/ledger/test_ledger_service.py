@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from chuanyu.core import clock
 from chuanyu.exchange.models import OutboxEvent
 from chuanyu.ledger import service
 from chuanyu.ledger.dataset import seed_dataset
@@ -18,6 +19,8 @@ from chuanyu.ledger.providers import (
 )
 from chuanyu.ledger.schemas import EntryCreate, EntryUpdate
 from chuanyu.ledger.service.entries import EntryFilter, apply_remote_entry
+from chuanyu.registry import service as registry_service
+from chuanyu.registry.demo import sample_application
 from tests.conftest import Db
 
 
@@ -48,7 +51,7 @@ def test_report_from_database_reproduces_the_fourteen_firsts(db: Db) -> None:
     with db.session() as session:
         service.load_seed(session, member="CQ")
         report = service.build_report_for(session, as_of=date(2020, 7, 8), with_live=False)
-    assert report.title == "推动成渝地区双城经济圈建设的14个第一次"
+    assert report.title == "推动成渝地区双城经济圈建设的N个第一次" and report.first_count == 14
     assert all(f.entry is not None for f in report.firsts)
     totals = {t.metric: t for t in report.totals}
     assert totals["department_agreements"].reported == 85
@@ -126,11 +129,11 @@ def test_filters_by_stage_kind_region_party_tag_and_dates(db: Db) -> None:
 
 
 def test_live_counts_show_beside_published_figures(db: Db) -> None:
-    def broken(session: object) -> int:
+    def broken(session: object, as_of: object) -> int:
         raise OperationalError("select", {}, Exception("no such table"))
 
     before = live_metrics()  # imports the domains' own registrations first
-    register_live_metric("cross_region_cases", "窗口异地件", lambda _session: 2)
+    register_live_metric("cross_region_cases", "窗口异地件", lambda _session, _as_of: 2)
     register_live_metric("remote_loan_cases", "异地贷款", broken)
     try:
         with db.session() as session:
@@ -142,5 +145,24 @@ def test_live_counts_show_beside_published_figures(db: Db) -> None:
             if metric in before:
                 register_live_metric(metric, before[metric].label, before[metric].count)
     totals = {t.metric: t for t in report.totals}
-    assert totals["cross_region_cases"].live == 2 and not totals["cross_region_cases"].differs
+    assert totals["cross_region_cases"].live == 2
+    assert totals["cross_region_cases"].reconciliation == "台账未逐条记录（公布总数 2个）"
     assert totals["remote_loan_cases"].live is None
+
+
+def test_live_counts_of_a_2020_report_leave_out_later_licences(db: Db) -> None:
+    app = sample_application("CQ", name="重庆潼南川渝通办测试有限公司", seed=7)
+    with clock.freeze(datetime(2026, 3, 2, 10, 0, tzinfo=clock.CHINA)), db.scope() as session:
+        registry_service.issue_licence(
+            session,
+            node=db.node,
+            application=app,
+            case_number="SC-2026-000009",
+            received_member="SC",
+        )
+    with db.session() as session:
+        service.load_seed(session, member="CQ")
+        in_2020 = service.build_report_for(session, as_of=date(2020, 7, 8))
+        in_2026 = service.build_report_for(session, as_of=date(2026, 3, 2))
+    assert {t.metric: t.live for t in in_2020.totals}["cross_region_licences"] == 0
+    assert {t.metric: t.live for t in in_2026.totals}["cross_region_licences"] == 1

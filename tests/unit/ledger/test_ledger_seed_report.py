@@ -55,8 +55,12 @@ def _reported(data: dict[str, Any], metric: str) -> Any:
     return next(t for t in data["totals"] if t["metric"] == metric)["reported_value"]
 
 
-def test_title_counts_fourteen_firsts(data: dict[str, Any]) -> None:
-    assert data["title"] == "推动成渝地区双城经济圈建设的14个第一次"
+def test_title_is_the_seed_title_and_the_body_counts_fourteen(
+    data: dict[str, Any], text: str
+) -> None:
+    assert data["title"] == "推动成渝地区双城经济圈建设的N个第一次"
+    assert data["first_count"] == 14
+    assert "## 三、14个“第一次”" in text
 
 
 FOURTEEN = {
@@ -146,6 +150,11 @@ def test_job_postings_600000_plus(data: dict[str, Any], text: str) -> None:
     assert "60余万个" in text
 
 
+def test_only_the_housing_fund_figure_is_dated(data: dict[str, Any]) -> None:
+    dated = {t["metric"]: t["reported_when"] for t in data["totals"] if t["reported_as_of"]}
+    assert dated == {"remote_loan_cases": "截至7月8日"}
+
+
 # Figures of the firsts themselves.
 def test_mingyueshan_60_projects(data: dict[str, Any]) -> None:
     assert _figures(data, "county_joint_meeting")["projects"] == 60
@@ -181,7 +190,7 @@ def test_bus_line_29_km(data: dict[str, Any]) -> None:
 
 def test_bus_line_about_one_hour(data: dict[str, Any], text: str) -> None:
     assert _figures(data, "bus_line")["duration_hours"] == 1
-    assert "运行时间：约1小时" in text
+    assert "运行时间约1小时" in text and "单程" not in text
 
 
 def test_security_41_joint_operations(data: dict[str, Any]) -> None:
@@ -209,15 +218,19 @@ def test_staff_exchange_100_young_officials_planned(data: dict[str, Any]) -> Non
     assert plan["figures"]["headcount"] == 100
 
 
-def test_provincial_meeting_three_documents(data: dict[str, Any]) -> None:
-    assert _figures(data, "provincial_joint_meeting")["documents"] == 3
+def test_provincial_meeting_documents_are_not_counted(data: dict[str, Any], text: str) -> None:
+    # The seed lists three and says 等文件: the list is not a count.
+    assert "documents" not in _figures(data, "provincial_joint_meeting")
+    assert "（渝委办发【2020】6号）等文件" in text
 
 
-def test_report_flags_ledger_counts_that_differ_from_published(report: Report) -> None:
+def test_reconciliation_shows_ledger_records_beside_the_published_total(report: Report) -> None:
     totals = {t.metric: t for t in report.totals}
     assert totals["department_agreements"].ledger == Decimal(3)
-    assert totals["department_agreements"].differs
-    assert not totals["job_postings"].differs
+    assert totals["department_agreements"].reconciliation == "台账逐条记录 3 条（公布总数 85份）"
+    assert all(
+        "不一致" not in render(report, fmt).decode("utf-8") for fmt in ("html", "md", "json")
+    )
 
 
 def test_every_output_format_renders(report: Report) -> None:
@@ -230,7 +243,7 @@ def test_xlsx_has_native_charts_and_the_figures(report: Report) -> None:
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(render(report, "xlsx")))
-    assert wb.sheetnames == ["第一次", "累计数据", "阶段与类型", "时间线"]
+    assert wb.sheetnames == ["报告", "第一次", "累计数据", "阶段与类型", "时间线"]
     assert len(wb["累计数据"]._charts) == 1 and len(wb["阶段与类型"]._charts) == 1
     values = {row[0].value: row[2].value for row in wb["累计数据"].iter_rows(min_row=2)}
     assert values["两地省市部门签订合作协议"] == 85
