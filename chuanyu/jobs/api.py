@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import Conflict
+from chuanyu.core.fields import DivisionCode
 from chuanyu.core.node import Node, NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.jobs import indexing
@@ -32,7 +33,7 @@ WRITERS = (Role.hr_officer, Role.employer)
 def search_postings(
     node: NodeDep,
     q: str = "",
-    region: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    region: Annotated[DivisionCode | None, Query(pattern=r"^\d{6}$")] = None,
     industry: Annotated[str | None, Query(pattern=r"^[A-T]$")] = None,
     salary_band: Annotated[int | None, Query(ge=0, le=5)] = None,
     education: str | None = None,

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from chuanyu.core.fields import PlainText
 from chuanyu.core.pagination import Page
 from chuanyu.ledger import parties
 from chuanyu.ledger.enums import EntryKind, EntryStatus
@@ -17,7 +18,7 @@ from chuanyu.ledger.rules import FuzzyDate
 FUZZY_DATE = re.compile(r"^(\d{4}-\d{2}(-\d{2})?)?$")
 ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
-Title = Annotated[str, Field(min_length=2, max_length=200)]
+Title = Annotated[PlainText, Field(min_length=2, max_length=200)]
 
 
 def check_fuzzy_date(value: str | None) -> str:
@@ -49,7 +50,7 @@ class EntryBase(BaseModel):
 
     kind: EntryKind
     title: Title
-    summary: str = Field(default="", max_length=2000)
+    summary: PlainText = Field(default="", max_length=2000)
     date: str = Field(default="", description="2020-05-06, 2020-05 or empty when not given")
     stage: int | None = Field(default=None, ge=1, le=20)
     no_later_than: dt.date | None = None
@@ -57,10 +58,10 @@ class EntryBase(BaseModel):
     parties: list[str] = Field(min_length=1, max_length=100)
     detail: dict[str, Any] = Field(default_factory=dict)
     metrics: dict[str, Decimal] = Field(default_factory=dict)
-    qualifiers: dict[str, str] = Field(default_factory=dict)
-    tags: list[str] = Field(default_factory=list, max_length=30)
-    group: str | None = Field(default=None, max_length=64)
-    source: str = Field(default="", max_length=300)
+    qualifiers: dict[PlainText, PlainText] = Field(default_factory=dict)
+    tags: list[PlainText] = Field(default_factory=list, max_length=30)
+    group: PlainText | None = Field(default=None, max_length=64)
+    source: PlainText = Field(default="", max_length=300)
 
     _check_date = field_validator("date")(check_fuzzy_date)
     _check_parties = field_validator("parties")(check_party_codes)

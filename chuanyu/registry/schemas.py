@@ -34,10 +34,11 @@ def _money(value: Any) -> Decimal:
         raise ValueError("金额应为数字，单位元") from exc
     if not amount.is_finite() or amount <= 0:
         raise ValueError("金额应大于 0")
+    # Bounded before quantize, which cannot represent huge amounts to the fen.
+    if amount > MAX_CAPITAL:
+        raise ValueError(f"金额过大（最多 {MAX_CAPITAL:,} 元）")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError("金额最多保留两位小数（单位元）")
-    if amount > MAX_CAPITAL:
-        raise ValueError("金额过大")
     return amount.quantize(Decimal("0.01"))
 
 

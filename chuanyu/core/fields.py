@@ -1,0 +1,47 @@
+"""Annotated field types every domain shares: plain free text and division codes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from chuanyu import divisions
+
+# Tab, line feed and carriage return are layout a person types; every other C0/C1 control
+# character, and a lone surrogate, cannot be stored, exported (xlsx, PDF) or shown faithfully.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def control_characters(value: str) -> list[str]:
+    """The control characters in `value`, as escapes a person can read (`\\x07`…)."""
+    return sorted({f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+                   for c in _CONTROL.findall(value)})
+
+
+def check_plain_text(value: str) -> str:
+    """`value` unchanged; raises ValueError naming the control characters it holds."""
+    found = control_characters(value)
+    if found:
+        raise ValueError(f"不能含控制字符（{'、'.join(found)}），请删除后重新提交")
+    return value
+
+
+def without_control_characters(value: str) -> str:
+    """`value` with control characters (except tab and line breaks) removed, for exports."""
+    return "".join(c for c in value if c in _ALLOWED_CONTROLS
+                   or unicodedata.category(c) not in ("Cc", "Cs"))
+
+
+def check_division_code(value: str) -> str:
+    """`value` when it is a GB/T 2260 code of Chongqing or Sichuan (current or former)."""
+    if divisions.get(value) is None:
+        raise ValueError(f"未知的行政区划代码：{value}（应为川渝两地的 6 位行政区划代码）")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(check_plain_text)]
+DivisionCode = Annotated[str, AfterValidator(check_division_code)]
