@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -14,6 +15,7 @@ from chuanyu.core.fields import DivisionCode
 from chuanyu.core.node import Node, NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.jobs import indexing
+from chuanyu.jobs.enums import IndexState
 from chuanyu.jobs.schemas import (
     FacetValueRead,
     HitRead,
@@ -133,24 +135,34 @@ class IndexStatus(BaseModel):
     rebuild_done: int
     rebuild_total: int
     rebuild_error: str | None = None
+    state: IndexState = Field(description="ok, waiting (for the writer), failing or idle")
+    state_since: datetime | None = None
+    last_error: str | None = None
 
 
 def _indexer(node: Node) -> indexing.Indexer:
     indexer = indexing.indexer_for(node)
     if indexer is None:
-        raise Conflict("本节点进程未持有搜索索引（另一进程正在写入索引）", code="index_locked")
+        since = indexing.index_health(node).since
+        when = f"自 {since.astimezone(clock.CHINA):%Y-%m-%d %H:%M:%S} 起" if since else ""
+        raise Conflict(f"另一进程正占用搜索索引的写入，本节点{when}等待其释放，释放后自动接管，"
+                       "请稍后再试", code="index_locked")  # fmt: skip
     return indexer
 
 
 @router.get("/index", response_model=IndexStatus, dependencies=[require(Role.admin)])
 def index_status(node: NodeDep, session: SessionDep) -> IndexStatus:
-    """How many postings are searchable, how many changes wait, and any rebuild's progress."""
-    indexer = _indexer(node)
-    done, total = indexer.rebuild_progress
+    """How many postings are searchable, how many changes wait, whether the writer works
+    (or is waited for, or failing), and any rebuild's progress."""
+    index = indexing.search_index(node)
+    indexer = indexing.indexer_for(node)
+    health = indexing.index_health(node)
+    done, total = indexer.rebuild_progress if indexer else (0, 0)
     return IndexStatus(
-        searchable=indexer.index.count(), queued=indexing.queued(session),
-        rebuilding=indexer.rebuilding, rebuild_done=done, rebuild_total=total,
-        rebuild_error=indexer.rebuild_error,
+        searchable=index.count(), queued=indexing.queued(session),
+        rebuilding=indexer.rebuilding if indexer else False, rebuild_done=done,
+        rebuild_total=total, rebuild_error=indexer.rebuild_error if indexer else None,
+        state=health.state, state_since=health.since, last_error=health.error,
     )  # fmt: skip
 
 

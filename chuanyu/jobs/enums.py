@@ -91,3 +91,12 @@ SALARY_BANDS: tuple[tuple[int, str], ...] = (
 
 # Recency facet: posted within this many days.
 RECENCY_DAYS: tuple[int, ...] = (1, 3, 7, 30)
+
+
+class IndexState(StrEnum):
+    """How a node's search index writer is doing."""
+
+    OK = "ok"
+    WAITING = "waiting"  # another process holds the writer; retrying
+    FAILING = "failing"  # the last attempt to apply changes failed; retrying
+    IDLE = "idle"  # this process has not opened the writer

@@ -61,16 +61,15 @@ class ExpirySweep:
 
 
 def start(node: Node) -> Callable[[], None] | None:
-    """Start the indexer (bringing the index up to date in the background) and the sweep."""
-    indexer = indexing.indexer_for(node, start=True, background=True)
+    """Start the indexer (bringing the index up to date in the background, or waiting for
+    the writer another process holds) and the sweep."""
+    indexing.indexer_for(node, start=True, background=True)
     sweep = ExpirySweep(node)
     sweep.start()
     node.extras["jobs.sweep"] = sweep
 
     def stop() -> None:
         sweep.stop()
-        if indexer is not None:
-            indexer.stop()
-            node.extras.pop(indexing.EXTRA_KEY, None)
+        indexing.stop_indexing(node)
 
     return stop

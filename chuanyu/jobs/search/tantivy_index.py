@@ -48,6 +48,11 @@ class IndexLocked(RuntimeError):
     """Another process holds the index writer."""
 
 
+class IndexWriteFailed(RuntimeError):
+    """Writing the index failed (disk full, I/O error); every change since the last commit
+    was dropped, so the caller must apply them again."""
+
+
 # tantivy's own lock file for its single writer (it takes an exclusive flock on it).
 WRITER_LOCK = ".tantivy-writer.lock"
 
@@ -117,7 +122,15 @@ class TantivyIndex:
     def _mark_built(self) -> None:
         """Record how the index was built, once its first fill has committed."""
         if self.path is not None and self.is_new:
-            (self.path / VERSION_FILE).write_text(json.dumps(index_format()))
+            # Replaced in one step: a marker cut short by a full disk must not survive.
+            partial = self.path / f"{VERSION_FILE}.tmp"
+            partial.write_text(json.dumps(index_format()))
+            partial.replace(self.path / VERSION_FILE)
+            self.is_new = False
+
+    def recheck_built(self) -> None:
+        """Forget `is_new` when another process filled the index since it was opened."""
+        if self.is_new and self.path is not None and _built_as_now(self.path):
             self.is_new = False
 
     def records_this_vocabulary(self) -> bool:
@@ -147,32 +160,57 @@ class TantivyIndex:
                 raise
         return self._writer
 
-    def upsert(self, docs: Sequence[PostingDoc]) -> None:
-        """Add or replace postings; visible after `commit`."""
+    @contextmanager
+    def _writing(self) -> Iterator[tantivy.IndexWriter]:
+        """The writer, for one change; a failed change rolls the writer back to the last commit.
+
+        After a failed write (a commit hitting a full disk, an indexing thread killed by an
+        I/O error) tantivy keeps accepting documents and its later commits report success
+        while adding nothing: going on with that writer loses postings silently.
+        """
         writer = self.writer()
         with self._lock:
+            try:
+                yield writer
+            except BaseException as exc:
+                self._roll_back(writer)
+                if isinstance(exc, OSError | ValueError):
+                    raise IndexWriteFailed(str(exc) or type(exc).__name__) from exc
+                raise
+
+    def _roll_back(self, writer: tantivy.IndexWriter) -> None:
+        """Back to the last commit (tantivy starts fresh indexing threads, keeping the lock);
+        a writer that cannot even do that is dropped and opened anew on next use."""
+        try:
+            writer.rollback()
+        except Exception:  # the writer is beyond repair
+            log.warning("search index writer could not roll back; reopening it", exc_info=True)
+            if self._writer is writer:
+                self._writer = None
+
+    def upsert(self, docs: Sequence[PostingDoc]) -> None:
+        """Add or replace postings; visible after `commit`."""
+        with self._writing() as writer:
             for doc, document in zip(docs, to_documents(docs), strict=True):
                 writer.delete_documents_by_term("pid", doc.id)
                 writer.add_document(document)
 
     def add_new(self, docs: Sequence[PostingDoc]) -> None:
         """Add postings known not to be in the index yet (bulk loads); visible after `commit`."""
-        writer = self.writer()
-        with self._lock:
+        with self._writing() as writer:
             for document in to_documents(docs):
                 writer.add_document(document)
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove postings by id; visible after `commit`."""
-        writer = self.writer()
-        with self._lock:
+        with self._writing() as writer:
             for pid in ids:
                 writer.delete_documents_by_term("pid", pid)
 
     def clear(self) -> None:
         """Remove everything; visible after `commit`."""
-        with self._lock:
-            self.writer().delete_all_documents()
+        with self._writing() as writer:
+            writer.delete_all_documents()
 
     def rollback(self) -> None:
         """Drop every change since the last commit."""
@@ -181,19 +219,23 @@ class TantivyIndex:
                 self._writer.rollback()
 
     def commit(self) -> None:
-        """Persist pending changes and let searchers see them."""
-        with self._lock:
-            if self._writer is not None:
-                self._writer.commit()
+        """Persist pending changes and let searchers see them; on `IndexWriteFailed` none of
+        them is kept."""
+        if self._writer is not None:
+            with self._writing() as writer:
+                writer.commit()
                 self._mark_built()
         self.index.reload()
 
     def close(self) -> None:
         """Drop uncommitted changes' writer and release its lock."""
         with self._lock:
-            if self._writer is not None:
-                self._writer.wait_merging_threads()
-                self._writer = None
+            writer, self._writer = self._writer, None
+            if writer is not None:
+                try:
+                    writer.wait_merging_threads()
+                except ValueError:  # a writer killed by an I/O error still lets go of its lock
+                    log.warning("search index writer closed after a failure", exc_info=True)
 
     # -- reading -----------------------------------------------------------------------------
 

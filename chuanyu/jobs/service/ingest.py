@@ -3,11 +3,14 @@
 Used by the file import (all-or-nothing) and by the generator (streaming). Rows go in with
 executemany; peers get one compact event per 500 postings; the index is fed straight from the
 records when this process holds the index writer (queue rows are removed only once the index
-has committed them), or else from the queue by the node's indexer.
+has committed them), or else from the queue by the node's indexer. When writing the index
+fails, the load goes on storing and leaves the postings not yet committed to the index in the
+queue, for the node's indexer.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +31,9 @@ from chuanyu.jobs.enums import PostingStatus
 from chuanyu.jobs.models import EMPLOYER_TABLE, POSTING_TABLE, Employer, IndexQueue
 from chuanyu.jobs.schemas import IngestRecord
 from chuanyu.jobs.search.base import PostingDoc
+from chuanyu.jobs.search.tantivy_index import IndexWriteFailed
+
+log = logging.getLogger(__name__)
 
 BATCH = 2000
 EVENT_BATCH = 500
@@ -173,19 +179,38 @@ class Ingest:
         if self.indexer is not None:
             names = self.employer_rows
             docs = [_doc(r, names[r["employer_id"]]["name"]) for r in open_rows]
-            self.indexer.index.add_new(docs)
             self._pending_queue.extend(queued)
             self._pending_docs += len(docs)
-            self.result.indexed += len(docs)
+            try:
+                self.indexer.index.add_new(docs)
+            except IndexWriteFailed as exc:
+                self._leave_to_queue(exc)
+                return
             due = time.monotonic() - self._pending_since >= INDEX_COMMIT_S
             if self._pending_docs >= INDEX_COMMIT_DOCS or due:
                 self.flush()
+
+    def _leave_to_queue(self, exc: IndexWriteFailed) -> None:
+        """Stop feeding the index: what it has not committed stays queued for the indexer."""
+        indexer, self.indexer = self.indexer, None
+        if indexer is None:
+            return
+        log.warning("bulk load stopped feeding the search index (%s); %d postings stay queued",
+                    exc, self._pending_docs)  # fmt: skip
+        indexer.note_failure(exc)
+        indexer.release_direct_feed()
+        self._pending_queue, self._pending_docs = [], 0
 
     def flush(self) -> None:
         """Commit the index and forget the queue rows it now covers."""
         if self.indexer is None:
             return
-        self.indexer.index.commit()
+        try:
+            self.indexer.index.commit()
+        except IndexWriteFailed as exc:
+            self._leave_to_queue(exc)
+            return
+        self.result.indexed += self._pending_docs
         if self._pending_queue:
             with self.node.sessions() as session:
                 for i in range(0, len(self._pending_queue), 5000):

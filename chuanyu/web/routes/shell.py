@@ -15,6 +15,7 @@ from chuanyu.core.node import NodeDep
 from chuanyu.core.security import authenticate, public, require
 from chuanyu.core.throttle import LoginThrottle, wait_message
 from chuanyu.exchange import status
+from chuanyu.jobs import indexing
 from chuanyu.web import render
 
 router = APIRouter(include_in_schema=False)
@@ -101,4 +102,6 @@ async def node_status(request: Request, node: NodeDep, session: SessionDep) -> H
         peers.append({"id": member.id, "name": member.name, "base_url": member.base_url,
                       "reachable": reachable})
     return render(request, "shell/status.html", {"summary": summary, "peers": peers,
-                                                 "transport": node.settings.tls_note})
+                                                 "transport": node.settings.tls_note,
+                                                 "index": indexing.index_health(node),
+                                                 "index_queued": index_queued})
