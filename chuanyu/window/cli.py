@@ -27,6 +27,7 @@ out = Console()
 err = Console(stderr=True)
 
 URGENCY_LABELS = {Urgency.NEAR: "临近到期", Urgency.OVERDUE: "已超期"}
+PROVISIONAL = "暂定"
 
 
 def _fail(exc: ChuanyuError) -> typer.Exit:
@@ -49,7 +50,8 @@ def due_command(
 ) -> None:
     """Print the ISO due date: LIMIT working days after RECEIVED (the day itself not counted).
 
-    Needs no database unless --member asks for that node's loaded schedules.
+    A date counted through a year without an announced schedule is followed by a tab and a
+    provisional note. Needs no database unless --member asks for that node's loaded schedules.
     """
     try:
         day = date.fromisoformat(received)
@@ -62,7 +64,14 @@ def due_command(
 
             with node_session(member) as (_, session):
                 schedules += loaded_schedules(session)
-        typer.echo(WorkdayCalendar(schedules).add_workdays(day, limit).isoformat())
+        calendar = WorkdayCalendar(schedules)
+        due = calendar.add_workdays(day, limit)
+        note = ""
+        if calendar.provisional_between(day, due):
+            years = [y for y in range(day.year, due.year + 1) if calendar.is_provisional(y)]
+            listed = "、".join(str(y) for y in years)
+            note = f"\t{PROVISIONAL}（{listed} 年节假日安排尚未载入，按法定节假日推算）"
+        typer.echo(due.isoformat() + note)
     except ChuanyuError as exc:
         raise _fail(exc) from None
 
@@ -96,11 +105,13 @@ def overdue_command(
             i.matter_name,
             f"{i.intake_member}→{i.authority_member}",
             i.status_label,
-            i.due_date.isoformat(),
+            i.due_date.isoformat() + (f"（{PROVISIONAL}）" if i.due_provisional else ""),
             str(i.days_left),
             URGENCY_LABELS.get(i.urgency, ""),
         )
     out.print(table)
+    if any(i.due_provisional for i in items):
+        out.print(f"{PROVISIONAL}：该年度节假日安排尚未载入，到期日按法定节假日推算，载入后自动重算")
 
 
 @app.command("load-holidays")
@@ -117,7 +128,10 @@ def load_holidays_command(
             read = load_holidays(session, schedule=schedule, actor="cli")
     except ChuanyuError as exc:
         raise _fail(exc) from None
-    out.print(f"{member}: 已载入 {read.year} 年节假日安排（{read.festivals} 个节日）")
+    out.print(
+        f"{member}: 已载入 {read.year} 年节假日安排（{read.festivals} 个节日），"
+        f"重算 {read.recomputed} 件暂定到期日"
+    )
 
 
 @app.command("holidays")

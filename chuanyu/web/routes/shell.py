@@ -17,6 +17,7 @@ from chuanyu.core.throttle import LoginThrottle, wait_message
 from chuanyu.exchange import status
 from chuanyu.jobs import indexing
 from chuanyu.web import render
+from chuanyu.window import service as window_service
 
 router = APIRouter(include_in_schema=False)
 
@@ -92,8 +93,9 @@ def _reachable(url: str) -> bool:
 
 @router.get("/status", dependencies=[require()])
 async def node_status(request: Request, node: NodeDep, session: SessionDep) -> HTMLResponse:
-    """Member, peers reachable, outbox backlog and lag, last audit checkpoint."""
+    """Member, peers, outbox backlog and lag, audit checkpoint, holiday schedules to load."""
     summary = await run_in_threadpool(status.summary, session, node)
+    calendar_warnings = await run_in_threadpool(window_service.calendar_warnings, session)
     index_queued = await run_in_threadpool(indexing.queued, session)
     session.rollback()
     peers = []
@@ -102,6 +104,7 @@ async def node_status(request: Request, node: NodeDep, session: SessionDep) -> H
         peers.append({"id": member.id, "name": member.name, "base_url": member.base_url,
                       "reachable": reachable})
     return render(request, "shell/status.html", {"summary": summary, "peers": peers,
+                                                 "calendar_warnings": calendar_warnings,
                                                  "transport": node.settings.tls_note,
                                                  "index": indexing.index_health(node),
                                                  "index_queued": index_queued})

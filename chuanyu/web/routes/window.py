@@ -72,6 +72,7 @@ def desk(request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
             "cases": page,
             "waiting": waiting,
             "escalations": window_service.escalations(session, node=node),
+            "calendar_warnings": window_service.calendar_warnings(session),
         },
     )
 
@@ -82,15 +83,18 @@ def officer_queue(
 ) -> HTMLResponse:
     """The deciding officer's queue: cases for this region's authorities."""
     page = window_service.list_cases(session, node=node, user=user, side=Side.AUTHORITY, limit=200)
-    return _page(request, "officer.html", {"cases": page})
+    warnings = window_service.calendar_warnings(session)
+    return _page(request, "officer.html", {"cases": page, "calendar_warnings": warnings})
 
 
 @router.get("/escalations", dependencies=[STAFF])
 def escalation_page(request: Request, session: SessionDep, node: NodeDep) -> HTMLResponse:
     """Cases near or past their due date on both sides of this node."""
-    return _page(
-        request, "escalations.html", {"items": window_service.escalations(session, node=node)}
-    )
+    context = {
+        "items": window_service.escalations(session, node=node),
+        "calendar_warnings": window_service.calendar_warnings(session),
+    }
+    return _page(request, "escalations.html", context)
 
 
 def _intake_context(session: SessionDep, node: NodeDep, matter_code: str | None) -> dict[str, Any]:
@@ -228,7 +232,11 @@ async def case_action(
     """Take an action from the case page."""
     form = await request.form()
     uploads = await forms.uploads_of(form)
-    body = {"note": form.get("note") or None, "materials": form.getlist("materials")}
+    body = {
+        "note": form.get("note") or None,
+        "materials": form.getlist("materials"),
+        "repeat_reason": form.get("repeat_reason") or None,
+    }
 
     def run() -> None:
         data = forms.parse(TransitionIn, body)

@@ -9,7 +9,7 @@ from chuanyu.core import clock
 from chuanyu.window import rules
 from chuanyu.window.enums import Action
 from chuanyu.window.models import Case, DueChange
-from chuanyu.window.service.common import aware, clock_of, store_clock
+from chuanyu.window.service.common import aware, calendar, clock_of, store_clock
 from chuanyu.window.workdays import WorkdayCalendar
 
 SYSTEM_ACTOR = "system"
@@ -45,6 +45,21 @@ def reconcile(case: Case, cal: WorkdayCalendar, *, reason: str, actor: str) -> D
     )
     case.due_changes.append(change)
     return change
+
+
+def follow_peer_clock(session: Session, case: Case) -> None:
+    """Recount a provisional due date the other side sent when this node has the year's schedule.
+
+    Each node counts on the schedules its administrator loaded; until both have loaded a year, the
+    side that has keeps the official count and notes it on the case.
+    """
+    if case.due_provisional:
+        reconcile(
+            case,
+            calendar(session),
+            reason="对方按暂定日历计算的到期日，已按本节点载入的节假日安排重算",
+            actor=SYSTEM_ACTOR,
+        )
 
 
 def recount_provisional(

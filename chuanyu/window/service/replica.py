@@ -15,6 +15,7 @@ from chuanyu.window import rules
 from chuanyu.window.enums import Action, CaseStatus, Side
 from chuanyu.window.models import Attachment, Case, CaseEvent
 from chuanyu.window.service.common import get_case, load_clock_payload
+from chuanyu.window.service.due import follow_peer_clock
 from chuanyu.window.service.events import SNAPSHOT_FIELDS
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def apply_received(
         case.events.append(_event(data))
     for data in payload["attachments"]:
         case.attachments.append(_attachment(data))
+    follow_peer_clock(session, case)
     case.version = len(case.events)
     session.add(case)
     session.flush()
@@ -106,4 +108,5 @@ def apply_transition(session: Session, *, producer: str, payload: dict[str, Any]
     case.result = payload.get("result")
     case.updated_at = clock.now()
     load_clock_payload(case, payload["clock"])
+    follow_peer_clock(session, case)
     session.flush()

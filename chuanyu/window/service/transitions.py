@@ -44,6 +44,17 @@ def _check_input(
         if unknown:
             problems.append(("materials", f"不在本办件材料清单中：{', '.join(unknown)}"))
         extra["materials"] = list(dict.fromkeys(data.materials))
+        if rules.is_repeat_supplement(Action(e.action) for e in case.events):
+            if data.repeat_reason:
+                extra["repeat_reason"] = data.repeat_reason
+            else:
+                problems.append(
+                    (
+                        "repeat_reason",
+                        "本办件已一次性告知补正，原则上不再要求补正；"
+                        "确需再次补正的，请说明理由（将记入办件流程）",
+                    )
+                )
     elif data.materials:
         problems.append(("materials", "只有一次性告知补正时需要列出材料"))
     files: list[Any] = []

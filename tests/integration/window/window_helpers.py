@@ -106,3 +106,35 @@ def outbox_count(session: Session, prefix: str = "window.") -> int:
     """Events waiting in this node's outbox on the window's streams."""
     rows = session.scalars(select(OutboxEvent.id).where(OutboxEvent.stream.startswith(prefix)))
     return len(rows.all())
+
+
+# A made-up but complete 2027 schedule (every statutory day off, 调休 on weekends) for tests; the
+# real notice is published late in 2026. Its 春节 break is longer than the law alone gives.
+SCHEDULE_2027: dict[str, Any] = {
+    "year": 2027,
+    "announcement": "测试用的 2027 年安排（非真实通知）",
+    "festivals": [
+        {"name": "元旦", "start": "2027-01-01", "end": "2027-01-03"},
+        {
+            "name": "春节",
+            "start": "2027-02-05",
+            "end": "2027-02-12",
+            "adjusted_workdays": ["2027-02-20"],
+        },
+        {"name": "清明节", "start": "2027-04-03", "end": "2027-04-05"},
+        {
+            "name": "劳动节",
+            "start": "2027-05-01",
+            "end": "2027-05-05",
+            "adjusted_workdays": ["2027-04-25"],
+        },
+        {"name": "端午节", "start": "2027-06-09", "end": "2027-06-09"},
+        {"name": "中秋节", "start": "2027-09-15", "end": "2027-09-15"},
+        {
+            "name": "国庆节",
+            "start": "2027-10-01",
+            "end": "2027-10-07",
+            "adjusted_workdays": ["2027-09-26", "2027-10-09"],
+        },
+    ],
+}

@@ -176,3 +176,29 @@ def test_a_pause_never_brings_the_due_date_forward(
 
 def test_case_number_carries_member_date_and_serial() -> None:
     assert rules.case_number("SC", date(2020, 6, 1), 42) == "SC-20200601-000042"
+
+
+def test_replay_counts_the_clock_again_through_pauses() -> None:
+    received = date(2020, 9, 21)
+    live = rules.start_clock(CAL, received, 5)
+    live = rules.move(CAL, live, Action.REQUEST_SUPPLEMENT, date(2020, 9, 23))
+    live = rules.move(CAL, live, Action.SUPPLY, date(2020, 9, 25))
+    moves = [(Action.REQUEST_SUPPLEMENT, date(2020, 9, 23)), (Action.SUPPLY, date(2020, 9, 25))]
+    assert rules.replay(CAL, received, 5, moves) == live
+    assert rules.move(CAL, live, Action.ACCEPT, date(2020, 9, 28)) == live
+
+
+def test_provisional_flag_follows_the_run_that_set_the_due_date() -> None:
+    started = rules.start_clock(CAL, date(2026, 12, 4), 20)
+    assert started.due_date == date(2027, 1, 4) and started.due_provisional
+    paused = rules.pause(CAL, started, date(2026, 12, 7))
+    assert paused.due_provisional  # the stale due date is still the provisional one
+    resumed = rules.resume(CAL, paused, date(2026, 12, 8))
+    assert resumed.due_provisional
+    short = rules.start_clock(CAL, date(2026, 12, 4), 5)
+    assert not short.due_provisional
+
+
+def test_only_a_second_supplement_request_is_a_repeat() -> None:
+    assert not rules.is_repeat_supplement([Action.RECEIVE, Action.ACCEPT])
+    assert rules.is_repeat_supplement([Action.RECEIVE, Action.REQUEST_SUPPLEMENT, Action.SUPPLY])
