@@ -65,6 +65,14 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = "；".join(f"{e.field}: {e.message}" for e in errors)
         return _problem_response(request, InvalidInput(f"输入有误：{detail}", errors=errors))
 
+    @app.exception_handler(UnicodeDecodeError)
+    async def _undecodable_body(request: Request, err: UnicodeDecodeError) -> Response:
+        # Text the server reads itself is UTF-8 by construction; what fails is what was sent.
+        log.warning("undecodable input on %s %s: %s", request.method, request.url.path, err)
+        message = "请求内容不是有效的 UTF-8 文本，请以 UTF-8 编码重新提交"
+        return _problem_response(request, InvalidInput(message, code="undecodable_body",
+                                                       errors=[FieldError("body", message)]))
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, err: StarletteHTTPException) -> Response:
         problem = ChuanyuError(str(err.detail), code=f"http_{err.status_code}")

@@ -25,6 +25,7 @@ _ZH_MESSAGES: dict[str, str] = {
     "enum": "取值无效，可选：{expected}",
     "bool_parsing": "应为是/否",
     "extra_forbidden": "无法识别的字段",
+    "json_invalid": "请求体不是有效的 JSON（应为 UTF-8 编码）",
 }
 
 

@@ -53,7 +53,10 @@ def parse_json_body(raw: bytes) -> Any:
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        message = "请求体不是有效的 UTF-8 文本，请以 UTF-8 编码重新提交"
+        raise InvalidInput(message, errors=[FieldError("body", message)]) from None
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             "请求体不是有效的 JSON", errors=[FieldError("body", f"JSON 格式错误：{exc.msg}")]
