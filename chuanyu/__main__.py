@@ -1,5 +1,5 @@
 """`python -m chuanyu` runs the command line."""
 
-from chuanyu.cli import app
+from chuanyu.cli import run
 
-app()
+run()

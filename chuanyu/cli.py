@@ -16,6 +16,7 @@ from chuanyu.cli_support import MemberOption, node_session, open_cli_node
 from chuanyu.core import runtime
 from chuanyu.core.config import get_settings
 from chuanyu.core.db import session_scope
+from chuanyu.core.errors import ChuanyuError
 from chuanyu.exchange.cli import audit_app, federation_set_tls
 
 app = typer.Typer(help="川渝通办 Chuanyu: Sichuan–Chongqing cross-region services",
@@ -184,6 +185,9 @@ def exchange_ping(member: MemberOption = "CQ",
     node = open_cli_node(member)
     try:
         out.print(node.exchange.call(to, "exchange.ping", {"note": "cli"}))
+    except ChuanyuError as exc:
+        console.print(f"ping {member} → {to} failed: {exc.detail} ({exc.code})", soft_wrap=True)
+        raise typer.Exit(1) from None
     finally:
         node.close()
 
@@ -291,4 +295,14 @@ def _add_domain_clis() -> None:
 
 _add_domain_clis()
 
-__all__ = ["app", "session_scope"]
+
+def run() -> None:
+    """Console entry point: a domain error ends any command with its message, not a traceback."""
+    try:
+        app()
+    except ChuanyuError as exc:
+        console.print(f"错误：{exc.detail} ({exc.code})", soft_wrap=True)
+        raise SystemExit(1) from None
+
+
+__all__ = ["app", "run", "session_scope"]
