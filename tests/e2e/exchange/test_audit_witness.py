@@ -49,10 +49,10 @@ def test_log_cut_below_a_witnessed_head_is_found_online_and_offline(
         live: LiveFederation, tmp_path: Path) -> None:
     _ping(live, 8)
     wait_until(lambda: _witnessed(live, "SC", "CQ") >= 8, message="SC to witness a CQ head")
-    witnessed = _witnessed(live, "SC", "CQ")
     exported = tmp_path / "sc-witnessed-cq.json"
     live.sc.cli("audit", "export-witnessed", "--of", "CQ", "--out", str(exported))
-    assert max(h["position"] for h in json.loads(exported.read_text())["heads"]) == witnessed
+    witnessed = max(h["position"] for h in json.loads(exported.read_text())["heads"])
+    assert witnessed >= 8
 
     live.cq.stop()  # its administrator cuts the log while the node is down
     keep = witnessed - 3
