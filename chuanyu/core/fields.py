@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
@@ -45,3 +45,14 @@ def check_division_code(value: str) -> str:
 
 PlainText = Annotated[str, AfterValidator(check_plain_text)]
 DivisionCode = Annotated[str, AfterValidator(check_division_code)]
+
+
+def scrub_control_characters(value: Any) -> Any:
+    """`value` (text, or lists and dicts holding text) with control characters removed."""
+    if isinstance(value, str):
+        return without_control_characters(value) if _CONTROL.search(value) else value
+    if isinstance(value, dict):
+        return {scrub_control_characters(k): scrub_control_characters(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(scrub_control_characters(v) for v in value)
+    return value

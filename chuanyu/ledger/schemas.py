@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from chuanyu.core.fields import PlainText
+from chuanyu.core.fields import PlainText, scrub_control_characters
 from chuanyu.core.pagination import Page
 from chuanyu.ledger import parties
 from chuanyu.ledger.enums import EntryKind, EntryStatus
@@ -111,6 +111,12 @@ class EntryRead(EntryBase):
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _readable_text(cls, data: Any) -> Any:
+        # Entries stored or replicated before control characters were refused still read.
+        return scrub_control_characters(data)
 
 
 EntryPage = Page[EntryRead]

@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
+from chuanyu.core.fields import without_control_characters
 from chuanyu.ledger import parties
 from chuanyu.ledger.catalog import ENTRY_METRICS
 from chuanyu.ledger.enums import (
@@ -248,7 +249,8 @@ def workbook_bytes(entries: Iterable[EntryRead | EntryCreate], *, template: bool
     ws.title = "台账"
     _styled_header(ws)
     for entry in entries:
-        ws.append(entry_row(entry))
+        # openpyxl refuses control characters; a cell must never sink the whole export.
+        ws.append([without_control_characters(v) for v in entry_row(entry)])
     kinds = DataValidation(type="list", formula1='"' + ",".join(EntryKind) + '"', allow_blank=False)
     ws.add_data_validation(kinds)
     kinds.add("B2:B5000")
