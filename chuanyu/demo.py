@@ -125,7 +125,7 @@ def _announce(cq_url: str, sc_url: str) -> None:
                   f"  重庆 CQ: {cq_url}\n  四川 SC: {sc_url}\n"
                   f"  sign in as e.g. cq-admin / sc-window_clerk / cq-citizen, "
                   f"password {DEMO_PASSWORD}\n"
-                  f"  (plain HTTP on loopback — a demo; production nodes use mutual TLS, see README)\n"
+                  f"  (plain HTTP on loopback — a demo; production: mutual TLS, see README)\n"
                   f"  Ctrl-C stops both nodes.")
 
 
