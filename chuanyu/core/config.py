@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 32 * 1024 * 1024
     max_clock_skew_s: int = 300
     max_body_bytes: int = 4 * 1024 * 1024
+    # Unauthenticated exchange requests refused per client address and minute that are audited
+    # one by one; past that they are answered 429 and only counted.
+    exchange_refusals_per_minute: int = 60
     relay_enabled: bool = True
     tasks_enabled: bool = True
     relay_batch_size: int = 1000
@@ -49,11 +52,6 @@ class Settings(BaseSettings):
     audit_checkpoint_every: int = 1000
     audit_checkpoint_seconds: float = 60.0
     tls_note: str = "plain HTTP on loopback (demo); put TLS in front of nodes in production"
-    # Mutual TLS between nodes: this node's certificate and key (served, and presented to peers)
-    # and the federation CA that signs every member's certificate (required of clients).
-    tls_cert: Path | None = None
-    tls_key: Path | None = None
-    tls_client_ca: Path | None = None
     # Mutual TLS between nodes: this node's certificate and key (served, and presented to peers)
     # and the federation CA that signs every member's certificate (required of clients).
     tls_cert: Path | None = None

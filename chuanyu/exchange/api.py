@@ -20,6 +20,11 @@ def _signed_by_member() -> None:
     """Callers are member nodes; the handler checks each message's envelope and signature."""
 
 
+def _address(request: Request) -> str:
+    """The client's address, as the connection shows it."""
+    return request.client.host if request.client else "?"
+
+
 async def _body(request: Request, limit: int) -> bytes:
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -39,7 +44,8 @@ async def receive_call(service: str, request: Request, node: NodeDep) -> Respons
                                       request.headers, "call", service, body)
     if refused is not None:
         return Response(refused[1], status_code=refused[0], headers=refused[2])
-    answer = await run_in_threadpool(server.handle_call, node, service, request.headers, body)
+    answer = await run_in_threadpool(server.handle_call, node, service, request.headers, body,
+                                     address=_address(request))
     return Response(answer.body, status_code=answer.status, headers=answer.headers)
 
 
@@ -52,7 +58,8 @@ async def receive_batch(stream: str, request: Request, node: NodeDep) -> Respons
                                       request.headers, "batch", stream, body)
     if refused is not None:
         return Response(refused[1], status_code=refused[0], headers=refused[2])
-    answer = await run_in_threadpool(server.handle_batch, node, stream, request.headers, body)
+    answer = await run_in_threadpool(server.handle_batch, node, stream, request.headers, body,
+                                     address=_address(request))
     return Response(answer.body, status_code=answer.status, headers=answer.headers)
 
 

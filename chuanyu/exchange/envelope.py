@@ -7,7 +7,9 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from chuanyu.core import clock
 
@@ -18,7 +20,53 @@ KINDS = ("call", "reply", "batch", "ack")
 
 
 class EnvelopeError(ValueError):
-    """Headers that do not form an envelope."""
+    """Headers that do not form an envelope.
+
+    `raw` and `signature` are what the headers held when every field was present but some
+    field is malformed: enough to tell whether a member signed the malformed envelope.
+    """
+
+    def __init__(self, message: str, *, raw: Envelope | None = None, signature: str = "",
+                 errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.raw = raw
+        self.signature = signature
+        self.errors = errors or []
+
+
+TOKEN_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"  # names and message ids
+Token = Annotated[str, Field(pattern=TOKEN_PATTERN)]
+Member = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]
+
+
+class EnvelopeShape(BaseModel):
+    """What each envelope field must look like (checked before any field is used)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sender: Member
+    receiver: Member
+    kind: Literal["call", "reply", "batch", "ack"]
+    name: Token
+    message_id: Token
+    timestamp: str
+    digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    in_reply_to: Token | Literal[""] = ""
+    signature: Annotated[str, Field(min_length=1, max_length=256)]
+
+    @field_validator("timestamp")
+    @classmethod
+    def _aware_instant(cls, value: str) -> str:
+        """A full ISO 8601 date and time with its UTC offset (a bare date is not an instant)."""
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("时间戳不是 ISO 8601 格式") from None
+        if "T" not in value.upper() and " " not in value:
+            raise ValueError("时间戳缺少时刻（只有日期）")
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError("时间戳缺少时区（UTC 偏移）")
+        return value
 
 
 @dataclass(frozen=True)
@@ -81,7 +129,8 @@ def make(sender: str, receiver: str, kind: str, name: str, body_digest: str) -> 
 
 
 def from_headers(headers: Mapping[str, str]) -> tuple[Envelope, str]:
-    """Envelope and signature from HTTP headers; EnvelopeError when any part is missing."""
+    """Envelope and signature from HTTP headers; EnvelopeError when any part is missing or
+    malformed (with the field-level errors)."""
     values: dict[str, str] = {}
     for f in FIELDS:
         value = headers.get(HEADER_PREFIX + f.replace("_", "-"))
@@ -91,13 +140,16 @@ def from_headers(headers: Mapping[str, str]) -> tuple[Envelope, str]:
     signature = headers.get(HEADER_PREFIX + "signature")
     if not signature:
         raise EnvelopeError("missing envelope signature")
-    if values["kind"] not in KINDS:
-        raise EnvelopeError(f"unknown message kind {values['kind']}")
+    raw = Envelope(**values)
     try:
-        datetime.fromisoformat(values["timestamp"])
-    except ValueError as exc:
-        raise EnvelopeError("timestamp is not ISO 8601") from exc
-    return Envelope(**values), signature
+        EnvelopeShape.model_validate({**values, "signature": signature})
+    except ValidationError as exc:
+        errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                  for e in exc.errors()]
+        fields = ", ".join(e["field"] for e in errors)
+        raise EnvelopeError(f"malformed envelope field(s): {fields}", raw=raw,
+                            signature=signature, errors=errors) from None
+    return raw, signature
 
 
 def canonical_json(value: Any) -> bytes:

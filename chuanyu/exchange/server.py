@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import ChuanyuError
-from chuanyu.exchange import audit, guard, inbox, wire
-from chuanyu.exchange.envelope import Envelope
+from chuanyu.exchange import audit, guard, inbox, throttle, wire
+from chuanyu.exchange.envelope import HEADER_PREFIX, Envelope
 from chuanyu.exchange.guard import Refusal
 from chuanyu.exchange.registry import SERVICES, STREAMS
 
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from chuanyu.core.node import Node
 
 log = logging.getLogger(__name__)
+
+HEAD_BYTES = 64  # of an unauthenticated body, kept in its audit record (never the whole body)
 
 
 @dataclass
@@ -40,29 +42,99 @@ def _reply(node: Node, env: Envelope | None, kind: str, status: int, data: Any) 
     return Answer(status, body, headers)
 
 
+@dataclass
+class Request:
+    """What arrived: the endpoint, headers and body, and the client's address."""
+
+    kind: str
+    name: str
+    headers: Mapping[str, str]
+    body: bytes
+    address: str
+
+
 def _problem(code: str, detail: str, status: int, errors: list[dict[str, str]] | None = None
              ) -> dict[str, Any]:
     return {"type": f"https://chuanyu.example/problems/{code}", "title": "exchange refusal",
             "status": status, "detail": detail, "code": code, "errors": errors or []}
 
 
-def _refuse(node: Node, env: Envelope | None, kind: str, name: str, refusal: Refusal,
-            body_digest: str, *, errors: list[dict[str, str]] | None = None,
-            seen: bool = False) -> Answer:
-    """Audit a refusal and answer it (signed when the sender is known).
-
-    `seen`: the message itself was authentic, so its id is used up like any other.
-    """
-    log.warning("refused %s %s from %s: %s", kind, name, env.sender if env else "?", refusal)
+def _refuse(node: Node, req: Request, env: Envelope | None, refusal: Refusal, digest: str,
+            *, seen: bool = False) -> Answer:
+    """Audit a refusal and answer it (signed when the sender is a member)."""
+    if env is None and refusal.code == "bad_envelope":
+        env = wire.malformed_but_signed(node, req.headers)
+        refusal.verified = seen = env is not None
+    if not refusal.verified:
+        return _refuse_unverified(node, req, env, refusal)
+    assert env is not None
+    log.warning("refused %s %s from %s: %s", req.kind, req.name[:64], env.sender, refusal)
+    if seen:
+        refusal = _use_up(node, env, refusal)
     with session_scope(node) as session:
-        if seen and env is not None:
-            guard.remember(session, node, env)
-        audit.record(session, node, direction="in", peer=env.sender if env else "?", kind=kind,
-                     name=name, message_id=env.message_id if env else "", digest=body_digest,
+        audit.record(session, node, direction="in", peer=env.sender, kind=req.kind,
+                     name=req.name[:64], message_id=env.message_id[:64], digest=digest,
                      outcome=refusal.code, detail=refusal.detail)
-    reply_kind = "reply" if kind == "call" else "ack"
+    reply_kind = "reply" if req.kind == "call" else "ack"
     return _reply(node, env, reply_kind, refusal.status,
-                  _problem(refusal.code, refusal.detail, refusal.status, errors))
+                  _problem(refusal.code, refusal.detail, refusal.status, refusal.errors))
+
+
+def _use_up(node: Node, env: Envelope, refusal: Refusal) -> Refusal:
+    """Record an authentic message's id like any other; a replay of it is refused as such."""
+    if not wire.valid_message_id(env.message_id):
+        return refusal
+    try:
+        with session_scope(node) as session:
+            guard.remember(session, node, env)
+    except Refusal as replayed:
+        return replayed
+    return refusal
+
+
+def _refuse_unverified(node: Node, req: Request, env: Envelope | None,
+                       refusal: Refusal) -> Answer:
+    """A bounded audit record per refusal, until the address has had its allowance; then 429
+    and a count (one summary entry per address and minute)."""
+    limiter = throttle.for_node(node)
+    claimed = req.headers.get(HEADER_PREFIX + "sender", "")[:16]
+    if not limiter.admit(req.address):
+        due = limiter.count(req.address)
+        if due is not None:
+            _summarise(node, req, due)
+        status = guard.STATUS["rate_limited"]
+        message = "拒绝次数过多：本地址的请求暂不受理，请稍后再试"
+        body = json.dumps(_problem("rate_limited", message, status), ensure_ascii=False).encode()
+        return Answer(status, body, {"content-type": "application/json", "retry-after": "60"})
+    log.warning("refused unauthenticated %s %s from %s (claims %r): %s", req.kind,
+                req.name[:64], req.address, claimed, refusal)
+    detail = {"sender": claimed, "sender_verified": False, "address": req.address,
+              "size": len(req.body), "head": req.body[:HEAD_BYTES].decode("utf-8", "replace"),
+              "reason": refusal.detail}
+    with session_scope(node) as session:
+        pending = limiter.unwritten(req.address)
+        if pending is not None:
+            _summary_entry(session, node, req, pending)
+        audit.record(session, node, direction="in", peer="?", kind=req.kind,
+                     name=req.name[:64], message_id="", digest=wire.body_digest(req.body),
+                     outcome=refusal.code, detail=json.dumps(detail, ensure_ascii=False))
+    reply_kind = "reply" if req.kind == "call" else "ack"
+    signed_env = env if env is not None and env.sender in node.descriptor.members else None
+    return _reply(node, signed_env, reply_kind, refusal.status,
+                  _problem(refusal.code, refusal.detail, refusal.status, refusal.errors))
+
+
+def _summarise(node: Node, req: Request, due: throttle.Tally) -> None:
+    with session_scope(node) as session:
+        _summary_entry(session, node, req, due)
+
+
+def _summary_entry(session: Any, node: Node, req: Request, due: throttle.Tally) -> None:
+    detail = {"address": due.address, "refused": due.count, "first_at": due.first_at.isoformat(),
+              "last_at": due.last_at.isoformat()}
+    audit.record(session, node, direction="in", peer="?", kind=req.kind, name=req.name[:64],
+                 message_id="", digest="", outcome="rate_limited",
+                 detail=json.dumps(detail, ensure_ascii=False))
 
 
 def _admit(node: Node, env: Envelope, body: bytes, kind: str, name: str) -> None:
@@ -70,11 +142,13 @@ def _admit(node: Node, env: Envelope, body: bytes, kind: str, name: str) -> None
     if len(body) > node.settings.max_body_bytes:
         raise Refusal("bad_payload", f"body of {len(body)} bytes exceeds the limit", 413)
     if env.kind != kind or env.name != name:
-        raise Refusal("bad_payload", f"envelope does not describe a {kind} of {name}")
+        raise Refusal("bad_payload", f"envelope does not describe a {kind} of {name[:64]}")
 
 
-def handle_call(node: Node, service: str, headers: Mapping[str, str], body: bytes) -> Answer:
+def handle_call(node: Node, service: str, headers: Mapping[str, str], body: bytes, *,
+                address: str = "") -> Answer:
     """Check and run one service call."""
+    req = Request("call", service, headers, body, address)
     env: Envelope | None = None
     digest = wire.body_digest(body)
     try:
@@ -83,20 +157,21 @@ def handle_call(node: Node, service: str, headers: Mapping[str, str], body: byte
         guard.check(node, env, signature, digest,
                     permitted=lambda e: node.descriptor.may_call(e.sender, node.member, e.name)
                     and e.name in SERVICES)
-        return _run_service(node, env, body, digest)
+        return _run_service(node, req, env, digest)
     except Refusal as refusal:
-        return _refuse(node, env, "call", service, refusal, digest)
+        return _refuse(node, req, env, refusal, digest)
 
 
-def _run_service(node: Node, env: Envelope, body: bytes, digest: str) -> Answer:
+def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer:
     spec = SERVICES[env.name]
     try:
-        request = spec.request.model_validate_json(body)
+        request = spec.request.model_validate_json(req.body)
     except ValidationError as exc:
         errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
                   for e in exc.errors()]
-        refusal = Refusal("bad_payload", "request body does not match the service's model")
-        return _refuse(node, env, "call", env.name, refusal, digest, errors=errors, seen=True)
+        refusal = Refusal("bad_payload", "request body does not match the service's model",
+                          verified=True, errors=errors)
+        return _refuse(node, req, env, refusal, digest, seen=True)
     try:
         with session_scope(node) as session:
             guard.remember(session, node, env)
@@ -117,8 +192,10 @@ def _run_service(node: Node, env: Envelope, body: bytes, digest: str) -> Answer:
         return _reply(node, env, "reply", err.status, err.problem())
 
 
-def handle_batch(node: Node, stream: str, headers: Mapping[str, str], body: bytes) -> Answer:
+def handle_batch(node: Node, stream: str, headers: Mapping[str, str], body: bytes, *,
+                 address: str = "") -> Answer:
     """Check a batch of events and apply it in one transaction with the inbox cursor."""
+    req = Request("batch", stream, headers, body, address)
     env: Envelope | None = None
     digest = wire.body_digest(body)
     try:
@@ -132,22 +209,36 @@ def handle_batch(node: Node, stream: str, headers: Mapping[str, str], body: byte
                     permitted=lambda e: node.descriptor.may_subscribe(node.member, e.sender,
                                                                       e.name))
         if stream not in STREAMS:
-            raise Refusal("not_permitted", f"this node has no consumer for stream {stream}")
-        incoming = [inbox.IncomingEvent(int(e["seq"]), e["type"], e["payload"], e["digest"])
-                    for e in events]
-        with session_scope(node) as session:
-            guard.remember(session, node, env)
-            result = inbox.apply_batch(session, node, producer, stream, incoming)
-            audit.record(session, node, direction="in", peer=producer, kind="batch", name=stream,
-                         message_id=env.message_id, digest=root,
-                         outcome="ok" if result.error is None else "partial",
-                         detail=json.dumps({"leaves": leaves, "applied_seq": result.applied_seq,
-                                            "duplicates": result.duplicates,
-                                            "held": result.held, "error": result.error},
-                                           ensure_ascii=False))
-        return _reply(node, env, "ack", 200, {"applied_seq": result.applied_seq,
-                                              "applied": result.applied, "held": result.held,
-                                              "duplicates": result.duplicates,
-                                              "error": result.error})
+            raise Refusal("not_permitted", f"this node has no consumer for stream {stream}",
+                          verified=True)
+        incoming = [inbox.IncomingEvent(e.seq, e.type, e.payload, e.digest)
+                    for e in wire.checked_events(events)]
+        return _apply(node, env, producer, stream, incoming, root, leaves)
     except Refusal as refusal:
-        return _refuse(node, env, "batch", stream, refusal, digest)
+        seen = refusal.verified and refusal.code == "bad_payload"
+        return _refuse(node, req, env, refusal, digest, seen=seen)
+
+
+def _apply(node: Node, env: Envelope, producer: str, stream: str,
+           incoming: list[inbox.IncomingEvent], root: str, leaves: list[str]) -> Answer:
+    with session_scope(node) as session:
+        guard.remember(session, node, env)
+        result = inbox.apply_batch(session, node, producer, stream, incoming)
+        refused = [{"seq": r.seq, "code": r.code} for r in result.refused]
+        audit.record(session, node, direction="in", peer=producer, kind="batch", name=stream,
+                     message_id=env.message_id, digest=root,
+                     outcome="ok" if result.error is None else "partial",
+                     detail=json.dumps({"leaves": leaves, "applied_seq": result.applied_seq,
+                                        "duplicates": result.duplicates,
+                                        "held": result.held, "refused": refused,
+                                        "error": result.error}, ensure_ascii=False))
+        for r in result.refused:
+            audit.record(session, node, direction="in", peer=producer, kind="event",
+                         name=stream, message_id=env.message_id, digest=r.digest,
+                         outcome=r.code, detail=json.dumps(
+                             {"seq": r.seq, "type": r.event_type, "detail": r.detail},
+                             ensure_ascii=False))
+    return _reply(node, env, "ack", 200, {"applied_seq": result.applied_seq,
+                                          "applied": result.applied, "held": result.held,
+                                          "duplicates": result.duplicates,
+                                          "refused": refused, "error": result.error})

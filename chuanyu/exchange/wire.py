@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chuanyu.exchange import envelope as envelopes
+from chuanyu.exchange import guard
 from chuanyu.exchange.envelope import Envelope, EnvelopeError
 from chuanyu.exchange.guard import Refusal
 from chuanyu.exchange.outbox import event_digest
@@ -22,12 +26,22 @@ def signed(node: Node, env: Envelope) -> dict[str, str]:
 
 
 def read_envelope(headers: Mapping[str, str]) -> tuple[Envelope, str]:
-    """Envelope from headers, or Refusal naming what is missing."""
+    """Envelope from headers, or Refusal naming what is missing or malformed."""
     try:
         return envelopes.from_headers(headers)
     except EnvelopeError as exc:
-        code = "bad_signature" if "signature" in str(exc) else "bad_payload"
-        raise Refusal(code, str(exc)) from None
+        code = "bad_signature" if str(exc) == "missing envelope signature" else "bad_envelope"
+        raise Refusal(code, str(exc), errors=exc.errors) from None
+
+
+def malformed_but_signed(node: Node, headers: Mapping[str, str]) -> Envelope | None:
+    """The envelope a member did sign although some field of it is malformed, if any."""
+    try:
+        envelopes.from_headers(headers)
+    except EnvelopeError as exc:
+        if exc.raw is not None and guard.signing_holds(node, exc.raw, exc.signature):
+            return exc.raw
+    return None
 
 
 def batch_body(producer: str, stream: str, rows: list[Any]) -> tuple[bytes, str, list[str]]:
@@ -60,6 +74,39 @@ def parse_batch(stream: str, body: bytes) -> tuple[str, list[dict[str, Any]], st
     except (ValueError, KeyError, TypeError) as exc:
         raise Refusal("bad_payload", f"malformed event batch: {exc}") from None
     return producer, events, merkle_root(leaves), leaves
+
+
+class BatchEvent(BaseModel):
+    """One event of a batch as it must look before it reaches the inbox."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    seq: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    type: Annotated[str, Field(min_length=1, max_length=64)]
+    payload: str
+    digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+def checked_events(events: list[dict[str, Any]]) -> list[BatchEvent]:
+    """The batch's events, validated; Refusal('bad_payload') with field errors otherwise.
+
+    Called once the batch's signature holds, so the refusal is the signing member's.
+    """
+    checked, errors = [], []
+    for i, event in enumerate(events):
+        try:
+            checked.append(BatchEvent.model_validate(event))
+        except ValidationError as exc:
+            errors += [{"field": ".".join(str(p) for p in ("events", i, *e["loc"])),
+                        "message": e["msg"]} for e in exc.errors()]
+    if errors:
+        raise Refusal("bad_payload", "malformed event in batch", verified=True, errors=errors)
+    return checked
+
+
+def valid_message_id(message_id: str) -> bool:
+    """True when a message id has the shape the replay store keeps."""
+    return re.fullmatch(envelopes.TOKEN_PATTERN, message_id) is not None
 
 
 def body_digest(body: bytes) -> str:
