@@ -17,6 +17,7 @@ from tests.conftest import AppClient
 from tests.integration.window.window_helpers import (
     APPLICANT_ID,
     PDF,
+    SCHEDULE_2027,
     at,
     load_both_catalogues,
     outbox_count,
@@ -204,32 +205,39 @@ def test_transitions_refused_by_state_and_role(ready: AppClient) -> None:
 
 def test_due_dates_and_holiday_schedules(ready: AppClient) -> None:
     due = ready.get("/api/window/due", params={"received": "2020-09-30", "limit": 3})
-    assert due.json()["due_date"] == "2020-10-12"
+    assert due.json()["due_date"] == "2020-10-12" and due.json()["provisional"] is False
     spring = ready.get("/api/window/due", params={"received": "2020-01-23", "limit": 1})
     assert spring.json()["due_date"] == "2020-02-03"
-    uncovered = ready.get("/api/window/due", params={"received": "2026-12-30", "limit": 5})
-    assert uncovered.status_code == 422 and "2027" in uncovered.json()["detail"]
-    schedule = {
-        "year": 2027,
-        "announcement": "测试用的 2027 年安排（非真实通知）",
-        "festivals": [{"name": "元旦", "start": "2027-01-01", "end": "2027-01-03"}],
-    }
+    provisional = ready.get("/api/window/due", params={"received": "2026-12-04", "limit": 20})
+    assert provisional.status_code == 200
+    assert provisional.json()["due_date"] == "2027-01-04"
+    assert provisional.json()["provisional"] is True
+    assert provisional.json()["provisional_years"] == [2027]
+    uncovered = ready.get("/api/window/due", params={"received": "2003-06-02", "limit": 5})
+    assert uncovered.status_code == 422 and "2003" in uncovered.json()["detail"]
     clerk = ready.login_as("window_clerk")
-    assert ready.post("/api/window/holidays", json=schedule, headers=clerk).status_code == 403
+    assert ready.post("/api/window/holidays", json=SCHEDULE_2027, headers=clerk).status_code == 403
     admin = ready.login_as("admin")
     broken = ready.post(
         "/api/window/holidays",
         headers=admin,
         json={
-            **schedule,
+            **SCHEDULE_2027,
             "festivals": [{"name": "元旦", "start": "2027-01-03", "end": "2027-01-01"}],
         },
     )
     assert broken.status_code == 422 and broken.json()["errors"]
-    assert ready.post("/api/window/holidays", json=schedule, headers=admin).status_code == 201
-    covered = ready.get("/api/window/due", params={"received": "2026-12-30", "limit": 5})
-    # 12-31, then 01-04 .. 01-07 (the 1st-3rd are off, per the loaded schedule).
-    assert covered.json()["due_date"] == "2027-01-07"
+    only_new_year = {**SCHEDULE_2027, "festivals": SCHEDULE_2027["festivals"][:1]}
+    incomplete = ready.post("/api/window/holidays", headers=admin, json=only_new_year)
+    assert incomplete.status_code == 422
+    (error,) = incomplete.json()["errors"]
+    assert error["field"] == "festivals" and "春节" in error["message"]
+    assert "国庆节" in error["message"] and "元旦" not in error["message"]
+    loaded = ready.post("/api/window/holidays", json=SCHEDULE_2027, headers=admin)
+    assert loaded.status_code == 201 and loaded.json()["recomputed"] == 0
+    covered = ready.get("/api/window/due", params={"received": "2027-01-25", "limit": 20})
+    # The loaded break runs 02-05..02-12 and Saturday 02-20 is worked (law alone: 02-26).
+    assert covered.json()["due_date"] == "2027-03-01" and covered.json()["provisional"] is False
     assert [h["year"] for h in ready.get("/api/window/holidays", headers=clerk).json()] == [2027]
 
 
