@@ -65,9 +65,13 @@ def indexer_for(node: Node, *, start: bool = True, background: bool = False) -> 
                 if start:
                     _wait_for_writer(node, index)
                 return None
-            if not background:
-                existing.prepare()
             node.extras[EXTRA_KEY] = existing
+            if not background:
+                try:
+                    existing.prepare()
+                except Exception as exc:  # the caller sees it; prepare() is tried again later
+                    existing.note_failure(exc)
+                    raise
     if start:
         existing.start()
     return existing

@@ -144,7 +144,8 @@ class Ingest:
         self._pending_queue: list[int] = []
         self._pending_docs = 0
         self._pending_since = time.monotonic()
-        self.indexer = indexing.indexer_for(node, start=False)
+        # Brought up to date below, once this load has claimed the feed.
+        self.indexer = indexing.indexer_for(node, start=False, background=True)
         if self.indexer is not None and not self.indexer.claim_direct_feed():
             # The node's own indexer follows the queue: feeding the index here as well
             # would index every posting twice.
@@ -152,6 +153,8 @@ class Ingest:
         if self.indexer is not None:
             try:
                 self.indexer.prepare()
+            except IndexWriteFailed as exc:
+                self._leave_to_queue(exc)
             except BaseException:
                 self.indexer.release_direct_feed()
                 raise

@@ -166,6 +166,33 @@ def test_bulk_load_leaves_what_a_failed_index_commit_dropped_to_the_queue(db, in
     assert _queued(db) == 0
 
 
+def test_bulk_load_into_an_index_whose_first_fill_fails_is_indexed_later(  # type: ignore[no-untyped-def]
+    db, tmp_path: Path
+) -> None:
+    db.node.extras.clear()
+    index = db.node.extras["jobs.index"] = TantivyIndex(tmp_path / "idx", heap_mb=50, threads=1)
+    disk = index._writer = FullDiskWriter(index.writer())
+    try:
+        with clock.freeze(NOW):
+            loaded = generate.load_generated(db.node, employers=4, postings=30, seed=8,
+                                             as_of=date(2020, 7, 8))  # fmt: skip
+        assert loaded.stored.postings > 0 and loaded.stored.indexed == 0
+        with db.session() as s:
+            open_ids = set(s.scalars(select(Posting.id).where(Posting.status == "open")))
+        assert _queued(db) == len(open_ids)
+        disk.full.clear()
+        indexer = indexing.indexer_for(db.node, start=False)
+        assert indexer is not None
+        indexer.prepare()
+        indexer.catch_up()
+        assert index.ids() == open_ids
+        assert _queued(db) == 0
+    finally:
+        indexing.stop_indexing(db.node)
+        db.node.extras.clear()
+    assert not TantivyIndex(tmp_path / "idx", heap_mb=15, threads=1).is_new
+
+
 # -- a real full disk ---------------------------------------------------------------------------
 
 
