@@ -53,7 +53,9 @@ def _when(fig: Figure) -> str:
 def entry_view(entry: EntryFacts, catalog: Catalog) -> EntryView:
     """How an entry is shown."""
     figures = []
-    for key, value in entry.metrics.items():
+    # Catalog order, not storage order: a replica's JSON may hold the keys in another order.
+    order = {key: i for i, key in enumerate(ENTRY_METRICS)}
+    for key, value in sorted(entry.metrics.items(), key=lambda kv: (order.get(kv[0], 99), kv[0])):
         label, unit = ENTRY_METRICS.get(key, (key, ""))
         figures.append(FigureView(key, label, value, unit, entry.qualifiers.get(key, "")))
     lists = {
