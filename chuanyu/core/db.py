@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from chuanyu.core import sqlite_gate
+from chuanyu.core import sqlite_gate, timestamps
 from chuanyu.core.config import Settings
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ def _configure_sqlite(engine: Engine, cache_mb: int) -> None:
         cur.close()
 
     sqlite_gate.install(engine)
+    timestamps.install(engine)
 
 
 def is_sqlite(engine: Engine) -> bool:
