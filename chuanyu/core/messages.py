@@ -13,7 +13,7 @@ _ZH_MESSAGES: dict[str, str] = {
     "decimal_parsing": "应为数字",
     "decimal_type": "应为数字",
     "decimal_max_places": "最多 {decimal_places} 位小数",
-    "decimal_max_digits": "数字位数过多",
+    "decimal_max_digits": "数值过大（最多 {max_digits} 位数字）",
     "int_parsing": "应为整数",
     "int_from_float": "应为整数",
     "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",

@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from chuanyu.core.messages import zh_message
 from chuanyu.housing_fund.enums import RepaymentMethod
 from chuanyu.housing_fund.rules import schedule as build_schedule
+from chuanyu.housing_fund.schemas import ScheduleQuery
 
 CLI_NAME = "fund"
 
@@ -51,7 +54,12 @@ def schedule_command(
     if fmt not in ("table", "json"):
         raise typer.BadParameter("--format must be table or json")
     try:
-        plan = build_schedule(principal, rate, years * 12, method)
+        query = ScheduleQuery(principal=principal, years=years, rate=rate, method=method)
+    except ValidationError as exc:
+        problems = "；".join(f"--{e['loc'][0]}: {zh_message(e)}" for e in exc.errors())
+        raise typer.BadParameter(problems) from None
+    try:
+        plan = build_schedule(query.principal, query.rate, query.years * 12, query.method)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     if fmt == "json":

@@ -6,7 +6,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from chuanyu.core.identifiers import ResidentId
 from chuanyu.core.pagination import Page
@@ -168,10 +175,22 @@ class ScheduleQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    principal: Yuan
+    # `years` first: the principal's lower bound depends on it.
     years: int = Field(ge=1, le=30)
+    principal: Yuan
     rate: Decimal = Field(ge=0, le=20, description="年利率（%）")
     method: RepaymentMethod = RepaymentMethod.ANNUITY
+
+    @field_validator("principal")
+    @classmethod
+    def _every_month_repays_something(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        # Below one yuan of principal a month, rounding to the fen ends the schedule early and
+        # leaves months that repay nothing.
+        years = info.data.get("years")
+        least = Decimal(years * 12) if years else Decimal(1)
+        if value < least:
+            raise ValueError(f"本金过小：{years} 年期本金至少 {least} 元（每月至少还本金 1 元）")
+        return value
 
 
 class ScheduleRowRead(BaseModel):
