@@ -144,6 +144,13 @@ def exchange_status(member: MemberOption = "CQ",
         inbound.add_row(r["producer"], r["stream"], str(r["applied"]), str(r["held"]),
                         r["last_error"] or "")
     out.print(inbound)
+    refused = Table("code", "messages", title="refusals (newest audit entries)")
+    for code, count in summary["refusals"].items():
+        refused.add_row(code, str(count))
+    for r in summary["refused_events"]:
+        refused.add_row(f"{r['code']} ({r['producer']} {r['stream']}, last seq {r['last_seq']})",
+                        str(r["events"]))
+    out.print(refused)
     out.print(f"audit entries: {summary['audit_entries']}; last checkpoint: "
               f"{summary['last_checkpoint']}")
 

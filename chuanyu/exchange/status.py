@@ -9,7 +9,17 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.exchange import audit
-from chuanyu.exchange.models import Delivery, HeldEvent, InboxCursor, OutboxEvent, StreamHead
+from chuanyu.exchange.models import (
+    AuditEntry,
+    Delivery,
+    HeldEvent,
+    InboxCursor,
+    OutboxEvent,
+    RefusedEvent,
+    StreamHead,
+)
+
+RECENT_AUDIT = 10_000  # refusal counts cover this many of the newest audit entries
 
 if TYPE_CHECKING:
     from chuanyu.core.node import Node
@@ -47,6 +57,28 @@ def inbound(session: Session) -> list[dict[str, Any]]:
                                                                   InboxCursor.stream))]
 
 
+def refusals(session: Session) -> dict[str, int]:
+    """Incoming messages refused, by code, among the newest audit entries."""
+    newest = session.scalar(select(func.max(AuditEntry.position))) or 0
+    rows = session.execute(
+        select(AuditEntry.outcome, func.count())
+        .where(AuditEntry.position > newest - RECENT_AUDIT, AuditEntry.direction == "in",
+               AuditEntry.outcome.not_in(("ok", "partial")))
+        .group_by(AuditEntry.outcome).order_by(AuditEntry.outcome))
+    return {outcome: int(n) for outcome, n in rows}
+
+
+def refused_events(session: Session) -> list[dict[str, Any]]:
+    """Events stepped over unapplied, per (producer, stream, code), with the newest seq."""
+    rows = session.execute(
+        select(RefusedEvent.producer, RefusedEvent.stream, RefusedEvent.code, func.count(),
+               func.max(RefusedEvent.seq))
+        .group_by(RefusedEvent.producer, RefusedEvent.stream, RefusedEvent.code)
+        .order_by(RefusedEvent.producer, RefusedEvent.stream, RefusedEvent.code))
+    return [{"producer": p, "stream": s, "code": c, "events": int(n), "last_seq": int(last)}
+            for p, s, c, n, last in rows]
+
+
 def summary(session: Session, node: Node) -> dict[str, Any]:
     """Everything the status page shows about the exchange."""
     out = outbound(session, node)
@@ -56,6 +88,8 @@ def summary(session: Session, node: Node) -> dict[str, Any]:
         "outbound": out,
         "inbound": inbound(session),
         "backlog": sum(r["backlog"] for r in out),
+        "refusals": refusals(session),
+        "refused_events": refused_events(session),
         "audit_entries": audit.count(session),
         "last_checkpoint": None if checkpoint is None else {
             "position": checkpoint.position, "hash": checkpoint.hash,
