@@ -292,8 +292,8 @@ class Indexer:
             try:
                 self.prepare()
                 self.catch_up()
-            except Exception as exc:  # the loop must outlive a failed round; the queue keeps
-                log.exception("search index catch-up failed; retrying")  # the work
+            except Exception as exc:  # the loop outlives a failed round; the queue keeps its work
+                log.exception("search index catch-up failed; retrying")
                 self.note_failure(exc)
                 # A full disk stays full for a while: retry less and less often.
                 self._stop.wait(next(pauses))
