@@ -12,6 +12,7 @@ from chuanyu.core.schemas import Problem
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 _DESCRIPTIONS = {
+    400: "请求体格式错误",
     401: "未登录或令牌无效",
     403: "无权操作",
     404: "未找到",
@@ -19,6 +20,7 @@ _DESCRIPTIONS = {
     413: "请求体过大",
     415: "不支持的请求格式",
     422: "输入有误或不符合业务规则",
+    503: "对方节点暂不可达，请稍后再试",
 }
 
 
@@ -34,15 +36,14 @@ def _is_public(route: APIRoute) -> bool:
 
 
 def _statuses(route: APIRoute) -> list[int]:
-    # Any route may answer 404 (an unknown record) or 422 (input or a business rule);
-    # every route but the open ones checks the caller first.
-    statuses = [404, 422]
+    # Any route may answer 404 (an unknown record), 422 (input or a business rule) or 503 (a
+    # use case that needs the other region's node while it is unreachable); every route but
+    # the open ones checks the caller first; writes may clash and carry a body to refuse.
+    statuses = [404, 422, 503]
     if not _is_public(route):
         statuses += [401, 403]
     if (route.methods or set()) - {"GET", "HEAD"}:
-        statuses += [409]
-    if route.body_field is not None:
-        statuses += [413, 415]
+        statuses += [400, 409, 413, 415]
     return statuses
 
 
@@ -54,3 +55,11 @@ def document_problems(router: APIRouter) -> None:
             continue
         for status in _statuses(route):
             route.responses.setdefault(status, _problem(status))
+
+
+def file_answer(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` of a route answering 200 with a file in one of `media_types`."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"description": "文件",
+                  "content": {m.split(";")[0]: {} if m == "application/json" else binary
+                              for m in media_types}}}

@@ -14,6 +14,7 @@ from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import invalid
 from chuanyu.core.node import NodeDep
+from chuanyu.core.openapi import file_answer
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import Role, require
 from chuanyu.ledger import service
@@ -119,7 +120,8 @@ def firsts(session: SessionDep, as_of: dt.date | None = None) -> dict[str, Any]:
     return report_dict(service.build_report_for(session, as_of=_as_of(as_of)))
 
 
-@router.get("/report", dependencies=[require()])
+@router.get("/report", dependencies=[require()], response_class=Response,
+            responses=file_answer(*MEDIA_TYPES.values()))
 def report(
     session: SessionDep,
     as_of: dt.date | None = None,
@@ -153,14 +155,16 @@ def import_entries(file: UploadFile, session: SessionDep, node: NodeDep) -> Impo
     return ImportResult(imported=count)
 
 
-@router.get("/export.xlsx", dependencies=[require()])
+@router.get("/export.xlsx", dependencies=[require()], response_class=Response,
+            responses=file_answer(XLSX))
 def export(session: SessionDep) -> Response:
     """Every entry on this node as .xlsx (the import layout)."""
     headers = {"Content-Disposition": 'attachment; filename="ledger-export.xlsx"'}
     return Response(export_xlsx(session), media_type=XLSX, headers=headers)
 
 
-@router.get("/template.xlsx", dependencies=[require()])
+@router.get("/template.xlsx", dependencies=[require()], response_class=Response,
+            responses=file_answer(XLSX))
 def template() -> Response:
     """The import template."""
     headers = {"Content-Disposition": 'attachment; filename="ledger-template.xlsx"'}
