@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH  ?=
 
-.PHONY: demo test test-unit lint fmt bench sysdeps migrate clean
+.PHONY: demo test test-unit lint fmt bench fuzz sysdeps migrate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ test: $(STAMP) sysdeps
 
 test-unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
+
+# The API fuzz test of `make test`, deeper (FUZZ_EXAMPLES per operation, role and mode).
+FUZZ_EXAMPLES ?= 100
+fuzz: $(STAMP)
+	CHUANYU_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/e2e/test_api_fuzz.py
 
 fmt: $(STAMP)
 	$(BIN)/ruff format chuanyu tests bench
