@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from chuanyu.core import csrf
 from chuanyu.core.web_sessions import csrf_token
+from chuanyu.web.filters import beijing
 from chuanyu.web.i18n import lang_of, translate
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -32,6 +33,7 @@ def csrf_input(context: Context) -> Markup:
 
 
 templates.env.globals["csrf_input"] = csrf_input
+templates.env.filters["beijing"] = beijing
 
 NAV = ("ledger", "window", "housing_fund", "registry", "jobs")
 
