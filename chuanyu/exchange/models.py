@@ -168,3 +168,17 @@ class WitnessedHead(Base):
     at: Mapped[str] = mapped_column(String(40))
     signature: Mapped[str] = mapped_column(String(128))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotentCall(Base):
+    """The answer a state-changing service gave to a caller's key: replayed on a retry."""
+
+    __tablename__ = "exchange_idempotent_call"
+
+    caller: Mapped[str] = mapped_column(String(8), primary_key=True)
+    service: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column(Integer)
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -165,6 +165,12 @@ class Application(Base):
     certificate_fingerprint: Mapped[str | None] = mapped_column(String(64))
     certificate_verified: Mapped[bool | None] = mapped_column(Boolean)
     certificate_received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Fetch attempts: the idempotency key every retry reuses, and whether the last attempt's
+    # outcome is known ("unknown" when the request may have reached the depositing centre).
+    fetch_key: Mapped[str | None] = mapped_column(String(64))
+    fetch_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    fetch_outcome: Mapped[str | None] = mapped_column(String(16))
+    fetch_attempted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The decision: every rule's outcome as JSON, and the resulting terms.
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[int | None] = mapped_column(Integer)
