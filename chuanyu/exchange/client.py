@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from chuanyu.core import clock
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import ChuanyuError, FieldError
-from chuanyu.exchange import audit, envelope, guard, signing, transport, wire
+from chuanyu.exchange import audit, envelope, guard, idempotency, signing, transport, wire
 from chuanyu.exchange.guard import Refusal
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 # Refusals by the exchange itself: the caller's own request was fine, the federation link failed.
 EXCHANGE_CODES = {"unknown_member", "bad_signature", "not_permitted", "stale", "replayed",
                   "bad_payload", "too_large", "unavailable", "tls_mismatch"}
+# Transport failures that happen before any byte of the request leaves this node.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @dataclass
@@ -44,9 +46,15 @@ class ExchangeRefused(ChuanyuError):
 
 @dataclass
 class PeerUnavailable(ChuanyuError):
-    """The other member could not be reached."""
+    """The other member could not be reached, or its reply did not arrive.
+
+    `maybe_delivered`: the request may have reached the other member and been carried out
+    (a timeout or a connection lost after sending), so its outcome is unknown; False only when
+    no connection was made.
+    """
 
     code: str = "peer_unavailable"
+    maybe_delivered: bool = True
     status = 503
     title = "对方节点暂不可达"
 
@@ -62,15 +70,18 @@ class ExchangeClient:
         """Release pooled connections."""
         self.peers.close()
 
-    def call(self, member: str, service: str,
-             payload: BaseModel | dict[str, Any]) -> dict[str, Any]:
+    def call(self, member: str, service: str, payload: BaseModel | dict[str, Any], *,
+             idempotency_key: str | None = None) -> dict[str, Any]:
         """Call `service` on `member`; the verified reply body, or ExchangeRefused/PeerUnavailable.
 
+        A state-changing service takes an `idempotency_key`: retrying with the same key after
+        a lost reply gets the answer already given instead of running the service again.
         Do not hold an open write transaction across this call: the exchange audits the call
         in its own transaction.
         """
         node = self.node
         data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
+        data = idempotency.with_key(data, idempotency_key)
         body = json.dumps(data, ensure_ascii=False).encode()
         env = envelope.make(node.member, member, "call", service, wire.body_digest(body))
         peer = node.descriptor.members.get(member)
@@ -82,7 +93,8 @@ class ExchangeClient:
                 headers={**wire.signed(node, env), "content-type": "application/json"})
         except httpx.HTTPError as exc:
             self._audit(env, "unavailable", str(exc))
-            raise PeerUnavailable(f"{member} 节点不可达: {exc}") from exc
+            raise PeerUnavailable(f"{member} 节点不可达: {exc}",
+                                  maybe_delivered=not isinstance(exc, NOT_SENT)) from exc
         try:
             reply = self._check_reply(env, response)
         except Refusal as refusal:

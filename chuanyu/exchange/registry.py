@@ -23,6 +23,7 @@ class Service:
     handler: Callable[..., BaseModel]
     request: type[BaseModel]
     response: type[BaseModel]
+    idempotent: bool = False  # state-changing: calls carry an idempotency key (see idempotency)
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,16 @@ SERVICES: dict[str, Service] = {}
 STREAMS: dict[str, Stream] = {}
 
 
-def service(name: str, *, request: type[BaseModel], response: type[BaseModel]) -> Any:
-    """Register the decorated function as the handler of service `name`."""
+def service(name: str, *, request: type[BaseModel], response: type[BaseModel],
+            idempotent: bool = False) -> Any:
+    """Register the decorated function as the handler of service `name`.
+
+    `idempotent=True` declares a state-changing service: a caller's retry under the same
+    idempotency key is answered with the stored answer instead of running it again.
+    """
 
     def register(handler: Callable[..., BaseModel]) -> Callable[..., BaseModel]:
-        SERVICES[name] = Service(name, handler, request, response)
+        SERVICES[name] = Service(name, handler, request, response, idempotent)
         return handler
 
     return register

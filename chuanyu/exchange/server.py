@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import ChuanyuError
-from chuanyu.exchange import audit, guard, inbox, throttle, wire
+from chuanyu.exchange import audit, guard, idempotency, inbox, throttle, wire
 from chuanyu.exchange.envelope import HEADER_PREFIX, Envelope
 from chuanyu.exchange.guard import Refusal
 from chuanyu.exchange.registry import SERVICES, STREAMS
@@ -165,7 +165,7 @@ def handle_call(node: Node, service: str, headers: Mapping[str, str], body: byte
 def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer:
     spec = SERVICES[env.name]
     try:
-        request = spec.request.model_validate_json(req.body)
+        key, request = idempotency.read_request(spec, req.body)
     except ValidationError as exc:
         errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
                   for e in exc.errors()]
@@ -175,13 +175,19 @@ def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer
     try:
         with session_scope(node) as session:
             guard.remember(session, node, env)
-            response = spec.handler(session=session, node=node, caller=env.sender,
-                                    request=request)
-            data = spec.response.model_validate(response).model_dump(mode="json")
+
+            def run() -> dict[str, Any]:
+                response = spec.handler(session=session, node=node, caller=env.sender,
+                                        request=request)
+                return spec.response.model_validate(response).model_dump(mode="json")
+
+            data, replayed = idempotency.answer(session, spec, caller=env.sender, key=key,
+                                                request=request, run=run)
             answer = _reply(node, env, "reply", 200, data)
+            note = {"reply_digest": wire.body_digest(answer.body)}
             audit.record(session, node, direction="in", peer=env.sender, kind="call",
                          name=env.name, message_id=env.message_id, digest=digest, outcome="ok",
-                         detail=json.dumps({"reply_digest": wire.body_digest(answer.body)}))
+                         detail=json.dumps({**note, "replayed": True} if replayed else note))
         return answer
     except ChuanyuError as err:
         with session_scope(node) as session:

@@ -12,7 +12,9 @@ from chuanyu.housing_fund.service import certify
 CERTIFICATE_SERVICE = "housing_fund.certificate"
 
 
-@registry.service(CERTIFICATE_SERVICE, request=CertificateRequest, response=SignedCertificate)
+@registry.service(
+    CERTIFICATE_SERVICE, request=CertificateRequest, response=SignedCertificate, idempotent=True
+)
 def certificate(
     *, session: Session, node: Node, caller: str, request: CertificateRequest
 ) -> SignedCertificate:
