@@ -7,7 +7,9 @@ call it: no server error, and every answer conforms to the document (all schemat
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,12 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 
 from chuanyu import api
+from chuanyu.core.db import session_scope
+from chuanyu.core.node import Node
 from chuanyu.core.security import Role
+from chuanyu.ledger.service.seed import load_seed
+from chuanyu.registry import demo as registry_demo
+from chuanyu.window import demo as window_demo
 from tests.conftest import AppClient, make_client
 from tests.e2e.test_route_matrix import _access, _flatten
 
@@ -49,6 +56,14 @@ def _operations() -> list[tuple[str, str, str]]:
 OPERATIONS = _operations()
 
 
+def _seed(node: Node) -> None:
+    """Records read back from the database: the seed's entries, matters and cases, licences."""
+    with session_scope(node) as session:
+        load_seed(session, member=node.member)
+        window_demo.load_demo(session, node)
+        registry_demo.load_demo(session, node)
+
+
 @pytest.fixture(scope="module")
 def nodes(federation_dir: Path, sqlite_template: Path,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, AppClient]]:
@@ -57,6 +72,7 @@ def nodes(federation_dir: Path, sqlite_template: Path,
                for m in MEMBERS}
     for client in clients.values():
         client.__enter__()
+        _seed(client.node)
     yield clients
     for client in clients.values():
         client.__exit__(None, None, None)
@@ -76,6 +92,31 @@ def schemas(nodes: dict[str, AppClient]) -> dict[str, Any]:
 def tokens(nodes: dict[str, AppClient]) -> dict[tuple[str, str], dict[str, str]]:
     """Bearer headers for each member and role (one account each)."""
     return {(m, role.value): c.login_as(role.value) for m, c in nodes.items() for role in Role}
+
+
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+@schemathesis.check
+def timestamps_carry_their_zone(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Every timestamp in a JSON answer says which zone it is in."""
+    if "json" not in (response.headers.get("content-type") or [""])[0]:
+        return None
+    naive = [s for s in _strings(response.json()) if TIMESTAMP.match(s)
+             and datetime.fromisoformat(s).utcoffset() is None]
+    assert not naive, f"timestamps without a zone: {naive[:3]}"
+    return None
 
 
 def _checks() -> list[Any]:
