@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -32,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 from bench import faults_checks as checks  # noqa: E402
 from bench.common import machine, write  # noqa: E402
 from bench.faultproxy import Forwarder  # noqa: E402
+from bench.faults_chaos import Chaos  # noqa: E402
 from bench.faults_workload import Workload  # noqa: E402
 from tests.support.nodes import LiveNode, free_port, wait_until  # noqa: E402
 
 DURATION_S = float(os.environ.get("FAULTS_BENCH_SECONDS", "600"))
-KILL_EVERY_S = (20.0, 60.0)
 PARTITION_S = min(60.0, DURATION_S / 4)
 RELAY_MAX_BACKOFF_S = "5"
 ROLES = "hr_officer,window_clerk,joint_office,admin"
@@ -53,59 +51,6 @@ def cli(env: dict[str, str], *args: str) -> str:
     if result.returncode != 0:
         raise RuntimeError(f"chuanyu {' '.join(args)} failed: {result.stderr[-2000:]}")
     return result.stdout
-
-
-class Chaos:
-    """Kills a random node every 20–60 s (restarting it at once) and cuts the link once."""
-
-    def __init__(self, nodes: dict[str, LiveNode], forwarders: list[Forwarder],
-                 partition_at: float) -> None:
-        self.nodes = nodes
-        self.forwarders = forwarders
-        self.partition_at = partition_at
-        self.kills: list[dict[str, Any]] = []
-        self.partitions: list[dict[str, float]] = []
-        self.stop = threading.Event()
-        self.rng = random.Random(1414)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True, name="chaos")
-
-    def _run(self) -> None:
-        started = time.monotonic()
-        next_kill = started + self.rng.uniform(*KILL_EVERY_S)
-        healed_at: float | None = None
-        try:
-            while not self.stop.wait(0.2):
-                now = time.monotonic()
-                if not self.partitions and now - started >= self.partition_at:
-                    for forwarder in self.forwarders:
-                        forwarder.cut()
-                    self.partitions.append({"at_s": round(now - started, 1), "for_s": PARTITION_S})
-                    healed_at = now + PARTITION_S
-                    log(f"  partition: link cut for {PARTITION_S:.0f} s")
-                if healed_at is not None and now >= healed_at:
-                    for forwarder in self.forwarders:
-                        forwarder.open()
-                    healed_at = None
-                    log("  partition healed")
-                if now >= next_kill:
-                    self._kill(self.rng.choice(sorted(self.nodes)), now - started)
-                    next_kill = time.monotonic() + self.rng.uniform(*KILL_EVERY_S)
-        except BaseException as exc:  # surfaced by the main thread
-            self.error = exc
-        finally:
-            if healed_at is not None:
-                for forwarder in self.forwarders:
-                    forwarder.open()
-
-    def _kill(self, member: str, at_s: float) -> None:
-        node = self.nodes[member]
-        node.kill()
-        began = time.monotonic()
-        node.start()
-        restart_s = round(time.monotonic() - began, 2)
-        self.kills.append({"member": member, "at_s": round(at_s, 1), "restart_s": restart_s})
-        log(f"  kill -9 {member} at {at_s:.0f} s, back in {restart_s} s")
 
 
 def setup(root: Path) -> tuple[dict[str, LiveNode], list[Forwarder], dict[str, str],
@@ -151,17 +96,23 @@ def progress_line(started: float, chaos: Chaos, dbs: dict[str, Path]) -> str:
             f"delivered {delivered:6d}")
 
 
-def drain(dbs: dict[str, Path]) -> float:
-    """Seconds until every event of both nodes is applied by, and acknowledged to, its peer."""
-    began = time.monotonic()
+def drain(dbs: dict[str, Path], began: float) -> dict[str, float]:
+    """Per producer: seconds from `began` until its peer applied and acknowledged everything."""
+    done: dict[str, float] = {}
 
     def drained() -> bool:
         rows = checks.stream_counts(dbs)
-        return all(r["acked"] >= r["published"] and r["applied"] >= r["published"]
-                   for r in rows)
+        waiting = {r["producer"] for r in rows
+                   if r["acked"] < r["published"] or r["applied"] < r["published"]}
+        for member in checks.MEMBERS:
+            if member in waiting:
+                done.pop(member, None)
+            else:
+                done.setdefault(member, round(time.monotonic() - began, 2))
+        return not waiting
 
     wait_until(drained, timeout=900, interval=0.2, message="both outboxes drained")
-    return round(time.monotonic() - began, 2)
+    return done
 
 
 def index_check(nodes: dict[str, LiveNode], dbs: dict[str, Path],
@@ -196,23 +147,26 @@ def main() -> int:
     nodes, forwarders, env, tokens = setup(root)
     dbs = {m: n.settings.sqlite_path() for m, n in nodes.items()}
     workload = Workload({m: n.url for m, n in nodes.items()}, tokens, env)
-    chaos = Chaos(nodes, forwarders, partition_at=DURATION_S * 0.4)
+    chaos = Chaos(nodes, forwarders, dbs, partition_at_s=DURATION_S * 0.4,
+                  partition_s=PARTITION_S)
     try:
         started = time.monotonic()
         workload.start()
-        chaos.thread.start()
+        chaos.start()
         while (elapsed := time.monotonic() - started) < DURATION_S and chaos.error is None:
             time.sleep(min(10.0, DURATION_S - elapsed))
             log(progress_line(started, chaos, dbs))
-        chaos.stop.set()
-        chaos.thread.join()
+        stopped = time.monotonic()  # drains count from here, a restart in progress included
+        workload.stop.set()
+        chaos.finish()
         if chaos.error is not None:
             raise chaos.error
         workload.finish()
-        duration = round(time.monotonic() - started, 1)
-        log("workload stopped; waiting for both nodes to drain …")
-        max_drain_s = drain(dbs)
-        log(f"drained in {max_drain_s} s; checking …")
+        duration = round(stopped - started, 1)
+        log("workload and faults stopped; waiting for both nodes to drain …")
+        drain_s = drain(dbs, stopped)
+        chaos.join_watchers()
+        log(f"drained in {drain_s} s; checking …")
         result = verify(nodes, dbs, tokens, env)
     finally:
         for node in nodes.values():
@@ -220,7 +174,9 @@ def main() -> int:
         for forwarder in forwarders:
             forwarder.close()
     result = {"duration_s": duration, "kills": len(chaos.kills),
-              "partitions": len(chaos.partitions), **result, "max_drain_s": max_drain_s,
+              "partitions": len(chaos.partitions), **result,
+              "max_drain_s": max(drain_s.values()), "drain_s": drain_s,
+              "catch_up_after_faults": chaos.catch_ups,
               "backend": "sqlite", "relay_max_backoff_s": float(RELAY_MAX_BACKOFF_S),
               "kill_log": chaos.kills, "partition_log": chaos.partitions,
               "client_calls": dict(workload.calls), "client_failures": dict(workload.failures),
