@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
 )
 
+from chuanyu.core.fields import PlainText
 from chuanyu.core.identifiers import ResidentId
 from chuanyu.core.pagination import Page
 from chuanyu.housing_fund.enums import (
@@ -56,7 +57,7 @@ class ApplicationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     resident_id: ResidentId
-    applicant_name: str = Field(min_length=1, max_length=64)
+    applicant_name: PlainText = Field(min_length=1, max_length=64)
     depositing_member: str = Field(pattern="^(CQ|SC)$")
     amount: Yuan
     term_years: int = Field(ge=1, le=30)

@@ -10,12 +10,13 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from chuanyu.core import clock
+from chuanyu.core.fields import PlainText
 from chuanyu.jobs import reference, rules
 from chuanyu.jobs.enums import Education, EmploymentType, Experience, PostingStatus
 from chuanyu.registry import uscc
 
 DEFAULT_VALIDITY_DAYS = 60
-Text100 = Annotated[str, Field(min_length=1, max_length=100)]
+Text100 = Annotated[PlainText, Field(min_length=1, max_length=100)]
 
 
 class PostingFields(BaseModel):
@@ -38,8 +39,8 @@ class PostingFields(BaseModel):
     benefits: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(
         default_factory=list, max_length=20
     )
-    description: str = Field(min_length=1, max_length=4000)
-    contact_name: str = Field(min_length=1, max_length=50)
+    description: PlainText = Field(min_length=1, max_length=4000)
+    contact_name: PlainText = Field(min_length=1, max_length=50)
     contact_phone: str = Field(pattern=r"^[0-9\-+ ]{7,20}$")
 
     @field_validator("title", "description")
@@ -103,7 +104,7 @@ class PostingCreate(PostingFields):
     """A new posting, naming its employer by unified social credit code."""
 
     employer_uscc: str
-    employer_name: str = Field(min_length=1, max_length=200)
+    employer_name: PlainText = Field(min_length=1, max_length=200)
 
     @field_validator("employer_uscc")
     @classmethod

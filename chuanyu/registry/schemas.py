@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from chuanyu.core.fields import PlainText
 from chuanyu.core.identifiers import ResidentId, is_valid_resident_id, normalize_resident_id
 from chuanyu.core.pagination import Page
 from chuanyu.registry import rules, uscc
@@ -82,7 +83,7 @@ def _stripped(value: Any) -> Any:
 
 Money = Annotated[Decimal, BeforeValidator(_money)]
 CreditCode = Annotated[str, AfterValidator(_credit_code)]
-PersonName = Annotated[str, BeforeValidator(_stripped), Field(min_length=2, max_length=30)]
+PersonName = Annotated[PlainText, BeforeValidator(_stripped), Field(min_length=2, max_length=30)]
 
 
 class LegalRepresentative(BaseModel):
@@ -95,7 +96,7 @@ class LegalRepresentative(BaseModel):
 class Domicile(BaseModel):
     """The registered address, in a county-level unit of the registering region."""
 
-    address: Annotated[str, BeforeValidator(_stripped), Field(min_length=4, max_length=200)]
+    address: Annotated[PlainText, BeforeValidator(_stripped), Field(min_length=4, max_length=200)]
     division_code: Annotated[str, AfterValidator(_division_code)]
 
     @property
@@ -107,7 +108,7 @@ class Domicile(BaseModel):
 class Investor(BaseModel):
     """A shareholder, partner or member and the capital it subscribes."""
 
-    name: Annotated[str, BeforeValidator(_stripped), Field(min_length=2, max_length=100)]
+    name: Annotated[PlainText, BeforeValidator(_stripped), Field(min_length=2, max_length=100)]
     id_number: Annotated[str, AfterValidator(_person_or_entity_id)]
     subscribed_amount: Money
 
@@ -125,11 +126,13 @@ class RegistrationApplication(BaseModel):
     """An application to register an enterprise (设立登记), as the window receives it."""
 
     enterprise_type: EnterpriseType
-    name: Annotated[str, BeforeValidator(_stripped), Field(min_length=1, max_length=60)]
+    name: Annotated[PlainText, BeforeValidator(_stripped), Field(min_length=1, max_length=60)]
     registered_capital: Money
     legal_representative: LegalRepresentative
     domicile: Domicile
-    business_scope: Annotated[str, BeforeValidator(_stripped), Field(min_length=2, max_length=2000)]
+    business_scope: Annotated[
+        PlainText, BeforeValidator(_stripped), Field(min_length=2, max_length=2000)
+    ]
     investors: list[Investor] = Field(min_length=1, max_length=200)
     operating_years: int | None = Field(
         default=None, ge=1, le=100, description="营业期限（年）；不填为长期"
@@ -222,13 +225,13 @@ LicencePage = Page[LicenceRead]
 class NameCheck(BaseModel):
     """A proposed enterprise name to check in the registering region."""
 
-    name: Annotated[str, BeforeValidator(_stripped), Field(min_length=1, max_length=60)]
+    name: Annotated[PlainText, BeforeValidator(_stripped), Field(min_length=1, max_length=60)]
 
 
 class RevokeRequest(BaseModel):
     """Revocation (吊销) of a licence by its issuing authority."""
 
-    reason: Annotated[str, BeforeValidator(_stripped), Field(min_length=2, max_length=500)]
+    reason: Annotated[PlainText, BeforeValidator(_stripped), Field(min_length=2, max_length=500)]
 
 
 class VerifyRequest(BaseModel):

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from chuanyu import divisions
+from chuanyu.core.fields import PlainText
 from chuanyu.core.identifiers import normalize_resident_id
 from chuanyu.core.pagination import Page
 from chuanyu.registry import uscc
@@ -27,7 +28,7 @@ def _division(value: str | None) -> str | None:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_stripped)]
+Text = Annotated[PlainText, BeforeValidator(_stripped)]
 
 
 class ApplicantIn(BaseModel):

@@ -104,3 +104,18 @@ def test_api_timestamps_carry_their_zone(client: AppClient) -> None:
     for body in (created, one, listed):
         for name in ("created_at", "updated_at"):
             assert datetime.fromisoformat(body[name]).utcoffset() is not None, body[name]
+
+
+@pytest.mark.parametrize(("path", "role", "body", "field"), [
+    ("/api/jobs/postings", "hr_officer", {"title": "焊工\x07"}, "title"),
+    ("/api/registry/name-check?region=CQ", "registrar", {"name": "重庆\x1b科技"}, "name"),
+    ("/api/window/track", "window_clerk",
+     {"case_number": "CQ-2020\x00-0001", "id_number": "500103199001010010"}, "case_number"),
+    ("/api/housing_fund/applications", "fund_officer", {"applicant_name": "张\x08三"},
+     "applicant_name"),
+])
+def test_free_text_refuses_control_characters_in_every_domain(
+        client: AppClient, path: str, role: str, body: dict[str, Any], field: str) -> None:
+    response = client.post(path, json=body, headers=client.login_as(role))
+    assert response.status_code == 422, response.text
+    assert "控制字符" in _fields(response).get(field, ""), response.text
