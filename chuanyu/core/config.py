@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     relay_poll_s: float = 0.5
     relay_max_backoff_s: float = 30.0
     call_timeout_s: float = 10.0
+    # A certificate fetch whose reply was lost is retried under the same idempotency key.
+    certificate_fetch_attempts: int = 3
+    certificate_fetch_backoff_s: float = 0.5
     audit_checkpoint_every: int = 1000
     audit_checkpoint_seconds: float = 60.0
     tls_note: str = "plain HTTP on loopback (demo); put TLS in front of nodes in production"

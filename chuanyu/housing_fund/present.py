@@ -41,6 +41,8 @@ def application(app: Application) -> ApplicationRead:
         status_label=APPLICATION_STATUS_LABELS[app.status],
         refusal_code=app.refusal_code,
         refusal_detail=app.refusal_detail,
+        fetch_attempts=app.fetch_attempts or 0,
+        fetch_outcome=app.fetch_outcome,
         consent_id=app.consent_id,
         consent_expires_at=app.consent_expires_at,
         certificate_no=app.certificate_no,

@@ -110,6 +110,8 @@ class ApplicationRead(BaseModel):
     status_label: str
     refusal_code: str | None
     refusal_detail: str | None
+    fetch_attempts: int = 0
+    fetch_outcome: str | None = None
     consent_id: str
     consent_expires_at: datetime
     certificate_no: str | None

@@ -36,6 +36,7 @@ from chuanyu.housing_fund.ids import sex_of
 from chuanyu.housing_fund.models import Application
 from chuanyu.housing_fund.policy import load_policy
 from chuanyu.housing_fund.schemas import ApplicationCreate
+from chuanyu.housing_fund.service.attempts import fetch_key, reload_open, send
 
 SERVICE = "housing_fund.certificate"
 
@@ -128,17 +129,19 @@ def fetch_certificate(*, session: Session, node: Node, application_no: str) -> A
         consent=app.consent_token,
         application_no=app.application_no,
     )
-    member = app.depositing_member
+    member, key = app.depositing_member, fetch_key(app)
     session.commit()
     try:
-        reply = node.exchange.call(member, SERVICE, request)
+        reply = send(session, node, application_no, member, request, key)
     except ExchangeRefused as refused:
-        app = _reload_open(session, application_no)
+        app = reload_open(session, application_no)
+        app.fetch_outcome = "refused"
         if app.status in _OPEN:
             _refused(app, refused.code, refused.detail)
         session.commit()
         return app
-    app = _reload_open(session, application_no)
+    app = reload_open(session, application_no)
+    app.fetch_outcome = "ok"
     if app.status not in _OPEN:  # a concurrent fetch finished first; keep its result
         session.commit()
         return app
@@ -168,17 +171,6 @@ def fetch_certificate(*, session: Session, node: Node, application_no: str) -> A
 
 
 _OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.FETCH_REFUSED)
-
-
-def _reload_open(session: Session, application_no: str) -> Application:
-    """Re-read the application for update once the remote call is over."""
-    query = select(Application).where(Application.application_no == application_no)
-    if session.get_bind().dialect.name != "sqlite":  # SQLite's BEGIN IMMEDIATE already locks
-        query = query.with_for_update()
-    app = session.scalar(query.execution_options(populate_existing=True))
-    if app is None:
-        raise ApplicationNotFound()
-    return app
 
 
 def _refused(app: Application, code: str, detail: str) -> None:
