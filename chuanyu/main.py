@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chuanyu import api, domains
-from chuanyu.core import csrf, middleware, sqlite_gate
+from chuanyu.core import csrf, idempotency, middleware, sqlite_gate
 from chuanyu.core.config import Settings, get_settings
 from chuanyu.core.errors import ChuanyuError, FieldError, InvalidInput, Unauthenticated
 from chuanyu.core.messages import zh_message
@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None, node: Node | None = None) -> Fa
     app.add_middleware(middleware.BodyLimit, json_bytes=settings.max_json_bytes,
                        upload_bytes=settings.max_upload_bytes)
     install_error_handlers(app)
+    idempotency.install(app)
     app.include_router(exchange_api.wire_router)
     app.include_router(api.build_router())
     app.include_router(shell.router)

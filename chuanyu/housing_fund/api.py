@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import PermissionDenied, RuleViolation
+from chuanyu.core.idempotency import idempotent
 from chuanyu.core.node import NodeDep
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
@@ -49,7 +50,7 @@ def get_policy(node: NodeDep) -> dict[str, Any]:
 @router.post(
     "/applications",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[require(Role.fund_officer, Role.citizen)],
+    dependencies=[require(Role.fund_officer, Role.citizen), idempotent()],
 )
 def create_application(
     data: ApplicationCreate, session: SessionDep, node: NodeDep, user: CurrentUser

@@ -12,6 +12,7 @@ from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import Conflict
 from chuanyu.core.fields import DivisionCode
+from chuanyu.core.idempotency import idempotent
 from chuanyu.core.node import Node, NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.jobs import indexing
@@ -76,7 +77,7 @@ def search_postings(
 
 
 @router.post("/postings", status_code=201, response_model=PostingRead,
-             dependencies=[require(*WRITERS)])  # fmt: skip
+             dependencies=[require(*WRITERS), idempotent()])  # fmt: skip
 def create_posting(
     body: PostingCreate, session: SessionDep, node: NodeDep, user: CurrentUser
 ) -> PostingRead:

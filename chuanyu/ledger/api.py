@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import invalid
+from chuanyu.core.idempotency import idempotent
 from chuanyu.core.node import NodeDep
 from chuanyu.core.openapi import file_answer
 from chuanyu.core.pagination import PageQuery, paging
@@ -75,7 +76,7 @@ def list_entries(
     return service.list_entries(session, filters=filters, limit=page.limit, offset=page.offset)
 
 
-@router.post("/entries", status_code=201, dependencies=[require(WRITER)])
+@router.post("/entries", status_code=201, dependencies=[require(WRITER), idempotent()])
 def create_entry(body: EntryCreate, session: SessionDep, node: NodeDep) -> EntryRead:
     """Record an entry on this node; it is replicated to the other region."""
     return service.create_entry(session, member=node.member, data=body)
@@ -108,7 +109,7 @@ def list_figures(
     return service.list_figures(session, metric=metric)
 
 
-@router.post("/figures", status_code=201, dependencies=[require(WRITER)])
+@router.post("/figures", status_code=201, dependencies=[require(WRITER), idempotent()])
 def add_figure(body: FigureCreate, session: SessionDep, node: NodeDep) -> FigureRead:
     """Record a published total."""
     return service.add_figure(session, member=node.member, data=body)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from chuanyu.core.db import SessionDep
+from chuanyu.core.idempotency import idempotent
 from chuanyu.core.node import NodeDep
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
@@ -52,7 +53,7 @@ def list_licences(
     )
 
 
-@router.post("/licences", status_code=201, dependencies=[require(Role.registrar)])
+@router.post("/licences", status_code=201, dependencies=[require(Role.registrar), idempotent()])
 def issue_licence(body: IssueRequest, session: SessionDep, node: NodeDep) -> LicenceRead:
     """Register an enterprise in this region and issue its signed licence."""
     licence = registry_service.issue_licence(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from chuanyu.core.db import SessionDep
+from chuanyu.core.idempotency import idempotent
 from chuanyu.core.node import NodeDep
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
@@ -105,7 +106,7 @@ def due(
 @router.post(
     "/cases",
     status_code=201,
-    dependencies=[require(Role.window_clerk)],
+    dependencies=[require(Role.window_clerk), idempotent()],
     openapi_extra=MULTIPART,
 )
 async def receive_case(
