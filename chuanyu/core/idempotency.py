@@ -16,9 +16,9 @@ import json
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +36,8 @@ REPLAYED = "Idempotent-Replayed"
 LIFETIME = timedelta(hours=24)
 CLAIM = "idempotency_claim"  # request state: id of the row claimed for this request
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")
+KEY_HELP = ("重试时原样重发同一请求并带上同一个键（如 UUID），得到的是首次的结果而不会重复创建；"
+            "24 小时内有效")
 
 Message = MutableMapping[str, Any]
 Send = Callable[[Message], Awaitable[None]]
@@ -61,8 +63,9 @@ def idempotent() -> Any:
     return Depends(_honour)
 
 
-async def _honour(request: Request, user: CurrentUser, session: SessionDep) -> None:
-    key = request.headers.get(HEADER)
+async def _honour(request: Request, user: CurrentUser, session: SessionDep,
+                  key: Annotated[str | None, Header(alias=HEADER, description=KEY_HELP)] = None
+                  ) -> None:
     if key is None:
         return
     if not KEY_PATTERN.fullmatch(key):
