@@ -107,7 +107,8 @@ def create_app(settings: Settings | None = None, node: Node | None = None) -> Fa
     app.add_middleware(sqlite_gate.RequestScope)
     app.add_middleware(middleware.SecurityHeaders)
     app.add_middleware(middleware.BodyLimit, json_bytes=settings.max_json_bytes,
-                       upload_bytes=settings.max_upload_bytes)
+                       upload_bytes=settings.max_upload_bytes,
+                       bulk={"/api/jobs/import": settings.max_import_bytes})
     install_error_handlers(app)
     idempotency.install(app)
     app.include_router(exchange_api.wire_router)

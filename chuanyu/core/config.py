@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # multipart uploads (streamed to disk by the form parser, counted as they arrive).
     max_json_bytes: int = 1024 * 1024
     max_upload_bytes: int = 32 * 1024 * 1024
+    # Bulk imports (up to 200,000 rows per call), for signed-in officers only.
+    max_import_bytes: int = 256 * 1024 * 1024
     max_clock_skew_s: int = 300
     max_body_bytes: int = 4 * 1024 * 1024
     # Unauthenticated exchange requests refused per client address and minute that are audited

@@ -40,28 +40,35 @@ async def _refuse(send: Send, limit: int) -> None:
 class BodyLimit:
     """Refuse bodies over the limit before reading them (Content-Length), or as they stream in.
 
-    Multipart uploads get `upload_bytes`, every other body `json_bytes`; paths under an
-    exempt prefix (the exchange, which enforces its own limit) are left alone.
+    Multipart uploads get `upload_bytes`, every other body `json_bytes`; bulk routes (path ->
+    limit) get theirs only when the request carries credentials, since the body is read before
+    the route checks them; paths under an exempt prefix (the exchange, which enforces its own
+    limit) are left alone.
     """
 
     def __init__(self, app: ASGIApp, *, json_bytes: int, upload_bytes: int,
+                 bulk: dict[str, int] | None = None,
                  exempt: tuple[str, ...] = ("/exchange/",)) -> None:
         self.app = app
         self.json_bytes = json_bytes
         self.upload_bytes = upload_bytes
+        self.bulk = bulk or {}
         self.exempt = exempt
 
-    def limit_for(self, headers: Headers) -> int:
-        """The body limit of a request with these headers."""
+    def limit_for(self, path: str, headers: Headers) -> int:
+        """The body limit of a request to `path` with these headers."""
         multipart = headers.get("content-type", "").startswith("multipart/form-data")
-        return self.upload_bytes if multipart else self.json_bytes
+        limit = self.upload_bytes if multipart else self.json_bytes
+        if path in self.bulk and ("authorization" in headers or "cookie" in headers):
+            limit = max(limit, self.bulk[path])
+        return limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(self.exempt):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        limit = self.limit_for(headers)
+        limit = self.limit_for(scope["path"], headers)
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _refuse(send, limit)

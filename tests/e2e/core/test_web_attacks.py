@@ -186,3 +186,15 @@ def test_streamed_body_without_a_length_is_cut_off_at_the_limit(fed: LiveFederat
     chunks = (f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n") * 6  # 1.5 MiB, never ended
     status, answer = raw_request(fed.sc, head, chunks)
     assert status == 413, answer
+
+
+def test_bulk_import_takes_a_large_body_only_with_credentials(fed: LiveFederation) -> None:
+    size = 8 * 1024 * 1024
+    head = (f"POST /api/jobs/import HTTP/1.1\r\nHost: 127.0.0.1:{fed.cq.port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {size}\r\n\r\n")
+    status, _ = raw_request(fed.cq, head, b'{"rows": [')
+    assert status == 413
+    rows = [{"title": "x" * 500}] * 4000  # about 2 MB: over the plain JSON limit
+    response = httpx.post(f"{fed.cq.url}/api/jobs/import", json={"rows": rows}, timeout=120,
+                          headers=fed.cq.headers("hr_officer"))
+    assert response.status_code != 413, response.text
