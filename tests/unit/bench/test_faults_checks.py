@@ -98,8 +98,10 @@ def _echo_server() -> tuple[asyncio.AbstractEventLoop, int]:
         await writer.drain()
         writer.close()
 
-    loop.run_until_complete(asyncio.start_server(echo, "127.0.0.1", port))
+    # Started from the loop's own thread: the test's thread may already run a loop of its own.
     threading.Thread(target=loop.run_forever, daemon=True).start()
+    asyncio.run_coroutine_threadsafe(
+        asyncio.start_server(echo, "127.0.0.1", port), loop).result(timeout=10)
     return loop, port
 
 
