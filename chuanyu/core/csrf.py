@@ -16,7 +16,6 @@ from __future__ import annotations
 import secrets
 
 from fastapi import Request
-from starlette.datastructures import FormData
 
 from chuanyu.core.errors import PermissionDenied
 from chuanyu.core.web_sessions import csrf_token
@@ -43,13 +42,9 @@ def same_origin(request: Request) -> bool:
 async def _sent_token(request: Request) -> str | None:
     token = request.headers.get(HEADER)
     if request.headers.get("content-type", "").startswith(FORM_TYPES):
-        form = await request.form()
-        value = form.get(FIELD)
+        value = (await request.form()).get(FIELD)
         if token is None and isinstance(value, str):
             token = value
-        # Routes read the same parsed form (Starlette caches it on the request); without the
-        # token field, forms validated with extra="forbid" see only their own fields.
-        request._form = FormData([(k, v) for k, v in form.multi_items() if k != FIELD])
     return token
 
 

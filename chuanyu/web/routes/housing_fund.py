@@ -29,6 +29,7 @@ from chuanyu.housing_fund.rules import schedule
 from chuanyu.housing_fund.schemas import ApplicationCreate
 from chuanyu.housing_fund.service import accounts, certify, lending
 from chuanyu.web import render
+from chuanyu.web.forms import form_fields
 
 router = APIRouter(include_in_schema=False)
 OFFICER = require(Role.fund_officer)
@@ -205,7 +206,7 @@ async def apply_submit(
     request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse | RedirectResponse:
     """Submit the application; the certificate is fetched at once."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_fields(request)
     data: dict[str, object] = {k: v for k, v in form.items() if v != ""}
     data["with_spouse"] = "with_spouse" in form
     data["consent"] = form.get("consent") == "yes"

@@ -27,6 +27,7 @@ from chuanyu.jobs.search.base import SearchRequest
 from chuanyu.jobs.search.facets import ORIGIN_LABELS
 from chuanyu.jobs.service import postings
 from chuanyu.web import render
+from chuanyu.web.forms import form_fields
 
 router = APIRouter(include_in_schema=False)
 
@@ -106,7 +107,7 @@ def new_page(request: Request, node: NodeDep, user: CurrentUser) -> HTMLResponse
 async def new_submit(request: Request, session: SessionDep, node: NodeDep,
                      user: CurrentUser) -> HTMLResponse | RedirectResponse:  # fmt: skip
     """Publish the posting, or show the form again with a message beside each bad field."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_fields(request)
     if not user.has("hr_officer"):
         form["employer_uscc"] = user.subject_id or ""
     data, errors = forms.parse(PostingCreate, form)
@@ -138,7 +139,7 @@ def edit_page(request: Request, posting_id: str, session: SessionDep, node: Node
 async def edit_submit(request: Request, posting_id: str, session: SessionDep, node: NodeDep,
                       user: CurrentUser) -> HTMLResponse | RedirectResponse:  # fmt: skip
     """Save the changed facts, or show the form again with field messages."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await form_fields(request)
     action = f"/jobs/manage/{posting_id}/edit"
     data, errors = forms.parse(PostingUpdate, form)
     if data is None:

@@ -20,6 +20,7 @@ from chuanyu.ledger.schemas import EntryRead, EntryUpdate
 from chuanyu.ledger.service.entries import EntryFilter
 from chuanyu.ledger.sheets import COLUMNS, check_rows, entry_row
 from chuanyu.web import render
+from chuanyu.web.forms import form_fields
 from chuanyu.web.i18n import STRINGS
 
 router = APIRouter(include_in_schema=False)
@@ -136,7 +137,7 @@ def new_entry_form(request: Request) -> HTMLResponse:
 @router.post("/entries/new", dependencies=[require(Role.joint_office)])
 async def create_entry_page(request: Request, session: SessionDep, node: NodeDep) -> Response:
     """Record an entry from the form."""
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = await form_fields(request)
     entries, errors = check_rows([_row_of(values)])
     if errors:
         return _form_page(request, values, [e.text().removeprefix("第2行") for e in errors], None)
@@ -168,7 +169,7 @@ async def update_entry_page(
     request: Request, entry_id: str, session: SessionDep, node: NodeDep
 ) -> Response:
     """Save the edited entry (only on the node that recorded it)."""
-    values = {k: str(v) for k, v in (await request.form()).items()}
+    values = await form_fields(request)
     values["id"] = ""
     entries, errors = check_rows([_row_of(values)])
     if errors:

@@ -17,6 +17,7 @@ from chuanyu.core.node import NodeDep
 from chuanyu.core.security import ROLE_LABELS, CurrentUser, OptionalUser, Role, public, require
 from chuanyu.registry.enums import EnterpriseType
 from chuanyu.web import render
+from chuanyu.web.forms import form_fields
 from chuanyu.window import forms
 from chuanyu.window import service as window_service
 from chuanyu.window.enums import ACTION_LABELS, HANDLING_MODE_LABELS, Action, PayloadKind, Side
@@ -274,7 +275,7 @@ def track_form(request: Request) -> HTMLResponse:
 @router.post("/track", dependencies=[public()])
 async def track_submit(request: Request, session: SessionDep) -> HTMLResponse:
     """Show the case (ID number masked) or say it was not found."""
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    form = await form_fields(request)
     try:
         query = forms.parse(TrackQuery, form)
         case = window_service.track(
