@@ -37,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 from chuanyu import domains  # noqa: E402
 from chuanyu.core import clock  # noqa: E402
 from chuanyu.core.config import Settings  # noqa: E402
-from chuanyu.core.node import Node, open_node  # noqa: E402
 from chuanyu.exchange import federation  # noqa: E402
 from chuanyu.exchange.registry import SERVICES, STREAMS  # noqa: E402
 from chuanyu.housing_fund import certificate, consent  # noqa: E402
@@ -56,6 +55,7 @@ from chuanyu.housing_fund.enums import (  # noqa: E402
     Sex,
 )
 from chuanyu.housing_fund.policy import load_policy  # noqa: E402
+from chuanyu.node import Node, open_node  # noqa: E402
 from tests.support.nodes import free_port, wait_until  # noqa: E402
 
 console = Console(stderr=True)

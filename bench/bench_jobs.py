@@ -33,13 +33,13 @@ from rich.console import Console
 
 from chuanyu.core import runtime
 from chuanyu.core.config import Settings
-from chuanyu.core.node import open_node
 from chuanyu.jobs import files, indexing
-from chuanyu.jobs.generator import Generator
+from chuanyu.jobs.generate import Generator
 from chuanyu.jobs.search import schema as idx_schema
 from chuanyu.jobs.search.base import PostingDoc, SearchRequest
 from chuanyu.jobs.service import ingest
 from chuanyu.jobs.text import query_words, segment
+from chuanyu.node import open_node
 
 N = int(os.environ.get("JOBS_BENCH_POSTINGS", "600000"))
 EMPLOYERS = max(100, N * 13 // 600)

@@ -33,7 +33,6 @@ sys.path.insert(0, str(ROOT))
 
 from chuanyu import domains  # noqa: E402
 from chuanyu.core.config import Settings  # noqa: E402
-from chuanyu.core.node import Node, open_node  # noqa: E402
 from chuanyu.exchange import federation  # noqa: E402
 from chuanyu.exchange.registry import SERVICES, STREAMS  # noqa: E402
 from chuanyu.ledger.generate import generate_entries  # noqa: E402
@@ -42,6 +41,7 @@ from chuanyu.ledger.reports import FORMATS, render  # noqa: E402
 from chuanyu.ledger.rules import FuzzyDate  # noqa: E402
 from chuanyu.ledger.schemas import EntryCreate  # noqa: E402
 from chuanyu.ledger.service import build_report_for, load_seed  # noqa: E402
+from chuanyu.node import Node, open_node  # noqa: E402
 
 console = Console(stderr=True)
 AS_OF = date(2020, 7, 8)

@@ -30,11 +30,11 @@ from chuanyu import domains  # noqa: E402
 from chuanyu.core import clock  # noqa: E402
 from chuanyu.core.config import Settings  # noqa: E402
 from chuanyu.core.db import session_scope  # noqa: E402
-from chuanyu.core.node import open_node  # noqa: E402
 from chuanyu.core.schemas import UserRead  # noqa: E402
 from chuanyu.exchange import federation, inbox  # noqa: E402
 from chuanyu.exchange.models import OutboxEvent  # noqa: E402
 from chuanyu.exchange.registry import SERVICES, STREAMS  # noqa: E402
+from chuanyu.node import open_node  # noqa: E402
 from chuanyu.window.catalogue import starter_catalogue  # noqa: E402
 from chuanyu.window.schemas import CaseCreate, MaterialIn, UploadIn  # noqa: E402
 from chuanyu.window.service import catalogue as catalogue_service  # noqa: E402

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core.config import get_settings
 from chuanyu.core.db import session_scope
-from chuanyu.core.node import Node, open_node
+from chuanyu.node import Node, open_node
 
 MemberOption = Annotated[str, typer.Option("--member", "-m", help="Region node: CQ or SC",
                                            envvar="CHUANYU_MEMBER")]

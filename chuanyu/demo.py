@@ -18,8 +18,8 @@ from chuanyu import domains
 from chuanyu.core.config import get_settings
 from chuanyu.core.db import session_scope
 from chuanyu.core.models import User
-from chuanyu.core.node import Node, open_node
 from chuanyu.core.security import Role, create_user
+from chuanyu.node import Node, open_node
 
 console = Console(stderr=True)
 

@@ -18,11 +18,11 @@ from chuanyu.core import csrf, idempotency, middleware, sqlite_gate
 from chuanyu.core.config import Settings, get_settings
 from chuanyu.core.errors import ChuanyuError, FieldError, InvalidInput, Unauthenticated
 from chuanyu.core.messages import zh_message
-from chuanyu.core.node import Node, open_node
 from chuanyu.core.node_secret import session_secret
 from chuanyu.core.security import public
 from chuanyu.core.throttle import LoginThrottle
 from chuanyu.exchange import api as exchange_api
+from chuanyu.node import Node, open_node
 from chuanyu.web import STATIC_DIR, render
 from chuanyu.web.routes import shell
 

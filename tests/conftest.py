@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from chuanyu import domains
 from chuanyu.core.config import Settings
 from chuanyu.core.db import Base, session_scope
-from chuanyu.core.node import Node, open_node
 from chuanyu.core.security import create_user, issue_token
+from chuanyu.node import Node, open_node
 from tests.support.nodes import PASSWORD, LiveFederation, csrf_token_of, wait_until
 
 PG_URL = os.environ.get("CHUANYU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from chuanyu.core.db import SessionDep
-from chuanyu.core.node import NodeDep
 from chuanyu.core.security import public, require, signature_auth
 from chuanyu.exchange import server, status, transport
+from chuanyu.node import NodeDep
 
 wire_router = APIRouter(tags=["exchange"])
 router = APIRouter(tags=["exchange"])

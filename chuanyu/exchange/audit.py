@@ -17,7 +17,7 @@ from chuanyu.exchange.envelope import canonical_json
 from chuanyu.exchange.models import AuditCheckpoint, AuditEntry, AuditHead
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 GENESIS = "0" * 64
 

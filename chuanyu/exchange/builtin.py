@@ -13,7 +13,7 @@ from chuanyu.exchange import registry
 from chuanyu.exchange.models import ProbeEvent
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 PROBE_STREAM = "exchange.probe"
 

@@ -17,7 +17,7 @@ from chuanyu.exchange import audit, envelope, guard, idempotency, signing, trans
 from chuanyu.exchange.guard import Refusal
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 log = logging.getLogger(__name__)
 

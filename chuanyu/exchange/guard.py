@@ -17,7 +17,7 @@ from chuanyu.exchange.envelope import Envelope
 from chuanyu.exchange.models import SeenMessage
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 STATUS = {
     "bad_envelope": 400,

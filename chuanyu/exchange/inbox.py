@@ -15,7 +15,7 @@ from chuanyu.exchange.models import HeldEvent, InboxCursor, RefusedEvent
 from chuanyu.exchange.registry import STREAMS, Stream, StreamEvent
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 log = logging.getLogger(__name__)
 

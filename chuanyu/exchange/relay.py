@@ -19,7 +19,7 @@ from chuanyu.exchange.guard import Refusal
 from chuanyu.exchange.models import Delivery, OutboxEvent, StreamHead
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from chuanyu.exchange.guard import Refusal
 from chuanyu.exchange.registry import SERVICES, STREAMS
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from chuanyu.exchange.models import (
 RECENT_AUDIT = 10_000  # refusal counts cover this many of the newest audit entries
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 
 def outbound(session: Session, node: Node) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from limits.strategies import MovingWindowRateLimiter
 from chuanyu.core import clock
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 SUMMARY_EVERY = timedelta(minutes=1)
 MAX_ADDRESSES = 10_000  # tallies kept at once; the oldest goes first

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from chuanyu.core.config import Settings
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 # Key of the client certificate's fingerprint in each request's ASGI `state`.
 PEER_CERT_STATE = "tls_peer_sha256"

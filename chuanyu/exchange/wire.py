@@ -17,7 +17,7 @@ from chuanyu.exchange.outbox import event_digest
 from chuanyu.exchange.signing import digest, merkle_root
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 
 def signed(node: Node, env: Envelope) -> dict[str, str]:

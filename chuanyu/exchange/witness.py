@@ -21,7 +21,7 @@ from chuanyu.exchange import outbox, registry, signing
 from chuanyu.exchange.models import WitnessedHead
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, status
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import PermissionDenied, RuleViolation
 from chuanyu.core.idempotency import idempotent
-from chuanyu.core.node import NodeDep
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.housing_fund import permissions, present
@@ -29,6 +28,7 @@ from chuanyu.housing_fund.schemas import (
     ScheduleRead,
 )
 from chuanyu.housing_fund.service import accounts, certify, lending
+from chuanyu.node import NodeDep
 
 router = APIRouter(tags=["housing_fund"])
 OFFICER = require(Role.fund_officer)

@@ -21,14 +21,14 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.models import User
-from chuanyu.core.node import Node
 from chuanyu.core.security import create_user
 from chuanyu.demo import DEMO_PASSWORD
 from chuanyu.housing_fund.enums import AccountStatus, Sex
 from chuanyu.housing_fund.generate import generate
-from chuanyu.housing_fund.ids import make_resident_id, make_uscc
+from chuanyu.housing_fund.identifiers import make_resident_id, make_uscc
 from chuanyu.housing_fund.models import Account, Deposit
 from chuanyu.housing_fund.rules import add_months, monthly_deposit
+from chuanyu.node import Node
 
 POPULATION = 300
 OTHER = {"CQ": "SC", "SC": "CQ"}

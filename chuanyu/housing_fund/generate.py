@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.housing_fund.enums import AccountStatus, Sex
-from chuanyu.housing_fund.ids import make_resident_id, make_uscc
+from chuanyu.housing_fund.identifiers import make_resident_id, make_uscc
 from chuanyu.housing_fund.models import Account
 from chuanyu.housing_fund.rules import add_months, monthly_deposit
 

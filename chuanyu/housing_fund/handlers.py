@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from chuanyu.core.node import Node
 from chuanyu.exchange import registry
 from chuanyu.housing_fund.certificate import CertificateRequest, SignedCertificate
 from chuanyu.housing_fund.service import certify
+from chuanyu.node import Node
 
 CERTIFICATE_SERVICE = "housing_fund.certificate"
 

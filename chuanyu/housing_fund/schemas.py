@@ -25,7 +25,7 @@ from chuanyu.housing_fund.enums import (
     PropertyKind,
     RepaymentMethod,
 )
-from chuanyu.housing_fund.ids import InvalidIdentifier, normalize_uscc
+from chuanyu.housing_fund.identifiers import InvalidIdentifier, normalize_uscc
 
 
 def _uscc(value: str) -> str:

@@ -13,7 +13,6 @@ from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import Conflict
 from chuanyu.core.fields import DivisionCode
 from chuanyu.core.idempotency import idempotent
-from chuanyu.core.node import Node, NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.jobs import indexing
 from chuanyu.jobs.enums import IndexState
@@ -27,6 +26,7 @@ from chuanyu.jobs.schemas import (
 )
 from chuanyu.jobs.search.base import SearchRequest
 from chuanyu.jobs.service import ingest, postings
+from chuanyu.node import Node, NodeDep
 
 router = APIRouter(tags=["jobs"])
 WRITERS = (Role.hr_officer, Role.employer)

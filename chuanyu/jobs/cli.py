@@ -14,7 +14,7 @@ from chuanyu.cli_support import node_session, open_cli_node
 from chuanyu.core import clock
 from chuanyu.core.errors import InvalidInput
 from chuanyu.jobs import files, indexing
-from chuanyu.jobs.generator import Generator
+from chuanyu.jobs.generate import Generator
 from chuanyu.jobs.search.base import SearchRequest
 from chuanyu.jobs.service import generate, ingest, postings
 

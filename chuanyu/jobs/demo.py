@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
-from chuanyu.core.node import Node
 from chuanyu.jobs import files
-from chuanyu.jobs.generator import Generator
+from chuanyu.jobs.generate import Generator
 from chuanyu.jobs.models import Posting
 from chuanyu.jobs.service import ingest
+from chuanyu.node import Node
 
 DEMO_EMPLOYERS = 800
 DEMO_POSTINGS = 30000

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from chuanyu.jobs.generator import GeneratedPosting
+from chuanyu.jobs.generate import GeneratedPosting
 
 COLUMNS = (
     "id", "employer_uscc", "employer_name", "title", "occupation_code", "industry_code",

@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from chuanyu.core.node import Node
 from chuanyu.exchange import registry
 from chuanyu.exchange.registry import StreamEvent
 from chuanyu.jobs import events as posting_events
 from chuanyu.jobs.service import replica
+from chuanyu.node import Node
 
 
 @registry.stream(

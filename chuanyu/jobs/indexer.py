@@ -18,12 +18,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
-from chuanyu.core.node import Node
 from chuanyu.jobs import index_lock
 from chuanyu.jobs.enums import PostingStatus
 from chuanyu.jobs.models import Employer, IndexQueue, Posting
 from chuanyu.jobs.search.base import PostingDoc
 from chuanyu.jobs.search.tantivy_index import TantivyIndex
+from chuanyu.node import Node
 
 log = logging.getLogger(__name__)
 

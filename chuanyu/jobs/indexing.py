@@ -19,12 +19,12 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
-from chuanyu.core.node import Node
 from chuanyu.jobs.enums import IndexState
 from chuanyu.jobs.index_lock import IndexHealth, LockWaiter
 from chuanyu.jobs.indexer import Indexer, RebuildCancelled, doc_of
 from chuanyu.jobs.models import QUEUE_TABLE, IndexQueue
 from chuanyu.jobs.search.tantivy_index import IndexLocked, TantivyIndex
+from chuanyu.node import Node
 
 __all__ = ["Indexer", "RebuildCancelled", "doc_of"]
 

@@ -8,9 +8,9 @@ import threading
 from collections.abc import Callable
 
 from chuanyu.core.db import session_scope
-from chuanyu.core.node import Node
 from chuanyu.jobs import indexing
 from chuanyu.jobs.service import postings
+from chuanyu.node import Node
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import invalid
 from chuanyu.core.idempotency import idempotent
-from chuanyu.core.node import NodeDep
 from chuanyu.core.openapi import file_answer
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import Role, require
@@ -32,6 +31,7 @@ from chuanyu.ledger.schemas import (
 )
 from chuanyu.ledger.service.entries import EntryFilter
 from chuanyu.ledger.service.sheets import export_xlsx, import_file, template_xlsx
+from chuanyu.node import NodeDep
 
 router = APIRouter(tags=["ledger"])
 

@@ -16,7 +16,7 @@ from chuanyu.cli_support import MemberOption, node_session
 from chuanyu.core import clock
 from chuanyu.core.errors import InvalidInput
 from chuanyu.ledger import rules
-from chuanyu.ledger.catalog import load_catalog
+from chuanyu.ledger.catalogue import load_catalog
 from chuanyu.ledger.dataset import load_dataset
 from chuanyu.ledger.reports import FORMATS, render
 from chuanyu.ledger.service import build_report_for, entry_facts, load_seed

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from chuanyu.core.node import Node
 from chuanyu.ledger.service.seed import load_seed
+from chuanyu.node import Node
 
 SEED_OWNER = "CQ"
 

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chuanyu.core.node import Node
 from chuanyu.exchange.registry import Ownership, stream
 from chuanyu.ledger.models import LedgerEntry, LedgerFigure
 from chuanyu.ledger.service.entries import STREAM, apply_remote_delete, apply_remote_entry
 from chuanyu.ledger.service.figures import apply_remote_figure
+from chuanyu.node import Node
 
 
 def claimed_owner(event_type: str, payload: dict[str, Any]) -> list[str]:

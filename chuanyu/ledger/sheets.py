@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from chuanyu.core.fields import without_control_characters
 from chuanyu.ledger import parties
-from chuanyu.ledger.catalog import ENTRY_METRICS
+from chuanyu.ledger.catalogue import ENTRY_METRICS
 from chuanyu.ledger.enums import (
     KIND_LABELS,
     MEETING_LABELS,

@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 
 from chuanyu.core.db import SessionDep
 from chuanyu.core.idempotency import idempotent
-from chuanyu.core.node import NodeDep
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.node import NodeDep
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
 from chuanyu.registry.deps import end_read_transaction, verify_request

@@ -16,7 +16,7 @@ from chuanyu.registry.enums import EnterpriseType
 from chuanyu.registry.schemas import RegistrationApplication
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 # County-level units whose codes were in force for the birth years used below (1975-1995).
 _BIRTH_PLACES = ("510104", "510105", "510107", "510681", "511002", "510502")

@@ -13,7 +13,7 @@ from chuanyu.registry.enums import STATUS_LABELS
 from chuanyu.registry.schemas import LicenceRead
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from chuanyu.core.node import Node
 from chuanyu.exchange.registry import service
+from chuanyu.node import Node
 from chuanyu.registry import service as registry_service
 from chuanyu.registry.schemas import NameCheck, NameCheckResult, VerifyRequest, VerifyResult
 from chuanyu.registry.service.names import NAME_SERVICE

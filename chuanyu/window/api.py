@@ -10,9 +10,9 @@ from fastapi.concurrency import run_in_threadpool
 
 from chuanyu.core.db import SessionDep
 from chuanyu.core.idempotency import idempotent
-from chuanyu.core.node import NodeDep
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.node import NodeDep
 from chuanyu.window import forms
 from chuanyu.window import service as window_service
 from chuanyu.window.catalogue import CatalogueFile, starter_catalogue

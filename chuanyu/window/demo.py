@@ -7,8 +7,8 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chuanyu.core.node import Node
 from chuanyu.core.schemas import UserRead
+from chuanyu.node import Node
 from chuanyu.registry.demo import person_name, resident_id, sample_application
 from chuanyu.window.catalogue import starter_catalogue
 from chuanyu.window.models import Case

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chuanyu.core.node import Node
 from chuanyu.exchange.registry import Ownership, service, stream
+from chuanyu.node import Node
 from chuanyu.window.models import Case, Matter
 from chuanyu.window.service import catalogue, files, replica
 from chuanyu.window.service.events import AUTHORITY_STREAM, INTAKE_STREAM

@@ -22,9 +22,9 @@ from schemathesis.checks import CHECKS, load_all_checks
 
 from chuanyu import api
 from chuanyu.core.db import session_scope
-from chuanyu.core.node import Node
 from chuanyu.core.security import Role
 from chuanyu.ledger.service.seed import load_seed
+from chuanyu.node import Node
 from chuanyu.registry import demo as registry_demo
 from chuanyu.window import demo as window_demo
 from tests.conftest import AppClient, make_client

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core.config import Settings
 from chuanyu.core.db import session_scope
-from chuanyu.core.node import Node, open_node
 from chuanyu.core.security import create_user, issue_token
+from chuanyu.node import Node, open_node
 
 PASSWORD = "test-password-1"
 

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
-from chuanyu.core.node import Node
 from chuanyu.exchange.client import ExchangeRefused, PeerUnavailable
 from chuanyu.exchange.signing import digest
 from chuanyu.housing_fund.certificate import CertificateRequest
 from chuanyu.housing_fund.errors import ApplicationNotFound
 from chuanyu.housing_fund.models import Application
+from chuanyu.node import Node
 
 SERVICE = "housing_fund.certificate"
 KEY_LENGTH = 64  # the exchange's token length

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.identifiers import mask_resident_id
-from chuanyu.core.node import Node
 from chuanyu.exchange.models import AuditEntry
 from chuanyu.housing_fund import certificate, consent
 from chuanyu.housing_fund.certificate import (
@@ -29,6 +28,7 @@ from chuanyu.housing_fund.errors import (
 from chuanyu.housing_fund.models import ConsentUse, IssuedCertificate
 from chuanyu.housing_fund.policy import PolicyError, load_policy
 from chuanyu.housing_fund.service import accounts
+from chuanyu.node import Node
 
 
 def _certificate_no(member: str) -> str:

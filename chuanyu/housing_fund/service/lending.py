@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.identifiers import birth_date_of, masked_matches
-from chuanyu.core.node import Node
 from chuanyu.exchange.client import ExchangeRefused, PeerUnavailable
 from chuanyu.housing_fund import certificate, consent
 from chuanyu.housing_fund.certificate import CertificateBody, CertificateRequest, SignedCertificate
@@ -32,11 +31,12 @@ from chuanyu.housing_fund.errors import (
     NotRemote,
     WrongState,
 )
-from chuanyu.housing_fund.ids import sex_of
+from chuanyu.housing_fund.identifiers import sex_of
 from chuanyu.housing_fund.models import Application
 from chuanyu.housing_fund.policy import load_policy
 from chuanyu.housing_fund.schemas import ApplicationCreate
 from chuanyu.housing_fund.service.attempts import fetch_key, reload_open, send
+from chuanyu.node import Node
 
 SERVICE = "housing_fund.certificate"
 

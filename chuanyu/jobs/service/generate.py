@@ -8,12 +8,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from chuanyu.core.node import Node
 from chuanyu.jobs import files
-from chuanyu.jobs.generator import Generator
+from chuanyu.jobs.generate import Generator
 from chuanyu.jobs.models import Posting
 from chuanyu.jobs.schemas import IngestRecord
 from chuanyu.jobs.service import ingest
+from chuanyu.node import Node
 
 PREFIX = {"CQ": "50", "SC": "51"}
 

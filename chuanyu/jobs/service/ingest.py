@@ -24,7 +24,6 @@ from sqlalchemy import delete, select
 from chuanyu.core import clock
 from chuanyu.core.db import insert_many
 from chuanyu.core.errors import FieldError, InvalidInput
-from chuanyu.core.node import Node
 from chuanyu.exchange import outbox
 from chuanyu.jobs import events, indexing, rules
 from chuanyu.jobs.enums import PostingStatus
@@ -32,6 +31,7 @@ from chuanyu.jobs.models import EMPLOYER_TABLE, POSTING_TABLE, Employer, IndexQu
 from chuanyu.jobs.schemas import IngestRecord
 from chuanyu.jobs.search.base import PostingDoc
 from chuanyu.jobs.search.tantivy_index import IndexWriteFailed
+from chuanyu.node import Node
 
 log = logging.getLogger(__name__)
 

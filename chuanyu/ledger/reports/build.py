@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from chuanyu.ledger import rules
-from chuanyu.ledger.catalog import ENTRY_METRICS, Catalog
+from chuanyu.ledger.catalogue import ENTRY_METRICS, Catalog
 from chuanyu.ledger.enums import KIND_LABELS, EntryStatus, FirstStatus
 from chuanyu.ledger.reports.document import SourceDocument, seed_document
 from chuanyu.ledger.reports.model import (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from chuanyu.ledger.reports.html import render_html
 from chuanyu.ledger.reports.model import Report
@@ -14,6 +15,9 @@ def render_pdf(report: Report) -> bytes:
     """PDF bytes of the report."""
     from weasyprint import HTML
 
+    # Embedded font subsets carry a "modified" time; fontTools takes it from SOURCE_DATE_EPOCH
+    # when set, so the same report gives the same bytes on every run and node.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     pdf = HTML(string=render_html(report)).write_pdf()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from chuanyu.core import clock
 from chuanyu.exchange import outbox
 from chuanyu.ledger import parties, rules
-from chuanyu.ledger.catalog import Catalog, default_catalog
+from chuanyu.ledger.catalogue import Catalog, default_catalog
 from chuanyu.ledger.enums import EntryStatus
 from chuanyu.ledger.errors import EntryExists, EntryNotFound, NotOwner
 from chuanyu.ledger.models import LedgerEntry, LedgerEntryParty, LedgerEntryTag

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from chuanyu.ledger.catalog import Catalog, default_catalog
+from chuanyu.ledger.catalogue import Catalog, default_catalog
 from chuanyu.ledger.models import LedgerEntryParty, LedgerEntryTag, LedgerFigure
 from chuanyu.ledger.providers import live_counts
 from chuanyu.ledger.reports.build import build_report

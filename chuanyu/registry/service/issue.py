@@ -21,7 +21,7 @@ from chuanyu.registry.service.names import check_name, holder_of
 from chuanyu.registry.service.read import to_read
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 MAX_CODE_ATTEMPTS = 8
 # Source of randomness for organisation codes; tests replace it to force collisions.

@@ -12,7 +12,7 @@ from chuanyu.registry.models import Licence
 from chuanyu.registry.schemas import NameCheck, NameCheckResult
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 NAME_SERVICE = "registry.check_name"
 

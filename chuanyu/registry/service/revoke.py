@@ -13,7 +13,7 @@ from chuanyu.registry.schemas import LicenceRead
 from chuanyu.registry.service.read import get_row, to_read
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 
 def revoke(session: Session, *, node: Node, code: str, reason: str, actor: str) -> LicenceRead:

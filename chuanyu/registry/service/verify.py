@@ -13,7 +13,7 @@ from chuanyu.registry.service.issue import facts_of
 from chuanyu.registry.service.read import find, get_row, to_read
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 SERVICE = "registry.verify"
 

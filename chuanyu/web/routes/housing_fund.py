@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import NotFound, PermissionDenied
 from chuanyu.core.messages import zh_message
-from chuanyu.core.node import NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.housing_fund import permissions, present
 from chuanyu.housing_fund.deps import VisibleApplication
@@ -28,6 +27,7 @@ from chuanyu.housing_fund.policy import load_policy
 from chuanyu.housing_fund.rules import schedule
 from chuanyu.housing_fund.schemas import ApplicationCreate
 from chuanyu.housing_fund.service import accounts, certify, lending
+from chuanyu.node import NodeDep
 from chuanyu.web import render
 from chuanyu.web.forms import form_fields
 

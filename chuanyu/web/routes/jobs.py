@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import InvalidInput
-from chuanyu.core.node import Node, NodeDep
 from chuanyu.core.schemas import UserRead
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.jobs import forms, indexing
@@ -26,6 +25,7 @@ from chuanyu.jobs.schemas import PostingCreate, PostingUpdate
 from chuanyu.jobs.search.base import SearchRequest
 from chuanyu.jobs.search.facets import ORIGIN_LABELS
 from chuanyu.jobs.service import postings
+from chuanyu.node import Node, NodeDep
 from chuanyu.web import render
 from chuanyu.web.forms import form_fields
 

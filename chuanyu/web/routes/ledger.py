@@ -10,15 +10,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
-from chuanyu.core.node import NodeDep
 from chuanyu.core.security import Role, require
 from chuanyu.ledger import parties, service
-from chuanyu.ledger.catalog import default_catalog
+from chuanyu.ledger.catalogue import default_catalog
 from chuanyu.ledger.enums import KIND_LABELS, MEETING_LABELS, SERVICE_LABELS
 from chuanyu.ledger.reports.html import charts, fmt
 from chuanyu.ledger.schemas import EntryRead, EntryUpdate
 from chuanyu.ledger.service.entries import EntryFilter
 from chuanyu.ledger.sheets import COLUMNS, check_rows, entry_row
+from chuanyu.node import NodeDep
 from chuanyu.web import render
 from chuanyu.web.forms import form_fields
 from chuanyu.web.i18n import STRINGS

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import InvalidInput
-from chuanyu.core.node import NodeDep
 from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.node import NodeDep
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
 from chuanyu.registry.deps import end_read_transaction, verify_request

@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from chuanyu.core import web_sessions
 from chuanyu.core.db import SessionDep
-from chuanyu.core.node import NodeDep
 from chuanyu.core.security import authenticate, public, require
 from chuanyu.core.throttle import LoginThrottle, wait_message
 from chuanyu.exchange import status
 from chuanyu.jobs import indexing
+from chuanyu.node import NodeDep
 from chuanyu.web import render
 from chuanyu.window import service as window_service
 

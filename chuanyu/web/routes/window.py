@@ -13,8 +13,8 @@ from chuanyu import divisions
 from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import ChuanyuError
-from chuanyu.core.node import NodeDep
 from chuanyu.core.security import ROLE_LABELS, CurrentUser, OptionalUser, Role, public, require
+from chuanyu.node import NodeDep
 from chuanyu.registry.enums import EnterpriseType
 from chuanyu.web import render
 from chuanyu.web.forms import form_fields

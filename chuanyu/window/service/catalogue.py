@@ -17,7 +17,7 @@ from chuanyu.window.models import Matter
 from chuanyu.window.schemas import FeeRead, MaterialSpecRead, MatterRead
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 STREAM = "window.catalogue"
 

@@ -16,7 +16,7 @@ from chuanyu.window.models import Attachment, Case
 from chuanyu.window.service.common import visible_case
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 SERVICE = "window.attachment"
 

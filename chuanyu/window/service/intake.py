@@ -34,7 +34,7 @@ from chuanyu.window.service.events import (
 )
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 log = logging.getLogger(__name__)
 

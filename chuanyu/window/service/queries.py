@@ -19,7 +19,7 @@ from chuanyu.window.schemas import CasePage, CaseRead, CaseSummary
 from chuanyu.window.service.common import NEAR_DAYS, calendar, to_read, to_summary, visible_case
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 OPEN = [s.value for s in CaseStatus if s not in rules.DECIDED | rules.TERMINAL]
 ESCALATE = (Urgency.NEAR, Urgency.OVERDUE)

@@ -20,7 +20,7 @@ from chuanyu.window.service.common import calendar, clock_of, store_clock, visib
 from chuanyu.window.service.events import attach, publish_transition, record
 
 if TYPE_CHECKING:
-    from chuanyu.core.node import Node
+    from chuanyu.node import Node
 
 
 def requested_materials(case: Case) -> list[str]:

@@ -19,7 +19,7 @@ from chuanyu.housing_fund import consent
 from chuanyu.housing_fund.certificate import CertificateRequest
 from chuanyu.housing_fund.demo import demo_depositors, load_demo
 from chuanyu.housing_fund.enums import AccountStatus, Sex
-from chuanyu.housing_fund.ids import make_resident_id
+from chuanyu.housing_fund.identifiers import make_resident_id
 from chuanyu.housing_fund.models import Account, Application
 from chuanyu.ledger.providers import live_counts
 from tests.support.nodes import PASSWORD

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from chuanyu.core import clock
 from chuanyu.jobs import events, files, indexing
-from chuanyu.jobs.generator import Generator
+from chuanyu.jobs.generate import Generator
 from chuanyu.jobs.models import Posting
 from chuanyu.jobs.search.tantivy_index import TantivyIndex
 

@@ -16,7 +16,7 @@ from chuanyu.cli import app
 from chuanyu.core import clock
 from chuanyu.core.config import Settings
 from chuanyu.core.db import session_scope
-from chuanyu.core.node import open_node
+from chuanyu.node import open_node
 from chuanyu.window.service import receive
 from tests.integration.window.window_helpers import (
     SCHEDULE_2027,

@@ -10,7 +10,7 @@ import pytest
 from chuanyu.core.db import session_scope
 from chuanyu.housing_fund.demo import demo_depositors, load_demo
 from chuanyu.housing_fund.enums import Sex
-from chuanyu.housing_fund.ids import make_resident_id
+from chuanyu.housing_fund.identifiers import make_resident_id
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from chuanyu.housing_fund.errors import (
     DepositorUnknown,
 )
 from chuanyu.housing_fund.generate import generate
-from chuanyu.housing_fund.ids import make_resident_id
+from chuanyu.housing_fund.identifiers import make_resident_id
 from chuanyu.housing_fund.models import Account, ConsentUse, Deposit, IssuedCertificate
 from chuanyu.housing_fund.rules import continuous_months
 from chuanyu.housing_fund.service import accounts, certify

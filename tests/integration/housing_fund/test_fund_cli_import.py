@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from chuanyu.housing_fund.cli import app
 from chuanyu.housing_fund.enums import Sex
-from chuanyu.housing_fund.ids import make_resident_id, make_uscc
+from chuanyu.housing_fund.identifiers import make_resident_id, make_uscc
 from chuanyu.housing_fund.models import Account, Deposit
 
 runner = CliRunner()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import ChuanyuError, InvalidInput
-from chuanyu.core.node import Node
+from chuanyu.node import Node
 from chuanyu.window import rules
 from chuanyu.window.enums import Action, CaseStatus
 from chuanyu.window.errors import ActionForbidden, TransitionNotAllowed

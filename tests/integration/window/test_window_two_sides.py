@@ -12,7 +12,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from chuanyu.core import clock
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import RuleViolation
-from chuanyu.core.node import Node
+from chuanyu.node import Node
 from chuanyu.registry.demo import sample_application
 from chuanyu.window.catalogue import starter_catalogue
 from chuanyu.window.enums import Action, CaseStatus

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
-from chuanyu.core.node import Node
 from chuanyu.core.schemas import UserRead
 from chuanyu.exchange import inbox
 from chuanyu.exchange.models import OutboxEvent
+from chuanyu.node import Node
 from chuanyu.window.catalogue import starter_catalogue
 from chuanyu.window.schemas import CaseCreate, MaterialIn, UploadIn
 from chuanyu.window.service import catalogue as catalogue_service

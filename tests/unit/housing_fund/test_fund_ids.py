@@ -10,7 +10,7 @@ from stdnum.cn import ric, uscc
 
 from chuanyu.core.identifiers import birth_date_of, normalize_resident_id
 from chuanyu.housing_fund.enums import Sex
-from chuanyu.housing_fund.ids import (
+from chuanyu.housing_fund.identifiers import (
     InvalidIdentifier,
     area_codes_valid_in,
     make_resident_id,

@@ -15,7 +15,7 @@ from chuanyu.housing_fund.errors import (
     ConsentInvalid,
     ConsentMissing,
 )
-from chuanyu.housing_fund.ids import make_resident_id
+from chuanyu.housing_fund.identifiers import make_resident_id
 
 NOW = datetime(2020, 7, 8, 2, 0, tzinfo=UTC)
 CQ_KEY, SC_KEY = signing.generate_key(), signing.generate_key()

@@ -11,7 +11,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from chuanyu.jobs import rules
 from chuanyu.jobs.enums import PostingStatus
-from chuanyu.jobs.generator import Generator
+from chuanyu.jobs.generate import Generator
 from chuanyu.jobs.schemas import PostingCreate
 
 GOOD = {

@@ -15,7 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 
-from chuanyu.ledger.catalog import default_catalog
+from chuanyu.ledger.catalogue import default_catalog
 from chuanyu.ledger.dataset import seed_dataset, to_facts, to_figure
 from chuanyu.ledger.reports import FORMATS, render
 from chuanyu.ledger.reports.build import build_report

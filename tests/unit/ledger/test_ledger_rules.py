@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chuanyu.ledger import parties, rules
-from chuanyu.ledger.catalog import default_catalog
+from chuanyu.ledger.catalogue import default_catalog
 from chuanyu.ledger.enums import DatePrecision, FirstStatus
 from chuanyu.ledger.rules import EntryFacts, FuzzyDate
 

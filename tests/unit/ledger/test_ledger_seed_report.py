@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from chuanyu.ledger.catalog import default_catalog
+from chuanyu.ledger.catalogue import default_catalog
 from chuanyu.ledger.dataset import seed_dataset, to_facts, to_figure
 from chuanyu.ledger.reports import render
 from chuanyu.ledger.reports.build import build_report
