@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     audit_checkpoint_every: int = 1000
     audit_checkpoint_seconds: float = 60.0
     tls_note: str = "plain HTTP on loopback (demo); put TLS in front of nodes in production"
+    # The address the public reaches this node's pages at (printed in QR codes of receipts and
+    # licences). Unset: the node's base URL in the federation descriptor.
+    public_url: str | None = None
+    # The service window's address and hotline printed on receipts and notices.
+    window_address: str | None = None
+    window_hotline: str | None = None
     # Mutual TLS between nodes: this node's certificate and key (served, and presented to peers)
     # and the federation CA that signs every member's certificate (required of clients).
     tls_cert: Path | None = None

@@ -80,7 +80,9 @@ def get_licence_pdf(uscc: str, session: SessionDep, node: NodeDep) -> Response:
     """The licence as a PDF with its verification QR code (either region's)."""
     end_read_transaction(session)
     licence = registry_service.fetch(session, node=node, code=uscc)
-    pdf = document.licence_pdf(licence, document.issuer_name(node, licence))
+    pdf = document.licence_pdf(
+        licence, document.issuer_name(node, licence), url=document.verify_url(node, licence.uscc)
+    )
     headers = {"Content-Disposition": f'inline; filename="licence-{licence.uscc}.pdf"'}
     return Response(pdf, media_type="application/pdf", headers=headers)
 

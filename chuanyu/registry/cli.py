@@ -92,6 +92,7 @@ def show(
         with node_session(member) as (node, session):
             lic = registry_service.get(session, code=uscc)
             issuer_name = node.name
+            url = document.verify_url(node, lic.uscc)
     except ChuanyuError as exc:
         raise _fail(exc.detail) from None
     if as_json:
@@ -99,7 +100,7 @@ def show(
     else:
         _show(lic)
     if pdf is not None:
-        pdf.write_bytes(document.licence_pdf(lic, issuer_name))
+        pdf.write_bytes(document.licence_pdf(lic, issuer_name, url=url))
         err.print(f"PDF 已写入 {pdf}")
 
 

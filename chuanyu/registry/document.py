@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from chuanyu.core.links import public_url
 from chuanyu.registry.enums import STATUS_LABELS
 from chuanyu.registry.schemas import LicenceRead
 
@@ -38,12 +40,18 @@ def issuer_name(node: Node, lic: LicenceRead) -> str:
     return member.name if member is not None else lic.issuer_member
 
 
-def licence_context(lic: LicenceRead, issuer_name: str) -> dict[str, Any]:
-    """What the licence templates need besides the licence itself."""
+def verify_url(node: Node, code: str) -> str:
+    """The public verification page of a licence: what its QR code opens."""
+    return public_url(node, "/registry/verify", uscc=code)
+
+
+def licence_context(lic: LicenceRead, issuer_name: str, *, url: str) -> dict[str, Any]:
+    """What the licence templates need besides the licence itself (`url`: its verify page)."""
     return {
         "lic": lic,
         "issuer_name": issuer_name,
-        "qr": qr_data_uri(lic.qr_payload),
+        "verify_url": url,
+        "qr": qr_data_uri(url),
         "status_label": STATUS_LABELS[lic.status],
     }
 
@@ -56,17 +64,20 @@ _env = Environment(
 )
 
 
-def licence_html(lic: LicenceRead, issuer_name: str) -> str:
+def licence_html(lic: LicenceRead, issuer_name: str, *, url: str) -> str:
     """The standalone HTML document of a licence (what the PDF is made from)."""
     return _env.get_template("registry/licence_document.html").render(
-        **licence_context(lic, issuer_name)
+        **licence_context(lic, issuer_name, url=url)
     )
 
 
-def licence_pdf(lic: LicenceRead, issuer_name: str) -> bytes:
+def licence_pdf(lic: LicenceRead, issuer_name: str, *, url: str) -> bytes:
     """The licence as a landscape A4 PDF with CJK text and its QR code."""
     from weasyprint import HTML
 
-    pdf = HTML(string=licence_html(lic, issuer_name)).write_pdf()
+    # Embedded font subsets carry a time; fontTools reads it from SOURCE_DATE_EPOCH (as the
+    # ledger's reports do), so the same licence gives the same bytes.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    pdf = HTML(string=licence_html(lic, issuer_name, url=url)).write_pdf()
     assert pdf is not None
     return bytes(pdf)

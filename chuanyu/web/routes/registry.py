@@ -62,7 +62,9 @@ def licence_page(request: Request, uscc: str, session: SessionDep, node: NodeDep
     return render(
         request,
         "registry/licence.html",
-        document.licence_context(lic, document.issuer_name(node, lic)),
+        document.licence_context(
+            lic, document.issuer_name(node, lic), url=document.verify_url(node, lic.uscc)
+        ),
     )
 
 
@@ -73,7 +75,9 @@ def licence_pdf(uscc: str, session: SessionDep, node: NodeDep) -> Response:
     lic = registry_service.fetch(session, node=node, code=uscc)
     headers = {"Content-Disposition": f'inline; filename="licence-{lic.uscc}.pdf"'}
     return Response(
-        document.licence_pdf(lic, document.issuer_name(node, lic)),
+        document.licence_pdf(
+            lic, document.issuer_name(node, lic), url=document.verify_url(node, lic.uscc)
+        ),
         media_type="application/pdf",
         headers=headers,
     )
