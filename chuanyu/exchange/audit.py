@@ -38,6 +38,8 @@ def entry_hash(entry: AuditEntry) -> str:
         entry.prev_hash, _stamp(entry.at), entry.direction, entry.peer, entry.kind, entry.name,
         entry.message_id, entry.digest, entry.outcome, entry.detail,
     ]
+    if entry.subject or entry.basis:  # entries written before these fields keep their hash
+        content += [entry.subject, entry.basis]
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
@@ -74,8 +76,13 @@ def record(
     digest: str,
     outcome: str,
     detail: str = "",
+    subject: str = "",
+    basis: str = "",
 ) -> AuditEntry:
     """Append one entry in the caller's transaction (the caller commits).
+
+    `subject` and `basis` name whose personal data the message carried and on what ground
+    (a consent or a legal basis); the citizen's data-use log is read from them.
 
     Core statements on the session's connection keep this cheap on the hot path of every
     message; the head row's lock (PostgreSQL) or the write slot (SQLite) orders appends.
@@ -92,7 +99,7 @@ def record(
     entry = AuditEntry(
         position=position + 1, at=clock.now(), direction=direction, peer=peer, kind=kind,
         name=name, message_id=message_id, digest=digest, outcome=outcome, detail=detail,
-        prev_hash=prev_hash,
+        prev_hash=prev_hash, subject=subject[:18], basis=basis[:80],
     )
     entry.hash = entry_hash(entry)
     conn.execute(_ADD_ENTRY, {c.name: getattr(entry, c.key) for c in _ENTRIES.columns})

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from chuanyu.core import clock
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import ChuanyuError, FieldError
-from chuanyu.exchange import audit, envelope, guard, idempotency, signing, transport, wire
+from chuanyu.exchange import audit, envelope, guard, idempotency, registry, signing, transport, wire
 from chuanyu.exchange.guard import Refusal
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class ExchangeClient:
         """
         node = self.node
         data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
+        held = registry.carried(service, data)
         data = idempotency.with_key(data, idempotency_key)
         body = json.dumps(data, ensure_ascii=False).encode()
         env = envelope.make(node.member, member, "call", service, wire.body_digest(body))
@@ -92,24 +93,24 @@ class ExchangeClient:
                 f"{peer.base_url}/exchange/call/{service}", content=body,
                 headers={**wire.signed(node, env), "content-type": "application/json"})
         except httpx.HTTPError as exc:
-            self._audit(env, "unavailable", str(exc))
+            self._audit(env, held, "unavailable", str(exc))
             raise PeerUnavailable(f"{member} 节点不可达: {exc}",
                                   maybe_delivered=not isinstance(exc, NOT_SENT)) from exc
         try:
             reply = self._check_reply(env, response)
         except Refusal as refusal:
-            self._audit(env, refusal.code, f"reply rejected: {refusal.detail}")
+            self._audit(env, held, refusal.code, f"reply rejected: {refusal.detail}")
             raise ExchangeRefused(f"reply from {member} rejected: {refusal.detail}",
                                   code=refusal.code) from None
         if response.status_code != 200:
             problem = _problem(response.content)
             code = str(problem.get("code") or "refused")
             detail = str(problem.get("detail") or response.text[:200])
-            self._audit(env, code, detail, reply.digest)
+            self._audit(env, held, code, detail, reply.digest)
             raise ExchangeRefused(detail, code=code, remote_status=response.status_code,
                                   errors=[FieldError(e["field"], e["message"])
                                           for e in problem.get("errors", [])])
-        self._audit(env, "ok", "", reply.digest)
+        self._audit(env, held, "ok", "", reply.digest)
         result: dict[str, Any] = response.json()
         return result
 
@@ -128,12 +129,12 @@ class ExchangeClient:
             raise Refusal("stale", "reply timestamp outside the allowed skew")
         return reply
 
-    def _audit(self, env: envelope.Envelope, outcome: str, detail: str, reply_digest: str = ""
-               ) -> None:
+    def _audit(self, env: envelope.Envelope, held: tuple[str, str], outcome: str, detail: str,
+               reply_digest: str = "") -> None:
         with session_scope(self.node) as session:
             audit.record(session, self.node, direction="out", peer=env.receiver, kind="call",
                          name=env.name, message_id=env.message_id, digest=env.digest,
-                         outcome=outcome,
+                         outcome=outcome, subject=held[0], basis=held[1],
                          detail=json.dumps({"reply_digest": reply_digest, "detail": detail},
                                            ensure_ascii=False) if detail or reply_digest else "")
 

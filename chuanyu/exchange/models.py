@@ -99,6 +99,10 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Whose personal data the message carried (resident ID) and on what ground: a consent
+    # ("consent:<id>") or a legal basis ("applicant_request"); empty for other messages.
+    subject: Mapped[str] = mapped_column(String(18), default="", server_default="", index=True)
+    basis: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
 
 class AuditHead(Base):

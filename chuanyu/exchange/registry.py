@@ -70,6 +70,42 @@ SERVICES: dict[str, Service] = {}
 STREAMS: dict[str, Stream] = {}
 
 
+@dataclass(frozen=True)
+class PersonalData:
+    """What a service call or an event carries of one person's data, for the audit log.
+
+    `subject(data)` reads the person's resident ID from the request or event payload (JSON);
+    `basis(data)` the ground it travels on: "consent:<id>" for a consent the person's home node
+    issued, or a legal basis such as "applicant_request" (the person applied themselves).
+    `fields` names what is shared (never the values) and `purpose` why, for the person's log.
+    """
+
+    subject: Callable[[dict[str, Any]], str]
+    basis: Callable[[dict[str, Any]], str]
+    fields: tuple[str, ...]
+    purpose: str
+
+
+# Keyed by service name, or by "<stream>:<event type>" for events.
+PERSONAL: dict[str, PersonalData] = {}
+
+
+def personal_data(key: str, spec: PersonalData) -> None:
+    """Declare that calls of service `key` (or events "<stream>:<type>") carry personal data."""
+    PERSONAL[key] = spec
+
+
+def carried(key: str, data: dict[str, Any]) -> tuple[str, str]:
+    """(subject, basis) of a call or event declared personal, else ("", "")."""
+    spec = PERSONAL.get(key)
+    if spec is None:
+        return "", ""
+    try:
+        return str(spec.subject(data) or "").strip().upper()[:18], str(spec.basis(data) or "")
+    except (KeyError, TypeError, ValueError):
+        return "", ""
+
+
 def service(name: str, *, request: type[BaseModel], response: type[BaseModel],
             idempotent: bool = False) -> Any:
     """Register the decorated function as the handler of service `name`.

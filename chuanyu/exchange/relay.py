@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.db import is_sqlite, session_scope
-from chuanyu.exchange import audit, envelope, guard, signing, transport, wire
+from chuanyu.exchange import audit, envelope, guard, registry, signing, transport, wire
 from chuanyu.exchange.guard import Refusal
 from chuanyu.exchange.models import Delivery, OutboxEvent, StreamHead
 
@@ -174,12 +174,29 @@ class Relay:
                      message_id=env.message_id, digest=root, outcome="ok" if not error else
                      "partial", detail=json.dumps({**detail, "applied_seq": applied_seq,
                                                     "error": error}, ensure_ascii=False))
+        self._audit_personal(session, subscriber, stream, env, rows, acked, applied_seq)
         if error or applied_seq < rows[-1].seq:
             self._backoff(key)
         else:
             self._failures.pop(key, None)
             self._retry_at.pop(key, None)
         return max(0, applied_seq - acked)
+
+    def _audit_personal(self, session: Session, subscriber: str, stream: str,
+                        env: envelope.Envelope, rows: list[Any], acked: int,
+                        applied_seq: int) -> None:
+        """One entry per newly applied event that carried a person's data, naming them and the
+        ground it was sent on (their data-use log is read from these entries)."""
+        for row in rows:
+            key = f"{stream}:{row.event_type}"
+            if key not in registry.PERSONAL or not acked < row.seq <= applied_seq:
+                continue
+            subject, basis = registry.carried(key, json.loads(row.payload))
+            if subject:
+                audit.record(session, self.node, direction="out", peer=subscriber, kind="event",
+                             name=stream, message_id=env.message_id, digest=row.digest,
+                             outcome="ok", subject=subject, basis=basis,
+                             detail=json.dumps({"seq": row.seq, "type": row.event_type}))
 
     def _check_ack(self, sent: envelope.Envelope,
                    response: httpx.Response) -> tuple[int, str | None]:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import ChuanyuError
-from chuanyu.exchange import audit, guard, idempotency, inbox, throttle, wire
+from chuanyu.exchange import audit, guard, idempotency, inbox, registry, throttle, wire
 from chuanyu.exchange.envelope import HEADER_PREFIX, Envelope
 from chuanyu.exchange.guard import Refusal
 from chuanyu.exchange.registry import SERVICES, STREAMS
@@ -172,6 +172,7 @@ def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer
         refusal = Refusal("bad_payload", "request body does not match the service's model",
                           verified=True, errors=errors)
         return _refuse(node, req, env, refusal, digest, seen=True)
+    subject, basis = registry.carried(env.name, request.model_dump(mode="json"))
     try:
         with session_scope(node) as session:
             guard.remember(session, node, env)
@@ -187,14 +188,15 @@ def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer
             note = {"reply_digest": wire.body_digest(answer.body)}
             audit.record(session, node, direction="in", peer=env.sender, kind="call",
                          name=env.name, message_id=env.message_id, digest=digest, outcome="ok",
-                         detail=json.dumps({**note, "replayed": True} if replayed else note))
+                         detail=json.dumps({**note, "replayed": True} if replayed else note),
+                         subject=subject, basis=basis)
         return answer
     except ChuanyuError as err:
         with session_scope(node) as session:
             guard.remember(session, node, env)
             audit.record(session, node, direction="in", peer=env.sender, kind="call",
                          name=env.name, message_id=env.message_id, digest=digest,
-                         outcome=err.code, detail=err.detail)
+                         outcome=err.code, detail=err.detail, subject=subject, basis=basis)
         return _reply(node, env, "reply", err.status, err.problem())
 
 

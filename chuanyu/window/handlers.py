@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chuanyu.exchange.registry import Ownership, service, stream
+from chuanyu.exchange.registry import Ownership, PersonalData, personal_data, service, stream
 from chuanyu.node import Node
 from chuanyu.window.models import Case, Matter
 from chuanyu.window.service import catalogue, files, replica
@@ -51,6 +51,21 @@ def _case_member(session: Session, column: Any, payload: dict[str, Any]) -> list
     number = str(payload["case_number"])
     owner = session.scalar(select(column).where(Case.case_number == number))
     return [] if owner is None else [owner]
+
+
+# A case received at one region's window for the other region's authority carries the
+# applicant's data across the border because the applicant applied there: that is its legal
+# basis, recorded on the audit entry of each case sent.
+personal_data(
+    f"{INTAKE_STREAM}:case.received",
+    PersonalData(
+        subject=lambda payload: str(payload["applicant_id_number"]),
+        basis=lambda _payload: "applicant_request",
+        fields=("applicant_name", "applicant_id_number", "applicant_phone",
+                "applicant_division_code", "application", "materials"),
+        purpose="跨地区通办：申请材料转交办理机关",
+    ),
+)
 
 
 def _names_no_owner(event_type: str, payload: dict[str, Any]) -> list[str]:
