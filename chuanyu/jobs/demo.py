@@ -7,11 +7,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.errors import InvalidInput
 from chuanyu.jobs import files
 from chuanyu.jobs.generate import Generator
 from chuanyu.jobs.models import Posting
-from chuanyu.jobs.service import ingest
+from chuanyu.jobs.service import employers, ingest
 from chuanyu.node import Node
+from chuanyu.registry import service as registry_service
+from chuanyu.registry.demo import DEMO_NAMES
 
 DEMO_EMPLOYERS = 800
 DEMO_POSTINGS = 30000
@@ -31,4 +34,20 @@ def load_demo(session: Session, node: Node) -> str:
             if p.division_code.startswith(PREFIX.get(node.member, "--"))
         )
         mine = ingest.stream(node, rows).postings
-    return f"招聘岗位：本地区 {mine} 个（与另一地区实时共享）"
+    bound = bind_demo_employer(session, node)
+    return f"招聘岗位：本地区 {mine} 个（与另一地区实时共享）；{bound}"
+
+
+def bind_demo_employer(session: Session, node: Node) -> str:
+    """Bind the demo employer account to the region's first demo business (registry demo)."""
+    username = f"{node.member.lower()}-employer"
+    names = DEMO_NAMES.get(node.member, ())
+    row = registry_service.names.holder_of(session, name=names[0]) if names else None
+    if row is None:
+        return f"{username} 未绑定（本地区没有演示营业执照）"
+    business = employers.RegisteredBusiness(row.uscc, row.name, row.issuer_member)
+    try:
+        employers.bind(session, username=username, business=business)
+    except InvalidInput:
+        return f"{username} 未绑定（没有该演示账号）"
+    return f"{username} 绑定 {row.name}（{row.uscc}）"

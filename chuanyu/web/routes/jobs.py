@@ -28,8 +28,10 @@ from chuanyu.jobs.service import postings
 from chuanyu.node import Node, NodeDep
 from chuanyu.web import render
 from chuanyu.web.forms import form_fields
+from chuanyu.web.routes import jobs_employers as employer_pages
 
 router = APIRouter(include_in_schema=False)
+router.include_router(employer_pages.router)
 
 
 @router.get("/", response_class=HTMLResponse, dependencies=[public()])
@@ -72,6 +74,7 @@ def posting_page(request: Request, posting_id: str, session: SessionDep) -> HTML
 # -- employer / officer pages: post, edit and close this region's positions ------------------
 
 WRITER = require(Role.hr_officer, Role.employer)
+UNBOUND = "本账号尚未绑定统一社会信用代码，请联系登记机关绑定后再发布岗位"
 
 
 def _form_page(request: Request, node: Node, user: UserRead, form: dict[str, str],
@@ -99,7 +102,12 @@ def new_page(request: Request, node: NodeDep, user: CurrentUser) -> HTMLResponse
     """An empty posting form (an employer's own credit code filled in)."""
     form = {"employer_uscc": "" if user.has("hr_officer") else (user.subject_id or ""),
             "headcount": "1", "benefits": "五险一金"}  # fmt: skip
-    return _form_page(request, node, user, form, {}, "/jobs/manage/new")
+    errors: dict[str, str] = {}
+    if not user.has("hr_officer") and user.subject_id:
+        form["employer_name"] = user.display_name  # the registered name, set at binding
+    elif not user.has("hr_officer"):
+        errors["employer_uscc"] = UNBOUND
+    return _form_page(request, node, user, form, errors, "/jobs/manage/new")
 
 
 @router.post("/manage/new", response_class=HTMLResponse, dependencies=[WRITER],
@@ -110,7 +118,11 @@ async def new_submit(request: Request, session: SessionDep, node: NodeDep,
     form = await form_fields(request)
     if not user.has("hr_officer"):
         form["employer_uscc"] = user.subject_id or ""
+        if user.subject_id:
+            form["employer_name"] = user.display_name
     data, errors = forms.parse(PostingCreate, form)
+    if not user.has("hr_officer") and not user.subject_id:
+        errors["employer_uscc"] = UNBOUND
     if data is None:
         return _form_page(request, node, user, form, errors, "/jobs/manage/new", 422)
     try:

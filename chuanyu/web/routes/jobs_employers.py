@@ -1,0 +1,71 @@
+"""Pages binding employer accounts to a registered business (for administrators and registrars)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from chuanyu.core.db import SessionDep
+from chuanyu.core.errors import ChuanyuError
+from chuanyu.core.security import Role, require
+from chuanyu.jobs.service import employers
+from chuanyu.node import NodeDep
+from chuanyu.web import render
+from chuanyu.web.forms import form_fields
+
+router = APIRouter(include_in_schema=False)
+BINDER = require(Role.registrar)  # admin passes every require
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+    bound: str | None = None,
+) -> HTMLResponse:
+    context = {
+        "accounts": employers.list_accounts(session),
+        "form": form,
+        "errors": errors,
+        "bound": bound,
+    }
+    return render(request, "jobs/employers.html", context, status_code=status)
+
+
+@router.get("/employers", response_class=HTMLResponse, dependencies=[BINDER])
+def employers_page(
+    request: Request, session: SessionDep, bound: str | None = None
+) -> HTMLResponse:
+    """Employer accounts of this node and the business each posts for."""
+    return _page(request, session, {}, {}, bound=bound)
+
+
+@router.post("/employers", response_class=HTMLResponse, dependencies=[BINDER],
+             response_model=None)  # fmt: skip
+async def bind_employer(
+    request: Request, session: SessionDep, node: NodeDep
+) -> HTMLResponse | RedirectResponse:
+    """Bind an employer account to a credit code the registry of either region holds."""
+    form = await form_fields(request)
+    username = form.get("username", "").strip()
+
+    def run() -> str:
+        employers.employer_user(session, username)
+        session.commit()  # nothing written yet: the lookup may call the peer region
+        business = employers.registered_business(session, node=node, code=form.get("uscc", ""))
+        employers.bind(session, username=username, business=business)
+        session.commit()
+        return business.uscc
+
+    try:
+        if not username:
+            raise employers.invalid("username", "请填写用人单位账号的用户名")
+        code = await run_in_threadpool(run)
+    except ChuanyuError as exc:
+        session.rollback()
+        errors = {e.field: e.message for e in exc.errors} or {"form": exc.detail}
+        return _page(request, session, form, errors, exc.status)
+    return RedirectResponse(f"/jobs/employers?bound={code}", status_code=303)
