@@ -84,6 +84,7 @@ class PersonalData:
     basis: Callable[[dict[str, Any]], str]
     fields: tuple[str, ...]
     purpose: str
+    recipient: str = ""  # the kind of authority it goes to, e.g. the housing fund centre
 
 
 # Keyed by service name, or by "<stream>:<event type>" for events.

@@ -33,7 +33,7 @@ class CertificateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     depositor_id: str = Field(min_length=15, max_length=18)
-    consent: str | None = None
+    consent_id: str | None = Field(default=None, max_length=32)
     application_no: str = Field(default="", max_length=40)
 
 
@@ -76,6 +76,13 @@ class CertificateBody(BaseModel):
             settled_loans=self.settled_loans,
             valid_until=self.valid_until,
         )
+
+
+# What the certificate tells the lender about the person (shown in their data-use log).
+SHARED_FIELDS = (
+    "name", "masked_id", "account_status", "deposit_base", "monthly_amount", "balance",
+    "first_month", "latest_month", "continuous_months", "outstanding_loans", "settled_loans",
+)
 
 
 class SignedCertificate(BaseModel):

@@ -36,6 +36,8 @@ REPAYMENT_METHOD_LABELS: dict[str, str] = {
 class ApplicationStatus(StrEnum):
     """Life cycle of a remote-loan application at the lending centre."""
 
+    AWAITING_CONSENT = "awaiting_consent"  # the depositor has not yet decided at home
+    CONSENT_REFUSED = "consent_refused"  # the depositor refused or revoked at home
     SUBMITTED = "submitted"  # consent given, certificate not yet fetched
     CERTIFIED = "certified"  # certificate received and verified
     FETCH_REFUSED = "fetch_refused"  # the depositing centre refused the certificate
@@ -44,7 +46,9 @@ class ApplicationStatus(StrEnum):
 
 
 APPLICATION_STATUS_LABELS: dict[str, str] = {
-    ApplicationStatus.SUBMITTED: "已受理，待调取证明",
+    ApplicationStatus.AWAITING_CONSENT: "待授权",
+    ApplicationStatus.CONSENT_REFUSED: "缴存职工未授权",
+    ApplicationStatus.SUBMITTED: "已授权，待调取证明",
     ApplicationStatus.CERTIFIED: "已取得缴存使用证明",
     ApplicationStatus.FETCH_REFUSED: "缴存地拒绝出具证明",
     ApplicationStatus.APPROVED: "准予贷款",
@@ -71,3 +75,20 @@ class Sex(StrEnum):
 
     MALE = "male"
     FEMALE = "female"
+
+
+class ConsentStatus(StrEnum):
+    """A consent at the depositor's home centre."""
+
+    GRANTED = "granted"  # 已授权，未使用
+    REFUSED = "refused"  # 已拒绝
+    USED = "used"  # 已使用
+    REVOKED = "revoked"  # 已撤回
+
+
+CONSENT_STATUS_LABELS: dict[str, str] = {
+    ConsentStatus.GRANTED: "已授权，未使用",
+    ConsentStatus.REFUSED: "已拒绝",
+    ConsentStatus.USED: "已使用",
+    ConsentStatus.REVOKED: "已撤回",
+}

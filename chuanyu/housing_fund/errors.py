@@ -9,34 +9,58 @@ from chuanyu.core.errors import Conflict, NotFound, PermissionDenied, RuleViolat
 
 @dataclass
 class ConsentMissing(PermissionDenied):
-    """The certificate request carries no consent."""
+    """No consent this centre issued to the caller for this purpose is presented."""
 
-    detail: str = "未附缴存职工的授权同意书，不能出具缴存使用证明"
+    detail: str = "缴存职工尚未在本中心授权向贷款中心提供缴存使用证明"
     code: str = "consent_missing"
 
 
 @dataclass
 class ConsentInvalid(PermissionDenied):
-    """The consent is malformed, not signed by the caller, or bound to someone else."""
+    """A consent request that is malformed, not signed by its lender, or not addressed here."""
 
-    detail: str = "授权同意书无效：签名不符或与申请人、贷款中心不一致"
+    detail: str = "授权请求无效：签名不符或不是向本中心提出的"
     code: str = "consent_invalid"
+
+
+@dataclass
+class ConsentOtherPerson(PermissionDenied):
+    """The consent was given by someone other than the depositor asked about."""
+
+    detail: str = "该授权是其他缴存职工给出的，不能用于调取本证明"
+    code: str = "consent_other_person"
 
 
 @dataclass
 class ConsentExpired(PermissionDenied):
     """The consent's validity has passed."""
 
-    detail: str = "授权同意书已过期，请缴存职工在贷款地重新授权"
+    detail: str = "授权已过期，请缴存职工在缴存地重新授权"
     code: str = "consent_expired"
 
 
 @dataclass
-class ConsentReused(Conflict):
-    """The consent was already used for a certificate."""
+class ConsentUsed(Conflict):
+    """The consent was already used for a certificate (single use)."""
 
-    detail: str = "授权同意书已使用过（一次性授权），请重新授权"
-    code: str = "consent_reused"
+    detail: str = "授权已使用过（一次性授权），请缴存职工重新授权"
+    code: str = "consent_used"
+
+
+@dataclass
+class ConsentRevoked(PermissionDenied):
+    """The depositor revoked the consent before it was used."""
+
+    detail: str = "缴存职工已撤回该授权"
+    code: str = "consent_revoked"
+
+
+@dataclass
+class NotYourRequest(PermissionDenied):
+    """A signed-in citizen opened a consent request made for someone else."""
+
+    detail: str = "此授权请求不是发给您的：请以申请人本人的账号登录"
+    code: str = "not_your_request"
 
 
 @dataclass

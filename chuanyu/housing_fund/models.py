@@ -97,15 +97,28 @@ class Deposit(Base):
     amount: Mapped[Decimal] = mapped_column(Money)
 
 
-class ConsentUse(Base):
-    """A consent the depositing centre has honoured; its id can never be honoured again."""
+class Consent(Base):
+    """A consent this (home) centre issued on the depositor's word, or their refusal.
 
-    __tablename__ = "housing_fund_consent_use"
+    Bound to the person, the requesting member, the service, the purpose and an expiry; used
+    at most once. The signature is this node's over the claims (see consent.ConsentClaims).
+    """
+
+    __tablename__ = "housing_fund_consent"
 
     consent_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    lending_member: Mapped[str] = mapped_column(String(8))
-    resident_id: Mapped[str] = mapped_column(String(18))
-    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    request_id: Mapped[str] = mapped_column(String(32), unique=True)
+    resident_id: Mapped[str] = mapped_column(String(18), index=True)
+    requesting_member: Mapped[str] = mapped_column(String(8))
+    service: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(200))
+    application_no: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signature: Mapped[str] = mapped_column(String(128))
 
 
 class IssuedCertificate(Base):
@@ -140,7 +153,9 @@ class Application(Base):
     resident_id: Mapped[str] = mapped_column(String(18), index=True)
     applicant_name: Mapped[str] = mapped_column(String(64))
     depositing_member: Mapped[str] = mapped_column(String(8))
-    consent_id: Mapped[str] = mapped_column(String(32), unique=True)
+    # Empty until the depositor's home node issues the consent; the token is this node's
+    # signed consent request the depositor takes home.
+    consent_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     consent_token: Mapped[str] = mapped_column(Text)
     consent_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     amount: Mapped[Decimal] = mapped_column(Money)

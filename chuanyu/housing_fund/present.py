@@ -7,7 +7,11 @@ import json
 from sqlalchemy.orm import Session
 
 from chuanyu.core.identifiers import mask_resident_id
-from chuanyu.housing_fund.enums import APPLICATION_STATUS_LABELS, RepaymentMethod
+from chuanyu.housing_fund.enums import (
+    APPLICATION_STATUS_LABELS,
+    ApplicationStatus,
+    RepaymentMethod,
+)
 from chuanyu.housing_fund.models import Account, Application, IssuedCertificate
 from chuanyu.housing_fund.rules import Schedule
 from chuanyu.housing_fund.schemas import (
@@ -21,8 +25,10 @@ from chuanyu.housing_fund.schemas import (
 from chuanyu.housing_fund.service import accounts
 
 
-def application(app: Application) -> ApplicationRead:
-    """An application with its decision and certificate, ID masked."""
+def application(app: Application, *, home_url: str | None = None) -> ApplicationRead:
+    """An application with its decision and certificate, ID masked; while it waits for
+    consent, the request and (given the home node's address) the link to decide on it."""
+    waiting = app.status == ApplicationStatus.AWAITING_CONSENT
     outcomes = [RuleOutcomeRead(**o) for o in json.loads(app.outcomes)] if app.outcomes else []
     return ApplicationRead(
         application_no=app.application_no,
@@ -45,6 +51,10 @@ def application(app: Application) -> ApplicationRead:
         fetch_outcome=app.fetch_outcome,
         consent_id=app.consent_id,
         consent_expires_at=app.consent_expires_at,
+        consent_request=app.consent_token if waiting else None,
+        consent_url=f"{home_url}/housing_fund/consent?request={app.consent_token}"
+        if waiting and home_url
+        else None,
         certificate_no=app.certificate_no,
         certificate_verified=app.certificate_verified,
         certificate_fingerprint=app.certificate_fingerprint,

@@ -112,8 +112,18 @@ class ApplicationRead(BaseModel):
     refusal_detail: str | None
     fetch_attempts: int = 0
     fetch_outcome: str | None = None
-    consent_id: str
+    consent_id: str | None = Field(
+        description="缴存地中心签发的授权编号；缴存职工尚未授权时为空"
+    )
     consent_expires_at: datetime
+    consent_request: str | None = Field(
+        default=None,
+        description="本中心签名的授权请求（待授权时）：缴存职工在缴存地打开 "
+        "<缴存地>/housing_fund/consent?request=<授权请求> 授权或拒绝",
+    )
+    consent_url: str | None = Field(
+        default=None, description="缴存职工在缴存地授权的链接（待授权时）"
+    )
     certificate_no: str | None
     certificate_verified: bool | None
     certificate_fingerprint: str | None

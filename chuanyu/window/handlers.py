@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from chuanyu.exchange.registry import Ownership, PersonalData, personal_data, service, stream
 from chuanyu.node import Node
 from chuanyu.window.models import Case, Matter
-from chuanyu.window.service import catalogue, files, replica
+from chuanyu.window.service import catalogue, files, mine, replica
 from chuanyu.window.service.events import AUTHORITY_STREAM, INTAKE_STREAM
 
 
@@ -64,6 +64,7 @@ personal_data(
         fields=("applicant_name", "applicant_id_number", "applicant_phone",
                 "applicant_division_code", "application", "materials"),
         purpose="跨地区通办：申请材料转交办理机关",
+        recipient="事项办理机关",
     ),
 )
 
@@ -112,3 +113,24 @@ def serve_attachment(
 ) -> files.AttachmentContent:
     """Hand a material file to the authority deciding the case."""
     return files.serve(session, caller=caller, request=request)
+
+
+# A signed-in citizen asks the node they use for their records of both regions; that node asks
+# here for the same resident ID on their behalf.
+personal_data(
+    mine.SERVICE,
+    PersonalData(
+        subject=lambda payload: str(payload["resident_id"]),
+        basis=lambda _payload: "applicant_request",
+        fields=("case_number", "matter_name", "status", "due_date", "application_no", "uscc"),
+        purpose="本人查询我的办件",
+    ),
+)
+
+
+@service(mine.SERVICE, request=mine.MyRecordsRequest, response=mine.MyRecordsReply)
+def serve_my_records(
+    *, session: Session, node: Node, request: mine.MyRecordsRequest, **_: Any
+) -> mine.MyRecordsReply:
+    """The records this region holds for a resident, for their 我的办件 on the other node."""
+    return mine.answer(session, node=node, request=request)

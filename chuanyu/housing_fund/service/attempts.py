@@ -43,6 +43,8 @@ def send(
     member: str,
     request: CertificateRequest,
     key: str,
+    *,
+    attempts: int | None = None,
 ) -> dict[str, Any]:
     """Call the depositing centre under `key`, recording each attempt before it is sent.
 
@@ -50,7 +52,7 @@ def send(
     may have been issued. Retrying under the same key is safe, so this retries with backoff
     up to the configured number of attempts before giving up with PeerUnavailable.
     """
-    attempts = max(1, node.settings.certificate_fetch_attempts)
+    attempts = max(1, attempts or node.settings.certificate_fetch_attempts)
     for attempt in range(1, attempts + 1):
         note_attempt(session, application_no, key)
         try:

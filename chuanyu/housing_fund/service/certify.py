@@ -6,28 +6,22 @@ import json
 import secrets
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.identifiers import mask_resident_id
 from chuanyu.exchange.models import AuditEntry
-from chuanyu.housing_fund import certificate, consent
+from chuanyu.housing_fund import certificate
 from chuanyu.housing_fund.certificate import (
     CertificateBody,
     CertificateRequest,
     SignedCertificate,
 )
 from chuanyu.housing_fund.enums import AccountStatus
-from chuanyu.housing_fund.errors import (
-    AccountClosed,
-    ConsentInvalid,
-    ConsentReused,
-    DepositorUnknown,
-)
-from chuanyu.housing_fund.models import ConsentUse, IssuedCertificate
+from chuanyu.housing_fund.errors import AccountClosed, DepositorUnknown
+from chuanyu.housing_fund.models import Account, IssuedCertificate
 from chuanyu.housing_fund.policy import PolicyError, load_policy
-from chuanyu.housing_fund.service import accounts
+from chuanyu.housing_fund.service import accounts, consents
 from chuanyu.node import Node
 
 
@@ -35,48 +29,53 @@ def _certificate_no(member: str) -> str:
     return f"{member}-{clock.today():%Y%m%d}-{secrets.token_hex(4).upper()}"
 
 
-def _consume(session: Session, claims: consent.ConsentClaims) -> None:
-    """Record the consent as used; a second use is refused."""
-    if session.get(ConsentUse, claims.consent_id) is not None:
-        raise ConsentReused()
-    session.add(
-        ConsentUse(
-            consent_id=claims.consent_id,
-            lending_member=claims.lending_member,
-            resident_id=claims.depositor_id,
-            used_at=clock.now(),
-        )
-    )
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as exc:  # a concurrent request used it first
-        raise ConsentReused() from exc
-
-
 def issue(
     *, session: Session, node: Node, caller: str, request: CertificateRequest
 ) -> SignedCertificate:
-    """Issue a certificate for the depositor named in the request, or refuse with a clear code."""
-    try:
-        lender_key = node.descriptor.public_key(caller)
-    except KeyError as exc:
-        raise ConsentInvalid(detail="调取方不是联邦成员") from exc
+    """Issue a certificate for the depositor named in the request, or refuse with a clear code.
+
+    The consent is checked first: without one this centre issued, every ID gets the same
+    answer, whether or not the person is a depositor here.
+    """
     depositor_id = request.depositor_id.strip().upper()
-    claims = consent.verify(
-        request.consent,
-        public_key=lender_key,
+    granted = consents.use(
+        session=session,
+        node=node,
         caller=caller,
-        me=node.member,
         depositor_id=depositor_id,
-        now=clock.now(),
+        consent_id=request.consent_id,
     )
-    _consume(session, claims)
     account = accounts.by_resident_id(session, depositor_id)
     if account is None:
         raise DepositorUnknown()
     if account.status == AccountStatus.CLOSED:
         raise AccountClosed()
+    body = body_for(session, node, caller, account, granted.consent_id)
+    signed = certificate.sign(body, node.sign)
+    issued_at = body.issued_at
+    session.add(
+        IssuedCertificate(
+            certificate_no=body.certificate_no,
+            account_id=account.id,
+            lending_member=caller,
+            consent_id=granted.consent_id,
+            application_no=request.application_no,
+            body=json.dumps(signed.body, ensure_ascii=False),
+            signature=signed.signature,
+            fingerprint=certificate.fingerprint(signed),
+            issued_at=issued_at,
+            valid_until=body.valid_until,
+        )
+    )
+    session.flush()
+    return signed
+
+
+def body_for(
+    session: Session, node: Node, caller: str, account: Account, consent_id: str
+) -> CertificateBody:
+    """The certificate's facts for `account`, addressed to `caller` (also shown as a preview
+    to the depositor before they consent)."""
     summary = accounts.deposit_summary(session, account.id)
     issued_at = clock.now()
     mine = load_policy(node.member).centre
@@ -84,13 +83,13 @@ def issue(
         addressed_to = load_policy(caller).centre.name
     except PolicyError:
         addressed_to = node.descriptor.members[caller].name
-    body = CertificateBody(
+    return CertificateBody(
         certificate_no=_certificate_no(node.member),
         issuer_member=node.member,
         issuer_centre=mine.name,
         addressed_to_member=caller,
         addressed_to_centre=addressed_to,
-        consent_id=claims.consent_id,
+        consent_id=consent_id,
         name=account.name,
         masked_id=mask_resident_id(account.resident_id),
         account_status=AccountStatus(account.status),
@@ -105,23 +104,6 @@ def issue(
         issued_at=issued_at,
         valid_until=certificate.valid_until(issued_at.astimezone(clock.CHINA).date()),
     )
-    signed = certificate.sign(body, node.sign)
-    session.add(
-        IssuedCertificate(
-            certificate_no=body.certificate_no,
-            account_id=account.id,
-            lending_member=caller,
-            consent_id=claims.consent_id,
-            application_no=request.application_no,
-            body=json.dumps(signed.body, ensure_ascii=False),
-            signature=signed.signature,
-            fingerprint=certificate.fingerprint(signed),
-            issued_at=issued_at,
-            valid_until=body.valid_until,
-        )
-    )
-    session.flush()
-    return signed
 
 
 def issued(

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import uuid
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -15,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.identifiers import birth_date_of, masked_matches
-from chuanyu.exchange.client import ExchangeRefused, PeerUnavailable
+from chuanyu.exchange.client import ExchangeRefused
 from chuanyu.housing_fund import certificate, consent
 from chuanyu.housing_fund.certificate import CertificateBody, CertificateRequest, SignedCertificate
+from chuanyu.housing_fund.consent import ConsentRequest
 from chuanyu.housing_fund.eligibility import Applicant, Decision, LoanRequest, decide
 from chuanyu.housing_fund.enums import (
     ApplicationStatus,
@@ -47,29 +49,36 @@ def _application_no(member: str) -> str:
     return f"{member}D{clock.today():%Y%m%d}{secrets.token_hex(3).upper()}"
 
 
+def consent_request(node: Node, app: Application, now: datetime) -> ConsentRequest:
+    """A fresh consent request for `app`, for the depositor to decide on at their home node."""
+    return ConsentRequest(
+        request_id=uuid.uuid4().hex,
+        service=consent.SERVICE,
+        purpose=consent.PURPOSE,
+        depositor_id=app.resident_id,
+        applicant_name=app.applicant_name,
+        application_no=app.application_no,
+        lending_member=node.member,
+        depositing_member=app.depositing_member,
+        issued_at=now,
+        expires_at=now + consent.REQUEST_VALIDITY,
+    )
+
+
 def submit(
     *, session: Session, node: Node, data: ApplicationCreate, user_id: int | None
 ) -> Application:
-    """Record an application with the depositor's consent, signed by this (lending) node."""
+    """Record an application waiting for the depositor's consent at their home node."""
     if data.depositing_member == node.member or data.depositing_member not in (
         node.descriptor.members
     ):
         raise NotRemote()
     now = clock.now()
-    claims = consent.new_claims(
-        depositor_id=data.resident_id,
-        lending_member=node.member,
-        depositing_member=data.depositing_member,
-        now=now,
-    )
     app = Application(
         application_no=_application_no(node.member),
         resident_id=data.resident_id,
         applicant_name=data.applicant_name,
         depositing_member=data.depositing_member,
-        consent_id=claims.consent_id,
-        consent_token=consent.encode(claims, node.sign),
-        consent_expires_at=claims.expires_at,
         amount=data.amount,
         term_years=data.term_years,
         method=data.method,
@@ -79,11 +88,14 @@ def submit(
         building_age_years=data.building_age_years,
         monthly_income=data.monthly_income,
         with_spouse=data.with_spouse,
-        status=ApplicationStatus.SUBMITTED,
+        status=ApplicationStatus.AWAITING_CONSENT,
         submitted_by=user_id,
         created_at=now,
         updated_at=now,
     )
+    request = consent_request(node, app, now)
+    app.consent_token = consent.encode(request, node.sign)
+    app.consent_expires_at = request.expires_at
     session.add(app)
     session.flush()
     return app
@@ -92,19 +104,9 @@ def submit(
 def apply(
     *, session: Session, node: Node, data: ApplicationCreate, user_id: int | None
 ) -> Application:
-    """Submit an application and fetch its certificate at once (commits).
-
-    When the depositing centre cannot be reached the application stays submitted and an officer
-    can fetch the certificate later.
-    """
-    app = submit(session=session, node=node, data=data, user_id=user_id)
-    number = app.application_no
-    session.commit()
-    try:
-        return fetch_certificate(session=session, node=node, application_no=number)
-    except PeerUnavailable as exc:
-        log.warning("certificate for %s not fetched yet: %s", number, exc.detail)
-        return get(session, number)
+    """Submit an application; it waits for consent, then the certificate is fetched in the
+    background (tasks.py). Never calls the other region, so it never waits on it."""
+    return submit(session=session, node=node, data=data, user_id=user_id)
 
 
 def get(session: Session, application_no: str) -> Application:
@@ -115,7 +117,9 @@ def get(session: Session, application_no: str) -> Application:
     return app
 
 
-def fetch_certificate(*, session: Session, node: Node, application_no: str) -> Application:
+def fetch_certificate(
+    *, session: Session, node: Node, application_no: str, attempts: int | None = None
+) -> Application:
     """Fetch the certificate across the exchange, verify it, and decide.
 
     The exchange audits the call in its own transaction, so this use case ends the session's
@@ -124,15 +128,17 @@ def fetch_certificate(*, session: Session, node: Node, application_no: str) -> A
     app = get(session, application_no)
     if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.FETCH_REFUSED):
         raise WrongState(detail="该申请已取得缴存使用证明，无需重复调取")
+    if app.consent_id is None:
+        raise WrongState(detail="缴存职工尚未在缴存地授权，暂不能调取证明")
     request = CertificateRequest(
         depositor_id=app.resident_id,
-        consent=app.consent_token,
+        consent_id=app.consent_id,
         application_no=app.application_no,
     )
     member, key = app.depositing_member, fetch_key(app)
     session.commit()
     try:
-        reply = send(session, node, application_no, member, request, key)
+        reply = send(session, node, application_no, member, request, key, attempts=attempts)
     except ExchangeRefused as refused:
         app = reload_open(session, application_no)
         app.fetch_outcome = "refused"
@@ -286,22 +292,26 @@ def approved_count(session: Session) -> int:
 
 
 def renew_consent(*, session: Session, node: Node, application_no: str) -> Application:
-    """The depositor consents again (the old consent expired, was used, or was refused)."""
+    """Ask the depositor again (the consent was refused, revoked, expired or used up)."""
     app = get(session, application_no)
-    if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.FETCH_REFUSED):
+    if app.status not in _RENEWABLE:
         raise WrongState(detail="该申请已取得缴存使用证明，无需重新授权")
     now = clock.now()
-    claims = consent.new_claims(
-        depositor_id=app.resident_id,
-        lending_member=node.member,
-        depositing_member=app.depositing_member,
-        now=now,
-    )
-    app.consent_id = claims.consent_id
-    app.consent_token = consent.encode(claims, node.sign)
-    app.consent_expires_at = claims.expires_at
-    app.status = ApplicationStatus.SUBMITTED
+    request = consent_request(node, app, now)
+    app.consent_id = None
+    app.consent_token = consent.encode(request, node.sign)
+    app.consent_expires_at = request.expires_at
+    app.status = ApplicationStatus.AWAITING_CONSENT
     app.refusal_code = app.refusal_detail = None
+    app.fetch_attempts, app.fetch_attempted_at, app.fetch_outcome = 0, None, None
     app.updated_at = now
     session.flush()
     return app
+
+
+_RENEWABLE = (
+    ApplicationStatus.AWAITING_CONSENT,
+    ApplicationStatus.CONSENT_REFUSED,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.FETCH_REFUSED,
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
+import segno
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
@@ -26,12 +27,14 @@ from chuanyu.housing_fund.errors import CertificateInvalid
 from chuanyu.housing_fund.policy import load_policy
 from chuanyu.housing_fund.rules import schedule
 from chuanyu.housing_fund.schemas import ApplicationCreate
-from chuanyu.housing_fund.service import accounts, certify, lending
+from chuanyu.housing_fund.service import accounts, certify, lending, waiting
 from chuanyu.node import NodeDep
 from chuanyu.web import render
 from chuanyu.web.forms import form_fields
+from chuanyu.web.routes import housing_fund_consent as consent_pages
 
 router = APIRouter(include_in_schema=False)
+router.include_router(consent_pages.router)
 OFFICER = require(Role.fund_officer)
 POLICY_LABELS = {
     "allowed_account_statuses": "允许的账户状态",
@@ -138,7 +141,8 @@ def application_page(
     request: Request, app: VisibleApplication, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse:
     """One application: consent, the certificate and its signature, the decision, schedule."""
-    read = present.application(app)
+    home = node.descriptor.members.get(app.depositing_member)
+    read = present.application(app, home_url=home.base_url if home is not None else None)
     plan = None
     if app.status == ApplicationStatus.APPROVED and app.annual_rate is not None:
         plan = schedule(
@@ -155,15 +159,23 @@ def application_page(
             "sig_message": sig_message,
             "officer": permissions.is_officer(user),
             "can_renew": app.status
-            in (ApplicationStatus.SUBMITTED, ApplicationStatus.FETCH_REFUSED),
+            in (ApplicationStatus.CONSENT_REFUSED, ApplicationStatus.FETCH_REFUSED),
+            "qr_svg": segno.make(read.consent_url).svg_inline(scale=3)
+            if read.consent_url
+            else None,
         },
     )
 
 
 @router.post("/applications/{application_no}/fetch", dependencies=[OFFICER])
 def fetch_action(application_no: str, session: SessionDep, node: NodeDep) -> RedirectResponse:
-    """Fetch the certificate again and decide."""
-    lending.fetch_certificate(session=session, node=node, application_no=application_no)
+    """Ask the background fetcher to fetch the certificate now (the page never waits on the
+    other region)."""
+    waiting.request_fetch(session=session, application_no=application_no)
+    session.commit()
+    fetcher = node.extras.get("housing_fund.fetcher")
+    if fetcher is not None:
+        fetcher.wake()
     return RedirectResponse(f"/housing_fund/applications/{application_no}", status_code=303)
 
 
@@ -217,11 +229,8 @@ async def apply_submit(
         return _page(request, "apply.html", {"form": form, "errors": errors}, status_code=422)
     if not permissions.can_apply_for(user, parsed.resident_id):
         raise PermissionDenied("只能以本人身份证号码申请贷款")
-    from fastapi.concurrency import run_in_threadpool
-
-    app = await run_in_threadpool(
-        lending.apply, session=session, node=node, data=parsed, user_id=user.id
-    )
+    app = lending.apply(session=session, node=node, data=parsed, user_id=user.id)
+    session.commit()
     return RedirectResponse(f"/housing_fund/applications/{app.application_no}", status_code=303)
 
 
