@@ -6,7 +6,7 @@ import importlib
 import importlib.util
 from types import ModuleType
 
-DOMAINS: tuple[str, ...] = ("ledger", "housing_fund", "window", "registry", "jobs")
+DOMAINS: tuple[str, ...] = ("ledger", "housing_fund", "window", "registry", "jobs", "notices")
 
 
 def optional_module(name: str) -> ModuleType | None:

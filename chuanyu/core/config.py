@@ -54,6 +54,23 @@ class Settings(BaseSettings):
     # A certificate fetch whose reply was lost is retried under the same idempotency key.
     certificate_fetch_attempts: int = 3
     certificate_fetch_backoff_s: float = 0.5
+    # A page waits this long for a call to the other region, then says it is waiting and
+    # updates itself while the call goes on in the background.
+    cross_region_wait_s: float = 2.0
+    # Notices by e-mail (off while no host is set); security is none, starttls or ssl.
+    notices_smtp_host: str | None = None
+    notices_smtp_port: int = 587
+    notices_smtp_from: str | None = None
+    notices_smtp_security: str = "starttls"
+    notices_smtp_username: str | None = None
+    notices_smtp_password: str | None = None
+    notices_smtp_timeout_s: float = 10.0
+    # Further outbound channels (an SMS gateway…): comma-separated `package.module:factory`.
+    notices_adapters: str = ""
+    # Delivery attempts per notice and channel, with doubling waits between them.
+    notices_max_attempts: int = 8
+    notices_retry_base_s: float = 30.0
+    notices_retry_max_s: float = 3600.0
     audit_checkpoint_every: int = 1000
     audit_checkpoint_seconds: float = 60.0
     tls_note: str = "plain HTTP on loopback (demo); put TLS in front of nodes in production"

@@ -17,6 +17,7 @@ from chuanyu.window.models import Attachment, Case, CaseEvent
 from chuanyu.window.service.common import get_case, load_clock_payload
 from chuanyu.window.service.due import follow_peer_clock
 from chuanyu.window.service.events import SNAPSHOT_FIELDS
+from chuanyu.window.service.notices import notify_transition
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,8 @@ def apply_transition(session: Session, *, producer: str, payload: dict[str, Any]
         )
     if rules.next_status(from_status, action) != CaseStatus(data["to_status"]):
         raise RuleViolation(f"办件 {case.case_number} 收到不允许的状态变化")
-    case.events.append(_event(data))
+    event = _event(data)
+    case.events.append(event)
     for item in payload.get("attachments", []):
         case.attachments.append(_attachment(item))
     case.status = data["to_status"]
@@ -110,3 +112,4 @@ def apply_transition(session: Session, *, producer: str, payload: dict[str, Any]
     load_clock_payload(case, payload["clock"])
     follow_peer_clock(session, case)
     session.flush()
+    notify_transition(session, case=case, event=event)

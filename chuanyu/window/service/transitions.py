@@ -18,6 +18,7 @@ from chuanyu.window.models import Case
 from chuanyu.window.schemas import TransitionIn, UploadIn
 from chuanyu.window.service.common import calendar, clock_of, store_clock, visible_case
 from chuanyu.window.service.events import attach, publish_transition, record
+from chuanyu.window.service.notices import notify_transition
 
 if TYPE_CHECKING:
     from chuanyu.node import Node
@@ -143,4 +144,5 @@ def act(
     new_files = attach(case, files, seq=event.seq)
     session.flush()
     publish_transition(session, case, event, new_files)
+    notify_transition(session, case=case, event=event)
     return case
