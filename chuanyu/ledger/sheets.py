@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
 from chuanyu.core.fields import without_control_characters
+from chuanyu.core.messages import zh_message
 from chuanyu.ledger import parties
 from chuanyu.ledger.catalogue import ENTRY_METRICS
 from chuanyu.ledger.enums import (
@@ -173,7 +174,7 @@ def check_rows(
         except ValidationError as exc:
             for err in exc.errors():
                 field = str(err["loc"][0]) if err["loc"] else "title"
-                message = str(err["msg"]).removeprefix("Value error, ")
+                message = zh_message(err)
                 errors.append(RowError(number, HEADER_OF.get(field, field), message))
             continue
         if entry.id:

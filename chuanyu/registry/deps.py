@@ -5,20 +5,14 @@ from __future__ import annotations
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from chuanyu.core.errors import FieldError, InvalidInput
+from chuanyu.core.errors import InvalidInput
+from chuanyu.core.messages import invalid_input
 from chuanyu.registry.schemas import VerifyRequest
 
 
 def field_errors(exc: ValidationError) -> InvalidInput:
-    """A Pydantic error as the core's InvalidInput, one message per field."""
-    errors = [
-        FieldError(
-            ".".join(str(p) for p in e["loc"]) or "body",
-            str(e["msg"]).removeprefix("Value error, "),
-        )
-        for e in exc.errors()
-    ]
-    return InvalidInput(detail="；".join(e.message for e in errors), errors=errors)
+    """A Pydantic error as the core's InvalidInput, one Chinese message per field."""
+    return invalid_input(exc)
 
 
 def verify_request(uscc: str | None, payload: str | None) -> VerifyRequest:

@@ -14,8 +14,9 @@ from markupsafe import Markup, escape
 
 from chuanyu.core import csrf
 from chuanyu.core.web_sessions import csrf_token
-from chuanyu.web.filters import beijing
+from chuanyu.web.filters import beijing, cn_date
 from chuanyu.web.i18n import lang_of, translate
+from chuanyu.web.nav import is_staff, menu_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -34,6 +35,7 @@ def csrf_input(context: Context) -> Markup:
 
 templates.env.globals["csrf_input"] = csrf_input
 templates.env.filters["beijing"] = beijing
+templates.env.filters["cn_date"] = cn_date
 
 NAV = ("ledger", "window", "housing_fund", "registry", "jobs")
 
@@ -43,13 +45,17 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     """Render a page (or, for HTMX requests, a partial named with a leading underscore)."""
     lang = lang_of(request)
     node = request.app.state.node
+    user = getattr(request.state, "user", None)
+    domains = request.app.state.page_domains
     base: dict[str, Any] = {
         "request": request,
         "lang": lang,
         "t": lambda key: translate(key, lang),
         "node": node,
-        "user": getattr(request.state, "user", None),
-        "nav": [d for d in NAV if d in request.app.state.page_domains],
+        "user": user,
+        "staff": is_staff(user),
+        "menu": menu_for(user, domains),
+        "nav": [d for d in NAV if d in domains],
         "csrf_token": csrf_token(request),
         "csrf_header": csrf.HEADER,
     }

@@ -1,4 +1,9 @@
-"""UI strings: Chinese first, English on request (cookie `lang=en`)."""
+"""UI strings of the shell and the modules, by key.
+
+Pages are in Simplified Chinese only: zh-CN is the product language of both regions' services,
+and a half-translated English mode (the shell translated, the pages not) misled more than it
+helped. The English column is kept as a glossary for developers; pages never show it.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.jobs": ("招聘求职", "Jobs"),
     "nav.login": ("登录", "Sign in"),
     "nav.logout": ("退出", "Sign out"),
-    "lang.switch": ("English", "中文"),
     "login.title": ("登录", "Sign in"),
     "login.username": ("用户名", "Username"),
     "login.password": ("密码", "Password"),
@@ -39,14 +43,12 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def lang_of(request: Request) -> str:
-    """'en' when the visitor chose English, else 'zh'."""
-    return "en" if request.cookies.get("lang") == "en" else "zh"
+def lang_of(request: Request) -> str:  # noqa: ARG001 (one product language)
+    """The page language: always 'zh'."""
+    return "zh"
 
 
-def translate(key: str, lang: str) -> str:
-    """The UI string for `key` in `lang`; the key itself when unknown."""
+def translate(key: str, lang: str = "zh") -> str:  # noqa: ARG001
+    """The Chinese UI string for `key`; the key itself when unknown."""
     pair = STRINGS.get(key)
-    if pair is None:
-        return key
-    return pair[1] if lang == "en" else pair[0]
+    return key if pair is None else pair[0]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chuanyu import divisions
 from chuanyu.core import clock
+from chuanyu.core.messages import zh_message
 from chuanyu.window.enums import HandlingMode, PayloadKind
 from chuanyu.window.errors import field_errors
 
@@ -165,7 +166,7 @@ def parse_catalogue(data: object) -> CatalogueFile:
         pairs = [
             (
                 ".".join(str(p) for p in err["loc"]) or "catalogue",
-                err["msg"].removeprefix("Value error, "),
+                zh_message(err),
             )
             for err in exc.errors()
         ]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from chuanyu.core.errors import FieldError, InvalidInput
+from chuanyu.core.messages import invalid_input
 from chuanyu.window.schemas import UploadIn
 from chuanyu.window.uploads import MAX_UPLOAD_BYTES
 
@@ -17,14 +18,8 @@ FILE_PREFIX = "file."
 
 
 def invalid_from(exc: ValidationError, prefix: str = "") -> InvalidInput:
-    """A Pydantic error as field-level InvalidInput (`prefix` is put before each field)."""
-    errors = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        field = ".".join(p for p in (prefix, loc) if p) or "body"
-        errors.append(FieldError(field, err["msg"].removeprefix("Value error, ")))
-    detail = "；".join(f"{e.field}: {e.message}" for e in errors)
-    return InvalidInput(f"输入有误：{detail}", errors=errors)
+    """A Pydantic error as field-level InvalidInput in Chinese (`prefix` goes before each field)."""
+    return invalid_input(exc, prefix)
 
 
 def parse(model: type[M], data: Any, prefix: str = "") -> M:

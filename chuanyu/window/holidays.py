@@ -22,6 +22,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from chuanyu.core.messages import zh_message
 from chuanyu.window.errors import field_errors
 
 # A festival break is at most a few days plus a bridge; anything longer is a typing mistake.
@@ -111,7 +112,7 @@ def parse_schedule(data: object) -> HolidaySchedule:
         pairs = [
             (
                 ".".join(str(p) for p in err["loc"]) or "schedule",
-                err["msg"].removeprefix("Value error, "),
+                zh_message(err),
             )
             for err in exc.errors()
         ]

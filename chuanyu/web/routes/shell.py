@@ -1,4 +1,4 @@
-"""The web shell: home, sign-in and sign-out, language toggle, node status."""
+"""The web shell: home, sign-in and sign-out, node status."""
 
 from __future__ import annotations
 
@@ -73,15 +73,6 @@ def logout(request: Request, session: SessionDep) -> RedirectResponse:
     web_sessions.end(session, request)
     session.commit()
     return RedirectResponse("/", status_code=303)
-
-
-@router.get("/lang", dependencies=[public()])
-def switch_language(to: str = "zh", next: str = "/") -> RedirectResponse:
-    """Remember the chosen UI language in a cookie."""
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie("lang", "en" if to == "en" else "zh", max_age=365 * 86400,
-                        samesite="lax")
-    return response
 
 
 def _reachable(url: str) -> bool:

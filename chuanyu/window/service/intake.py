@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.errors import NotFound
+from chuanyu.core.messages import zh_message
 from chuanyu.core.schemas import UserRead
 from chuanyu.exchange import outbox
 from chuanyu.exchange.client import EXCHANGE_CODES, ExchangeRefused, PeerUnavailable
@@ -76,7 +77,7 @@ def validate_application(
     except ValidationError as exc:
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
-            problems.append((f"application.{loc}", err["msg"].removeprefix("Value error, ")))
+            problems.append((f"application.{loc}", zh_message(err)))
         return None
     if application.domicile.region != matter.member:
         problems.append(

@@ -42,9 +42,24 @@ def test_wrong_password_stays_on_login_with_a_message(live_nodes: LiveFederation
     assert "用户名或密码错误" in page.content()
 
 
-def test_language_toggle_switches_to_english(live_nodes: LiveFederation, page: Any) -> None:
-    login(page, live_nodes.cq.url, _account(live_nodes, "admin"), PASSWORD)
-    page.goto(f"{live_nodes.cq.url}/status")
-    page.click("a.lang")
-    page.wait_for_load_state()
-    assert "Node status" in page.content()
+def test_phone_menu_is_a_drawer_with_the_public_services(live_nodes: LiveFederation,
+                                                          browser: Any) -> None:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_nodes.cq.url}/")
+        assert page.locator("header.topbar").bounding_box()["height"] <= 64
+        verify = page.locator("nav.mainnav a", has_text="营业执照核验")
+        assert not verify.is_visible()
+        page.click("summary.menu-button")
+        assert verify.is_visible()
+        for label in ("办件查询", "招聘岗位", "贷款计算器"):
+            assert page.locator("nav.mainnav a", has_text=label).is_visible()
+        assert page.locator("nav.mainnav a", has_text="合作台账").count() == 0
+        assert page.locator("nav.mainnav a", has_text="节点状态").count() == 0
+        verify.click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/registry/verify")
+        assert "English" not in page.content()
+    finally:
+        context.close()
