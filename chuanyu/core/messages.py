@@ -97,7 +97,7 @@ def zh_message(error: Mapping[str, Any]) -> str:
     if kind in ("value_error", "assertion_error"):
         text = str(error.get("msg", "")).removeprefix("Value error, ").removeprefix(
             "Assertion failed, ")
-        return text if _is_chinese(text) else _ZH_MESSAGES[kind]
+        return text if is_chinese(text) else _ZH_MESSAGES[kind]
     value = error.get("input")
     if kind in ("too_short", "string_too_short") and (value is None or value in ("", [], {})):
         return "必填"
@@ -110,15 +110,27 @@ def zh_message(error: Mapping[str, Any]) -> str:
     template = _ZH_MESSAGES.get(kind)
     if template is None:
         message = str(error.get("msg", ""))
-        return message if _is_chinese(message) else "输入有误"
+        return message if is_chinese(message) else "输入有误"
     try:
         return template.format(**ctx)
     except (KeyError, IndexError):
         return template.split("{")[0].rstrip("（ ：") or "输入有误"
 
 
-def _is_chinese(text: str) -> bool:
+def is_chinese(text: str) -> bool:
+    """True when `text` contains Chinese characters (a message fit to show as it is)."""
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+_HTTP_TITLES = {400: "请求无法处理", 401: "请先登录", 403: "无权操作", 404: "未找到",
+                405: "不支持此请求方法", 406: "无法提供所要求的格式", 409: "与现有数据冲突",
+                413: "提交的内容过大", 415: "不支持的内容类型", 422: "输入有误",
+                429: "操作过于频繁，请稍后再试", 500: "系统暂时出错", 503: "服务暂时不可用"}
+
+
+def zh_http_title(status: int) -> str:
+    """A Chinese title for an HTTP status the framework raised by itself."""
+    return _HTTP_TITLES.get(status, "请求无法处理")
 
 
 def field_name(loc: Iterable[Any], prefix: str = "") -> str:
