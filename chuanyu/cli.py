@@ -308,7 +308,7 @@ def run() -> None:
     try:
         app()
     except ChuanyuError as exc:
-        console.print(f"错误：{exc.detail} ({exc.code})", soft_wrap=True)
+        console.print(f"错误：{exc.detail} ({exc.code})", soft_wrap=True, markup=False)
         raise SystemExit(1) from None
 
 
