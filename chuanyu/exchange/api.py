@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from chuanyu.core.db import SessionDep
 from chuanyu.core.security import public, require, signature_auth
-from chuanyu.exchange import server, status, transport
+from chuanyu.exchange import limits, server, status, transport
 from chuanyu.node import NodeDep
 
 wire_router = APIRouter(tags=["exchange"])
@@ -61,6 +61,13 @@ async def receive_batch(stream: str, request: Request, node: NodeDep) -> Respons
     answer = await run_in_threadpool(server.handle_batch, node, stream, request.headers, body,
                                      address=_address(request))
     return Response(answer.body, status_code=answer.status, headers=answer.headers)
+
+
+@wire_router.get("/exchange/limits", dependencies=[public()], include_in_schema=False)
+def published_limits(node: NodeDep) -> Response:
+    """This node's inbound body limit, signed with its key (peers size their batches by it)."""
+    body, headers = limits.published(node)
+    return Response(body, headers=headers)
 
 
 @router.get("/health", dependencies=[public()])

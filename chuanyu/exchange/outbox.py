@@ -9,6 +9,7 @@ from sqlalchemy import Table, bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.exchange import limits
 from chuanyu.exchange.envelope import canonical_json
 from chuanyu.exchange.models import OutboxEvent, StreamHead
 from chuanyu.exchange.signing import digest
@@ -38,9 +39,14 @@ def _next_seq(session: Session, stream: str) -> int:
 
 
 def publish(session: Session, stream: str, event_type: str, payload: dict[str, Any]) -> int:
-    """Add an event to `stream`; it is sent only if the caller's transaction commits."""
-    seq = _next_seq(session, stream)
+    """Add an event to `stream`; it is sent only if the caller's transaction commits.
+
+    An event too large for any batch to carry to the stream's subscribers is refused here
+    (`limits.EventTooLarge`, 422), before it could block the stream.
+    """
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    limits.refuse_if_too_large(session.info.get("node"), stream, event_type, body)
+    seq = _next_seq(session, stream)
     session.connection().execute(_ADD, {
         "stream": stream, "seq": seq, "event_type": event_type, "payload": body,
         "digest": event_digest(stream, seq, event_type, body), "created_at": clock.now()})

@@ -10,11 +10,22 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.db import is_sqlite, session_scope
-from chuanyu.exchange import audit, envelope, guard, registry, signing, transport, wire
+from chuanyu.exchange import (
+    audit,
+    envelope,
+    guard,
+    limits,
+    registry,
+    signing,
+    transport,
+    wire,
+)
 from chuanyu.exchange.guard import Refusal
 from chuanyu.exchange.models import Delivery, OutboxEvent, StreamHead
 
@@ -26,14 +37,7 @@ log = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY_S = 5.0
 
 
-def _within_budget(rows: list[Any], budget: int) -> list[Any]:
-    """The leading rows whose batch body stays under `budget` bytes (always at least one)."""
-    total = 0
-    for index, row in enumerate(rows):
-        total += len(row.payload.encode()) * 2 + 200  # JSON escaping of the payload string
-        if total > budget and index > 0:
-            return rows[:index]
-    return rows
+ROWS_PER_FETCH = 64  # outbox rows read at a time while a batch is filled up to its budget
 
 
 class Relay:
@@ -42,6 +46,7 @@ class Relay:
     def __init__(self, node: Node) -> None:
         self.node = node
         self.peers = transport.PeerClients(node)
+        self.limits = limits.PeerLimits(node, self.peers.get)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._retry_at: dict[tuple[str, str], float] = {}
@@ -112,18 +117,18 @@ class Relay:
     def _deliver(self, subscriber: str, stream: str) -> int:
         """Send the next batch; returns how many events the subscriber newly applied."""
         node = self.node
+        budget = self.limits.budget(subscriber)  # may ask the peer: before any transaction
         session = node.sessions()
         try:
             delivery = self._lock_delivery(session, subscriber, stream)
             if delivery is None:
                 return 0
             acked = delivery.acked_seq
-            rows = list(session.execute(
-                select(OutboxEvent.seq, OutboxEvent.event_type, OutboxEvent.payload,
-                       OutboxEvent.digest)
-                .where(OutboxEvent.stream == stream, OutboxEvent.seq > acked)
-                .order_by(OutboxEvent.seq).limit(node.settings.relay_batch_size)))
-            rows = _within_budget(rows, node.settings.max_body_bytes // 2)
+            rows, oversized = self._next_rows(session, stream, acked, budget)
+            if oversized:
+                self._hold_oversized(session, (subscriber, stream), acked + 1, oversized, budget)
+                session.commit()
+                return 0
             if not rows:
                 return 0
             if is_sqlite(node.engine):
@@ -134,6 +139,44 @@ class Relay:
         finally:
             session.close()
 
+    def _next_rows(self, session: Session, stream: str, acked: int, budget: int
+                   ) -> tuple[list[Any], int]:
+        """The events after `acked` whose batch body fits in `budget` bytes, and, when not
+        even the first one fits, its size (else 0)."""
+        result = session.execute(
+            select(OutboxEvent.seq, OutboxEvent.event_type, OutboxEvent.payload,
+                   OutboxEvent.digest)
+            .where(OutboxEvent.stream == stream, OutboxEvent.seq > acked)
+            .order_by(OutboxEvent.seq).limit(self.node.settings.relay_batch_size)
+            .execution_options(yield_per=ROWS_PER_FETCH))
+        rows: list[Any] = []
+        total = limits.BATCH_OVERHEAD
+        try:
+            for row in result:
+                size = limits.event_bytes(row.seq, row.event_type, row.payload, row.digest)
+                if total + size > budget:
+                    return rows, 0 if rows else limits.BATCH_OVERHEAD + size
+                rows.append(row)
+                total += size
+        finally:
+            result.close()
+        return rows, 0
+
+    def _hold_oversized(self, session: Session, key: tuple[str, str], seq: int, size: int,
+                        budget: int) -> None:
+        """An event no batch can carry to the subscriber (its limit fell after the event was
+        written): not sent, shown on the status page, retried once the limit is asked again."""
+        message = (f"event {seq} needs a body of {size} bytes; {key[0]} accepts "
+                   f"{budget + limits.HEADROOM} (less {limits.HEADROOM} kept free)")
+        log.warning("delivery of %s to %s held: %s", key[1], key[0], message)
+        delivery = session.get(Delivery, key)
+        if delivery is not None:
+            delivery.attempts += 1
+            delivery.last_error = f"too_large: {message}"
+            delivery.updated_at = clock.now()
+        self.limits.forget(key[0])
+        self._backoff(key)
+
     def _lock_delivery(self, session: Session, subscriber: str, stream: str) -> Delivery | None:
         query = select(Delivery).where(Delivery.subscriber == subscriber,
                                        Delivery.stream == stream)
@@ -141,11 +184,8 @@ class Relay:
             query = query.with_for_update(skip_locked=True)
         delivery = session.scalar(query)
         if delivery is None:
-            if session.get(Delivery, (subscriber, stream)) is not None:
-                return None  # another relay process holds it
-            delivery = Delivery(subscriber=subscriber, stream=stream, acked_seq=0, attempts=0)
-            session.add(delivery)
-            session.flush()
+            create_delivery(session, subscriber, stream)
+            delivery = session.scalar(query)  # None: another relay process holds it
         return delivery
 
     def _send(self, session: Session, subscriber: str, stream: str, rows: list[Any],
@@ -162,8 +202,11 @@ class Relay:
                 headers=wire.signed(node, env))
             applied_seq, error = self._check_ack(env, response)
         except (httpx.HTTPError, Refusal) as exc:
-            code = exc.code if isinstance(exc, Refusal) else "unavailable"
-            self._fail(session, key, code, str(exc), env, detail)
+            if isinstance(exc, Refusal):
+                self._fail(session, key, exc.code, exc.detail, env, detail)
+            else:
+                self._fail(session, key, "unavailable", str(exc) or type(exc).__name__, env,
+                           detail)
             return 0
         delivery = session.get(Delivery, key)
         assert delivery is not None
@@ -200,7 +243,15 @@ class Relay:
 
     def _check_ack(self, sent: envelope.Envelope,
                    response: httpx.Response) -> tuple[int, str | None]:
-        ack, signature = wire.read_envelope(response.headers)
+        try:
+            ack, signature = wire.read_envelope(response.headers)
+        except Refusal:
+            unsigned = {413: "too_large", 429: "rate_limited"}.get(
+                response.status_code, "unavailable" if response.status_code >= 500 else None)
+            if unsigned is None:
+                raise
+            raise Refusal(unsigned, f"{sent.receiver} answered HTTP {response.status_code} "
+                          f"without a signed acknowledgement") from None
         if ack.in_reply_to != sent.message_id or ack.sender != sent.receiver:
             raise Refusal("bad_payload", "acknowledgement does not answer this batch")
         if wire.body_digest(response.content) != ack.digest or not signing.verify(
@@ -214,6 +265,8 @@ class Relay:
     def _fail(self, session: Session, key: tuple[str, str], code: str, message: str,
               env: envelope.Envelope, detail: dict[str, object]) -> None:
         log.warning("delivery of %s to %s failed (%s): %s", key[1], key[0], code, message)
+        if code == "too_large":
+            self.limits.forget(key[0])  # the subscriber's limit changed: ask it again
         delivery = session.get(Delivery, key)
         if delivery is not None:
             delivery.attempts += 1
@@ -229,3 +282,11 @@ class Relay:
         self._failures[key] = failures
         delay = min(self.node.settings.relay_max_backoff_s, 0.1 * 2 ** (failures - 1))
         self._retry_at[key] = time.monotonic() + delay
+
+
+def create_delivery(session: Session, subscriber: str, stream: str) -> None:
+    """The (subscriber, stream) delivery cursor at 0, unless it exists: relays racing to create
+    it leave one row and no error."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    session.execute(insert(Delivery).values(subscriber=subscriber, stream=stream, acked_seq=0,
+                                            attempts=0).on_conflict_do_nothing())

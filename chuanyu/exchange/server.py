@@ -140,7 +140,8 @@ def _summary_entry(session: Any, node: Node, req: Request, due: throttle.Tally) 
 def _admit(node: Node, env: Envelope, body: bytes, kind: str, name: str) -> None:
     """Refuse oversized bodies and envelopes that do not describe this endpoint's message."""
     if len(body) > node.settings.max_body_bytes:
-        raise Refusal("bad_payload", f"body of {len(body)} bytes exceeds the limit", 413)
+        raise Refusal("too_large", f"body of {len(body)} bytes exceeds this node's limit of "
+                      f"{node.settings.max_body_bytes} bytes (GET /exchange/limits)")
     if env.kind != kind or env.name != name:
         raise Refusal("bad_payload", f"envelope does not describe a {kind} of {name[:64]}")
 

@@ -62,6 +62,22 @@ def batch_payload(rows: list[dict[str, Any]], employers: list[dict[str, Any]]) -
     }
 
 
+# Ids, codes, figures, dates and the JSON around them, per posting in a batch event.
+ROW_OVERHEAD = 400
+# Free text costs up to 3 bytes a character in UTF-8, and a quote or backslash is escaped twice
+# on the wire (once in the payload, once in the batch): 4 is an estimate that never falls short
+# for ordinary text.
+TEXT_FACTOR = 4
+
+
+def row_bytes(r: dict[str, Any]) -> int:
+    """Estimated bytes a posting row (column dict) adds to a `postings.batch` event on the wire,
+    its employer included; for splitting bulk changes into events of a given size."""
+    text = (len(r["title"]) + len(r["description"] or "") + len(r["contact_name"] or "")
+            + sum(len(b) for b in r["benefits"] or ()))
+    return ROW_OVERHEAD + TEXT_FACTOR * text
+
+
 def _row(r: dict[str, Any]) -> list[Any]:
     """A posting's values in `POSTING_FIELDS` order, JSON-ready."""
     return [

@@ -24,7 +24,7 @@ from sqlalchemy import delete, select
 from chuanyu.core import clock
 from chuanyu.core.db import insert_many
 from chuanyu.core.errors import FieldError, InvalidInput
-from chuanyu.exchange import outbox
+from chuanyu.exchange import limits, outbox
 from chuanyu.jobs import events, indexing, rules
 from chuanyu.jobs.enums import PostingStatus
 from chuanyu.jobs.models import EMPLOYER_TABLE, POSTING_TABLE, Employer, IndexQueue
@@ -171,8 +171,7 @@ class Ingest:
             insert_many(session, POSTING_TABLE, rows)
             queued = indexing.enqueue(session, [r["id"] for r in open_rows])
             if self.publish:
-                for i in range(0, len(rows), EVENT_BATCH):
-                    chunk = rows[i : i + EVENT_BATCH]
+                for chunk in limits.by_size(rows, events.row_bytes, most=EVENT_BATCH):
                     emps = [self.employer_rows[e] for e in {r["employer_id"] for r in chunk}]
                     payload = events.batch_payload(chunk, emps)
                     outbox.publish(session, events.STREAM, events.BATCH, payload)

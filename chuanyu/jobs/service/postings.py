@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from chuanyu.core import clock
 from chuanyu.core.errors import FieldError, InvalidInput
 from chuanyu.core.schemas import UserRead
-from chuanyu.exchange import outbox
+from chuanyu.exchange import limits, outbox
 from chuanyu.jobs import events, indexing, permissions, reference, rules
 from chuanyu.jobs.enums import PostingStatus
 from chuanyu.jobs.errors import NotOwner, PostingNotFound, PostingNotOpen
@@ -155,13 +155,17 @@ def expire_due(*, session: Session, member: str, limit: int = 500) -> int:
                 posting.updated_at = now
                 posting.version += 1
             session.flush()
-            employer_ids = {p.employer_id for p in due}
-            employers = session.scalars(select(Employer).where(Employer.id.in_(employer_ids)))
-            payload = events.batch_payload(
-                [{f: getattr(p, f) for f in events.POSTING_FIELDS} for p in due],
-                [{f: getattr(e, f) for f in events.EMPLOYER_FIELDS} for e in employers],
-            )
-            outbox.publish(session, events.STREAM, events.BATCH, payload)
+            employers = {
+                e.id: {f: getattr(e, f) for f in events.EMPLOYER_FIELDS}
+                for e in session.scalars(
+                    select(Employer).where(Employer.id.in_({p.employer_id for p in due}))
+                )
+            }
+            rows = [{f: getattr(p, f) for f in events.POSTING_FIELDS} for p in due]
+            for chunk in limits.by_size(rows, events.row_bytes):
+                used = sorted({r["employer_id"] for r in chunk})
+                payload = events.batch_payload(chunk, [employers[e] for e in used])
+                outbox.publish(session, events.STREAM, events.BATCH, payload)
             indexing.enqueue(session, [p.id for p in due])
         session.commit()
         done += len(due)

@@ -117,8 +117,8 @@ def test_garbage_body_is_refused(live_nodes: LiveFederation, cq_key) -> None:
 def test_oversized_body_is_refused(live_nodes: LiveFederation, cq_key) -> None:
     body = json.dumps({"note": "x" * (4 * 1024 * 1024 + 10)}).encode()
     response = _send_call(live_nodes, cq_key, body)
-    assert response.status_code == 413 and _code(response) == "bad_payload"
-    assert _audit_outcome(live_nodes, response) == "bad_payload"
+    assert response.status_code == 413 and _code(response) == "too_large"
+    assert _audit_outcome(live_nodes, response) == "too_large"
 
 
 def _probe_count(live: LiveFederation) -> int:
