@@ -5,13 +5,26 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH  ?=
 
-.PHONY: demo test test-unit lint fmt bench fuzz sysdeps migrate clean
+.PHONY: demo test test-unit lint fmt bench fuzz sysdeps migrate clean constraints wheel
 
-$(STAMP): pyproject.toml
+EXTRAS := dev,postgres,pdf
+
+# Re-installs whenever the dependencies or their pinned versions change.
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
+
+# Pin what the venv has now (after adding or upgrading a dependency and passing `make test`).
+constraints: $(STAMP)
+	@{ sed -n '/^#/p' constraints.txt; $(BIN)/python -m pip freeze --exclude chuanyu; } \
+	  > constraints.txt.new && mv constraints.txt.new constraints.txt
+	@touch $(STAMP)
+
+# A wheel of the package (migrations, templates, static files and data included) in dist/.
+wheel: $(STAMP)
+	$(BIN)/python -m pip wheel . --no-deps -q -w dist
 
 # Debian packages the product needs: CJK fonts (and HarfBuzz's font subsetter, which keeps
 # PDF builds fast) for PDFs, Chromium for browser tests.
