@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
@@ -52,7 +53,7 @@ def application(app: Application, *, home_url: str | None = None) -> Application
         consent_id=app.consent_id,
         consent_expires_at=app.consent_expires_at,
         consent_request=app.consent_token if waiting else None,
-        consent_url=f"{home_url}/housing_fund/consent?request={app.consent_token}"
+        consent_url=f"{home_url}/housing_fund/consent?request={quote(app.consent_token, safe='')}"
         if waiting and home_url
         else None,
         certificate_no=app.certificate_no,
