@@ -174,3 +174,25 @@ class DueChange(Base):
     actor: Mapped[str] = mapped_column(String(64))
 
     case: Mapped[Case] = relationship(back_populates="due_changes")
+
+
+class PendingUpload(Base):
+    """A file the applicant uploaded for a supplement request and has not yet submitted.
+
+    Kept on the receiving side between attempts, so a refused submission loses no file; taken
+    into the case's attachments when the supplement is submitted.
+    """
+
+    __tablename__ = "window_pending_upload"
+    __table_args__ = (UniqueConstraint("case_id", "material_code", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("window_case.id"), index=True)
+    material_code: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    uploaded_by: Mapped[str] = mapped_column(String(64))

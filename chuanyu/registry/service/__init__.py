@@ -19,7 +19,12 @@ from chuanyu.registry.service.names import (
     name_status,
     remote_name_status,
 )
-from chuanyu.registry.service.read import count_cross_region, get, list_licences
+from chuanyu.registry.service.read import (
+    count_cross_region,
+    get,
+    list_for_representative,
+    list_licences,
+)
 from chuanyu.registry.service.revoke import revoke
 from chuanyu.registry.service.verify import fetch, verify, verify_local
 
@@ -30,6 +35,7 @@ __all__ = [
     "fetch",
     "get",
     "issue_licence",
+    "list_for_representative",
     "list_licences",
     "name_status",
     "remote_name_status",

@@ -67,6 +67,17 @@ def list_licences(
     return LicencePage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
+def list_for_representative(session: Session, *, resident_id: str) -> list[LicenceRead]:
+    """Licences this region issued whose legal representative carries this ID number."""
+    rows = session.scalars(
+        select(Licence)
+        .where(Licence.legal_representative_id == resident_id.upper())
+        .order_by(Licence.issued_at.desc(), Licence.id.desc())
+        .limit(100)
+    ).all()
+    return [to_read(r) for r in rows]
+
+
 def count_cross_region(session: Session, *, issuer: str) -> int:
     """Licences this region issued on applications received at the other region's window."""
     stmt = select(func.count(Licence.id)).where(

@@ -18,6 +18,7 @@ from chuanyu.node import NodeDep
 from chuanyu.registry.enums import EnterpriseType
 from chuanyu.web import render
 from chuanyu.web.forms import form_fields
+from chuanyu.web.routes import window_self as self_service
 from chuanyu.window import forms
 from chuanyu.window import service as window_service
 from chuanyu.window.enums import ACTION_LABELS, HANDLING_MODE_LABELS, Action, PayloadKind, Side
@@ -25,6 +26,7 @@ from chuanyu.window.schemas import CaseCreate, TrackQuery, TransitionIn
 from chuanyu.window.service import catalogue as catalogue_service
 
 router = APIRouter(include_in_schema=False)
+router.include_router(self_service.router)
 CLERK = require(Role.window_clerk)
 STAFF = require(Role.window_clerk, Role.registrar, Role.joint_office)
 INVESTOR_ROWS = 3
@@ -209,7 +211,8 @@ def case_page(
 ) -> HTMLResponse:
     """One case: countdown, checklist with files, timeline, and what this account can do."""
     case = window_service.read_case(session, user=user, case_number=case_number)
-    return _page(request, "case.html", {"case": case, "errors": {}})
+    extras = self_service.case_extras(session, case)
+    return _page(request, "case.html", {"case": case, "errors": {}, **extras})
 
 
 @router.get("/cases/{case_number}/receipt", dependencies=[require()])
@@ -257,23 +260,25 @@ async def case_action(
     except ChuanyuError as exc:
         session.rollback()
         case = window_service.read_case(session, user=user, case_number=case_number)
+        extras = self_service.case_extras(session, case)
         return _page(
             request,
             "case.html",
-            {"case": case, "errors": _errors(exc), "failed_action": action.value},
+            {"case": case, "errors": _errors(exc), "failed_action": action.value, **extras},
             status_code=exc.status,
         )
     return RedirectResponse(f"/window/cases/{case_number}", status_code=303)
 
 
 @router.get("/track", dependencies=[public()])
-def track_form(request: Request) -> HTMLResponse:
-    """Applicants follow their case by case number and ID number."""
-    return _page(request, "track.html", {"case": None, "form": {}, "errors": {}})
+def track_form(request: Request, case_number: str | None = None) -> HTMLResponse:
+    """Applicants follow their case by case number (prefilled from a receipt's QR) and ID."""
+    form = {"case_number": (case_number or "")[:40]}
+    return _page(request, "track.html", {"case": None, "form": form, "errors": {}})
 
 
 @router.post("/track", dependencies=[public()])
-async def track_submit(request: Request, session: SessionDep) -> HTMLResponse:
+async def track_submit(request: Request, session: SessionDep, node: NodeDep) -> HTMLResponse:
     """Show the case (ID number masked) or say it was not found."""
     form = await form_fields(request)
     try:
@@ -288,4 +293,8 @@ async def track_submit(request: Request, session: SessionDep) -> HTMLResponse:
             {"case": None, "form": form, "errors": _errors(exc)},
             status_code=exc.status,
         )
-    return _page(request, "track.html", {"case": case, "form": form, "errors": {}})
+    extras = self_service.case_extras(session, case)
+    extras["track_pass"] = self_service.issue_pass(node, case.case_number)
+    return _page(
+        request, "track.html", {"case": case, "form": form, "errors": {}, "tracked": True, **extras}
+    )
