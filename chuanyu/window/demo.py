@@ -7,20 +7,25 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chuanyu.core.models import User
 from chuanyu.core.schemas import UserRead
 from chuanyu.node import Node
 from chuanyu.registry.demo import person_name, resident_id, sample_application
 from chuanyu.window.catalogue import starter_catalogue
+from chuanyu.window.enums import Action
 from chuanyu.window.models import Case
-from chuanyu.window.schemas import CaseCreate, MaterialIn, UploadIn
+from chuanyu.window.schemas import CaseCreate, MaterialIn, TransitionIn, UploadIn
+from chuanyu.window.service import act, receive
 from chuanyu.window.service import catalogue as catalogue_service
-from chuanyu.window.service import receive
 
 DEMO_CLERK = "window_clerk"
 # The enterprise registered across regions in the demo (one per receiving window).
 DEMO_ENTERPRISE = {"CQ": "成都两江天府示范科技有限公司", "SC": "重庆天府两江示范科技有限公司"}
 # Ordinary matters of the other region received at this window in the demo.
 DEMO_MATTERS = {"CQ": ("SC-GA-001",), "SC": ("CQ-RS-001",)}
+# The demo citizen account of each region acts for this resident (我的办件, online 补正).
+DEMO_CITIZEN = {"CQ": "500103199001010010", "SC": "510107198803150026"}
+DEMO_CITIZEN_NAME = {"CQ": "张渝川", "SC": "李蓉"}
 
 
 def demo_pdf(title: str) -> bytes:
@@ -61,6 +66,36 @@ def _request(
     return data, uploads
 
 
+def _citizen_case(session: Session, node: Node, clerk: UserRead) -> str:
+    """Bind the demo citizen to a resident ID and give them a case waiting for a supplement."""
+    account = session.scalar(select(User).where(User.username == f"{node.member.lower()}-citizen"))
+    if account is None:
+        return ""
+    resident = DEMO_CITIZEN[node.member]
+    if not account.subject_id:
+        account.subject_id = resident
+    if session.scalar(select(Case.id).where(Case.applicant_id_number == resident)) is not None:
+        return ""
+    applicant = {"name": DEMO_CITIZEN_NAME[node.member], "id_number": resident}
+    data, uploads = _request(
+        session, f"{node.member}-RS-001", random.Random(resident), applicant=applicant
+    )
+    case = receive(session, node=node, user=clerk, data=data, uploads=uploads)
+    act(
+        session,
+        node=node,
+        user=clerk,
+        case_number=case.case_number,
+        action=Action.REQUEST_SUPPLEMENT,
+        data=TransitionIn(
+            note="补换申请表缺少申请人本人签名，请签名后扫描上传",
+            materials=["application_form"],
+            repeat_reason=None,
+        ),
+    )
+    return f"; {account.username} ({resident}) has {case.case_number} waiting for a supplement"
+
+
 def load_demo(session: Session, node: Node) -> str:
     """Load this region's catalogue and receive two applications for the other region."""
     count = catalogue_service.load_catalogue(
@@ -76,8 +111,11 @@ def load_demo(session: Session, node: Node) -> str:
         roles=[DEMO_CLERK],
         member=node.member,
     )
-    if session.scalar(select(Case.id).where(Case.received_by == clerk.username)) is not None:
-        return f"catalogue {count} matters; demo cases already present"
+    mine = _citizen_case(session, node, clerk)
+    if session.scalar(select(Case.id).where(Case.received_by == clerk.username,
+                                            Case.applicant_id_number != DEMO_CITIZEN[node.member]
+                                            )) is not None:  # fmt: skip
+        return f"catalogue {count} matters; demo cases already present{mine}"
     rng = random.Random(f"window-{node.member}")
     numbers = []
     for code in DEMO_MATTERS[node.member]:
@@ -89,4 +127,4 @@ def load_demo(session: Session, node: Node) -> str:
     )
     numbers.append(receive(session, node=node, user=clerk, data=data, uploads=uploads))
     listed = ", ".join(c.case_number for c in numbers)
-    return f"catalogue {count} matters; cases received for {peer}: {listed}"
+    return f"catalogue {count} matters; cases received for {peer}: {listed}{mine}"

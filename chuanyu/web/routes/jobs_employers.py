@@ -11,10 +11,13 @@ from chuanyu.core.errors import ChuanyuError
 from chuanyu.core.security import Role, require
 from chuanyu.jobs.service import employers
 from chuanyu.node import NodeDep
-from chuanyu.web import render
+from chuanyu.web import nav, render
 from chuanyu.web.forms import form_fields
+from chuanyu.web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
+nav.register(NavItem("用人单位账号", "/jobs/employers", nav.STAFF, ("registrar",), "jobs", 61,
+                     "为用人单位账号绑定统一社会信用代码"))  # fmt: skip
 BINDER = require(Role.registrar)  # admin passes every require
 
 

@@ -23,7 +23,8 @@ from chuanyu.core.node_secret import session_secret
 from chuanyu.core.schemas import UserRead
 from chuanyu.core.security import ROLE_LABELS, CurrentUser, public, require
 from chuanyu.node import Node, NodeDep
-from chuanyu.web import render
+from chuanyu.web import nav, render
+from chuanyu.web.nav import NavItem
 from chuanyu.window import document, forms, progress
 from chuanyu.window import service as window_service
 from chuanyu.window.enums import ACTION_LABELS, HANDLING_MODE_LABELS
@@ -33,6 +34,8 @@ from chuanyu.window.service import mine, supplement
 from chuanyu.window.service.common import calendar, get_case, to_read, visible_case
 
 router = APIRouter(include_in_schema=False)
+nav.register(NavItem("我的办件", "/window/my", nav.MINE, ("citizen",), "window", 10,
+                     "两地办件的进度、补正和回执"))  # fmt: skip
 
 
 def window_page(

@@ -228,3 +228,22 @@ def test_refusal_letter_states_reason_and_remedies(client: AppClient) -> None:
     tracked = client.post("/window/track/decision.pdf",
                           data={"case_number": number, "id_number": APPLICANT_ID})  # fmt: skip
     assert tracked.status_code == 200 and tracked.content.startswith(b"%PDF")
+
+
+def test_demo_citizen_has_a_case_waiting_for_a_supplement(client: AppClient) -> None:
+    from chuanyu.core.models import User
+    from chuanyu.core.security import create_user
+    from chuanyu.window import demo
+
+    with session_scope(client.node) as session:
+        create_user(session, username="cq-citizen", password="chuanyu-demo", roles=["citizen"])
+    for _ in range(2):  # loading twice adds nothing
+        with session_scope(client.node) as session:
+            demo.load_demo(session, client.node)
+    with session_scope(client.node) as session:
+        account = session.scalar(select(User).where(User.username == "cq-citizen"))
+        assert account is not None and account.subject_id == demo.DEMO_CITIZEN["CQ"]
+        cases = session.scalars(
+            select(Case).where(Case.applicant_id_number == demo.DEMO_CITIZEN["CQ"])
+        ).all()
+        assert [c.status for c in cases] == ["supplement_requested"]
