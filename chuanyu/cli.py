@@ -102,12 +102,11 @@ def node_serve(
         "--tls-key", "--ssl-keyfile", help="TLS private key (PEM)")] = None,
     tls_client_ca: Annotated[Path | None, typer.Option(
         "--tls-client-ca", help="CA that signs member certificates (required of clients)")] = None,
+    workers: Annotated[int, typer.Option(
+        help="Worker processes (PostgreSQL only; one of them runs the relay and indexer)")] = 1,
 ) -> None:
     """Start one region node on its own database (migrations run first)."""
-    import uvicorn
-
-    from chuanyu.exchange import transport
-    from chuanyu.main import create_app
+    from chuanyu import serve
 
     settings = get_settings().for_member(member)
     if federation_dir is not None:
@@ -118,8 +117,31 @@ def node_serve(
         settings = settings.model_copy(update={"tls_note": "mutual TLS (client certificates "
                                                "required)" if settings.tls_client_ca else "TLS"})
     port = port or (8001 if settings.member == "CQ" else 8002)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                **transport.serve_options(settings))
+    try:
+        serve.check_workers(settings, workers)
+    except serve.SingleProcessOnly as exc:
+        console.print(f"错误：{exc}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    serve.serve(settings, host=host, port=port, workers=workers)
+
+
+@node_app.command("work")
+def node_work(
+    member: MemberOption = "CQ",
+    federation_dir: Annotated[Path | None, typer.Option("--federation")] = None,
+) -> None:
+    """Run the node's once-per-node work (relay, audit checkpoints, jobs indexer and sweeps)
+    without serving HTTP: it leads while it holds the node's PostgreSQL leader lock and waits
+    as a standby otherwise. On SQLite, start the server with CHUANYU_RELAY_ENABLED=false and
+    CHUANYU_TASKS_ENABLED=false beside it."""
+    from chuanyu import serve
+
+    settings = get_settings().for_member(member)
+    if federation_dir is not None:
+        settings = settings.model_copy(update={"federation_dir": federation_dir})
+    console.print(f"{member}: once-per-node work running (standby while another process "
+                  f"leads); Ctrl-C to stop")
+    serve.work(settings)
 
 
 @exchange_app.command("status")

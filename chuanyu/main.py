@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chuanyu import api, domains
+from chuanyu import api, domains, duties
 from chuanyu.core import csrf, idempotency, middleware, sqlite_gate
 from chuanyu.core.config import Settings, get_settings
 from chuanyu.core.errors import ChuanyuError, FieldError, InvalidInput, Unauthenticated
@@ -88,13 +88,13 @@ def create_app(settings: Settings | None = None, node: Node | None = None) -> Fa
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if settings.relay_enabled and node.relay is None:
-            node.start_relay()
-        stops = [stop for _, module in domains.domain_modules("tasks")
-                 if (stop := module.start(node)) is not None] if settings.tasks_enabled else []
+        # Once-per-node work runs in the process holding the node's leader lock.
+        stop_duties = (duties.start(node, relay=settings.relay_enabled,
+                                    tasks=settings.tasks_enabled)
+                       if settings.relay_enabled or settings.tasks_enabled else None)
         yield
-        for stop in reversed(stops):
-            stop()
+        if stop_duties is not None:
+            stop_duties()
         node.close()
 
     app = FastAPI(title=f"Chuanyu 川渝通办 · {node.member}", version="0.1.0", lifespan=lifespan,

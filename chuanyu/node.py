@@ -18,6 +18,7 @@ from chuanyu.exchange import federation, signing
 from chuanyu.exchange.federation import Descriptor
 
 if TYPE_CHECKING:
+    from chuanyu.core.leader import LeaderLock
     from chuanyu.exchange.client import ExchangeClient
     from chuanyu.exchange.relay import Relay
 
@@ -35,6 +36,8 @@ class Node:
     engine: Engine
     sessions: sessionmaker[Session]
     relay: Relay | None = None
+    # Set while the process serves the node: whether it leads the once-per-node work.
+    leader: LeaderLock | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     # What domains opened in this process and must release on close (an index writer, …).
     closers: list[Callable[[], None]] = field(default_factory=list)

@@ -41,7 +41,7 @@ def lock_key(name: str) -> int:
 
 def holder_label(name: str) -> str:
     """What the lock's connection calls itself in `pg_stat_activity` (application_name)."""
-    return f"chuanyu-leader {name} pid={os.getpid()} host={socket.gethostname()}"[:63]
+    return f"chuanyu-leader pid={os.getpid()} {name} host={socket.gethostname()}"[:63]
 
 
 class LeaderLock:

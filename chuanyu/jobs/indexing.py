@@ -51,11 +51,15 @@ def indexer_for(node: Node, *, start: bool = True, background: bool = False) -> 
     On first use it rebuilds a missing index from the database, or else applies the queue:
     at once, or with `background` in the indexer's own thread before it starts its loop.
     With `start`, a held writer is waited for in the background (see `index_lock`): the
-    indexer appears, and starts, once the other process lets go of it.
+    indexer appears, and starts, once the other process lets go of it. A standby process of
+    a node served by several (see `chuanyu.duties`) never writes: it gets None and searches
+    with a reader, until it becomes the leader.
     """
     with _create_lock:
         existing: Indexer | None = node.extras.get(EXTRA_KEY)
         if existing is None:
+            if node.leader is not None and not node.leader.held:
+                return None
             if node.extras.get(WAITER_KEY) is not None:
                 return None
             index = node.extras.get("jobs.index") or open_index(node)

@@ -61,6 +61,7 @@ class LiveNode:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.env = env
+        self.workers = 1  # `node serve --workers` (PostgreSQL only)
         self.proc: subprocess.Popen[bytes] | None = None
         self._node: Node | None = None
         self._tokens: dict[tuple[str, str | None], str] = {}
@@ -77,8 +78,12 @@ class LiveNode:
         """Start the process and wait until it answers."""
         cmd = [sys.executable, "-m", "chuanyu", "node", "serve", "--member", self.member,
                "--port", str(self.port)]
+        if self.workers > 1:
+            cmd += ["--workers", str(self.workers)]
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            # A session of its own: a crash can take the worker processes down with it.
+            self.proc = subprocess.Popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                         start_new_session=self.workers > 1)
         wait_until(self.healthy, timeout=180, message=f"{self.member} node to start "
                    f"(log: {self.log})")
 
@@ -92,9 +97,12 @@ class LiveNode:
             return False
 
     def kill(self) -> None:
-        """SIGKILL the node process (a crash)."""
+        """SIGKILL the node process, and its workers (a crash)."""
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
+            if self.workers > 1:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:
+                self.proc.kill()
             self.proc.wait(timeout=10)
 
     def stop(self) -> None:
@@ -104,7 +112,7 @@ class LiveNode:
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                self.kill()
         if self._node is not None:
             self._node.close()
             self._node = None
