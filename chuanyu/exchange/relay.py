@@ -22,7 +22,6 @@ from chuanyu.exchange import (
     guard,
     limits,
     registry,
-    signing,
     transport,
     wire,
 )
@@ -252,11 +251,7 @@ class Relay:
                 raise
             raise Refusal(unsigned, f"{sent.receiver} answered HTTP {response.status_code} "
                           f"without a signed acknowledgement") from None
-        if ack.in_reply_to != sent.message_id or ack.sender != sent.receiver:
-            raise Refusal("bad_payload", "acknowledgement does not answer this batch")
-        if wire.body_digest(response.content) != ack.digest or not signing.verify(
-                self.node.descriptor.public_key(ack.sender), signature, ack.signing_bytes()):
-            raise Refusal("bad_signature", "acknowledgement signature does not verify")
+        wire.check_answer(self.node, sent, response.headers, response.content)
         data = json.loads(response.content)
         if response.status_code != 200:
             raise Refusal(str(data.get("code", "refused")), str(data.get("detail", "")))

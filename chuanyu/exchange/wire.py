@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from chuanyu.core import clock
 from chuanyu.exchange import envelope as envelopes
 from chuanyu.exchange import guard
 from chuanyu.exchange.envelope import Envelope, EnvelopeError
@@ -32,6 +33,33 @@ def read_envelope(headers: Mapping[str, str]) -> tuple[Envelope, str]:
     except EnvelopeError as exc:
         code = "bad_signature" if str(exc) == "missing envelope signature" else "bad_envelope"
         raise Refusal(code, str(exc), errors=exc.errors) from None
+
+
+# What a peer answers to each kind of message this node sends.
+ANSWER_KIND = {"call": "reply", "batch": "ack"}
+
+
+def check_answer(node: Node, sent: Envelope, headers: Mapping[str, str], body: bytes) -> Envelope:
+    """The peer's signed answer to `sent` (a call's reply, a batch's acknowledgement).
+
+    Refusal unless it answers this very message, comes from its receiver, matches its body,
+    carries the receiver's signature and is dated within the allowed clock skew — the checks
+    an incoming message passes, applied to the answer.
+    """
+    answer, signature = read_envelope(headers)
+    expected = (sent.receiver, sent.sender, ANSWER_KIND[sent.kind], sent.message_id)
+    if (answer.sender, answer.receiver, answer.kind, answer.in_reply_to) != expected:
+        raise Refusal("bad_payload", f"the answer does not answer {sent.kind} {sent.message_id}")
+    if body_digest(body) != answer.digest:
+        raise Refusal("bad_signature", "the answer's body does not match its signed digest")
+    if not guard.signing_holds(node, answer, signature):
+        raise Refusal("bad_signature", f"the answer's signature does not verify with "
+                                       f"{sent.receiver}'s key")
+    skew = abs((clock.now() - answer.sent_at()).total_seconds())
+    if skew > node.settings.max_clock_skew_s:
+        raise Refusal("stale", f"the answer's timestamp is {skew:.0f} s away from this node's "
+                               f"clock")
+    return answer
 
 
 def malformed_but_signed(node: Node, headers: Mapping[str, str]) -> Envelope | None:
