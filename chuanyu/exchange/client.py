@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from pydantic import BaseModel
 
-from chuanyu.core import clock
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import ChuanyuError, FieldError
-from chuanyu.exchange import audit, envelope, guard, idempotency, registry, signing, transport, wire
+from chuanyu.exchange import audit, envelope, guard, idempotency, registry, transport, wire
 from chuanyu.exchange.guard import Refusal
 
 if TYPE_CHECKING:
@@ -97,7 +96,7 @@ class ExchangeClient:
             raise PeerUnavailable(f"{member} 节点不可达: {exc}",
                                   maybe_delivered=not isinstance(exc, NOT_SENT)) from exc
         try:
-            reply = self._check_reply(env, response)
+            reply = wire.check_answer(node, env, response.headers, response.content)
         except Refusal as refusal:
             self._audit(env, held, refusal.code, f"reply rejected: {refusal.detail}")
             raise ExchangeRefused(f"reply from {member} rejected: {refusal.detail}",
@@ -113,21 +112,6 @@ class ExchangeClient:
         self._audit(env, held, "ok", "", reply.digest)
         result: dict[str, Any] = response.json()
         return result
-
-    def _check_reply(self, sent: envelope.Envelope, response: httpx.Response) -> envelope.Envelope:
-        node = self.node
-        reply, signature = wire.read_envelope(response.headers)
-        if (reply.sender, reply.receiver, reply.in_reply_to) != (sent.receiver, node.member,
-                                                                  sent.message_id):
-            raise Refusal("bad_payload", "reply does not answer this call")
-        if wire.body_digest(response.content) != reply.digest:
-            raise Refusal("bad_signature", "reply body does not match its signed digest")
-        if not signing.verify(node.descriptor.public_key(reply.sender), signature,
-                              reply.signing_bytes()):
-            raise Refusal("bad_signature", "reply signature does not verify")
-        if abs((clock.now() - reply.sent_at()).total_seconds()) > node.settings.max_clock_skew_s:
-            raise Refusal("stale", "reply timestamp outside the allowed skew")
-        return reply
 
     def _audit(self, env: envelope.Envelope, held: tuple[str, str], outcome: str, detail: str,
                reply_digest: str = "") -> None:
