@@ -1,4 +1,4 @@
-"""Annotated field types every domain shares: plain free text and division codes."""
+"""Annotated field types every domain shares: plain free text (division codes: divisions.fields)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import unicodedata
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
-
-from chuanyu import divisions
 
 # Tab, line feed and carriage return are layout a person types; every other C0/C1 control
 # character, and a lone surrogate, cannot be stored, exported (xlsx, PDF) or shown faithfully.
@@ -36,15 +34,7 @@ def without_control_characters(value: str) -> str:
                    or unicodedata.category(c) not in ("Cc", "Cs"))
 
 
-def check_division_code(value: str) -> str:
-    """`value` when it is a GB/T 2260 code of Chongqing or Sichuan (current or former)."""
-    if divisions.get(value) is None:
-        raise ValueError(f"未知的行政区划代码：{value}（应为川渝两地的 6 位行政区划代码）")
-    return value
-
-
 PlainText = Annotated[str, AfterValidator(check_plain_text)]
-DivisionCode = Annotated[str, AfterValidator(check_division_code)]
 
 
 def scrub_control_characters(value: Any) -> Any:

@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import Conflict
-from chuanyu.core.fields import DivisionCode
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.divisions.fields import DivisionCode
 from chuanyu.jobs import indexing
 from chuanyu.jobs.enums import IndexState
 from chuanyu.jobs.schemas import (

@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from pydantic import TypeAdapter, ValidationError
 
-from chuanyu.core.fields import DivisionCode, PlainText, scrub_control_characters
+from chuanyu.core.fields import PlainText, scrub_control_characters
+from chuanyu.divisions.fields import DivisionCode
 from chuanyu.ledger.schemas import EntryCreate, EntryRead
 from chuanyu.ledger.sheets import workbook_bytes
 
