@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 from urllib.parse import urlencode
 
-if TYPE_CHECKING:
-    from chuanyu.node import Node
+from chuanyu.core.config import Settings
+
+
+class _Member(Protocol):
+    @property
+    def base_url(self) -> str: ...
+
+
+class _Descriptor(Protocol):
+    @property
+    def members(self) -> Mapping[str, _Member]: ...
+
+
+class Node(Protocol):
+    """What a link needs of a node (`chuanyu.node.Node` has it): its id, settings, descriptor."""
+
+    @property
+    def member(self) -> str: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def descriptor(self) -> _Descriptor: ...
 
 
 def public_base(node: Node) -> str:
