@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from chuanyu.core import runtime
-from chuanyu.core.config import Settings
+from chuanyu.core.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,9 @@ def worker_app() -> FastAPI:
     from chuanyu.node import open_node
 
     runtime.tune_garbage_collector()
-    settings = Settings.model_validate_json(os.environ[SETTINGS_ENV])
+    given = os.environ.get(SETTINGS_ENV)
+    # Under another process manager (gunicorn) the settings come from the environment.
+    settings = Settings.model_validate_json(given) if given else get_settings()
     return create_app(settings, open_node(settings, migrate=False))
 
 
