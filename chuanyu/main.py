@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,10 +13,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chuanyu import api, domains, duties
-from chuanyu.core import csrf, idempotency, middleware, sqlite_gate
+from chuanyu.core import csrf, idempotency, middleware
 from chuanyu.core.config import Settings, get_settings
 from chuanyu.core.errors import ChuanyuError, FieldError, InvalidInput, Unauthenticated
-from chuanyu.core.messages import zh_message
+from chuanyu.core.messages import invalid_input, is_chinese, zh_http_title
 from chuanyu.core.node_secret import session_secret
 from chuanyu.core.security import public
 from chuanyu.core.throttle import LoginThrottle
@@ -47,11 +46,6 @@ def _problem_response(request: Request, err: ChuanyuError) -> Response:
                   status_code=err.status)
 
 
-def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form")]
-    return ".".join(parts) or "body"
-
-
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors and validation errors to problem responses (or error pages)."""
 
@@ -61,9 +55,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, err: RequestValidationError) -> Response:
-        errors = [FieldError(_field(tuple(e["loc"])), zh_message(e)) for e in err.errors()]
-        detail = "；".join(f"{e.field}: {e.message}" for e in errors)
-        return _problem_response(request, InvalidInput(f"输入有误：{detail}", errors=errors))
+        return _problem_response(request, invalid_input(err.errors()))
 
     @app.exception_handler(UnicodeDecodeError)
     async def _undecodable_body(request: Request, err: UnicodeDecodeError) -> Response:
@@ -75,9 +67,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, err: StarletteHTTPException) -> Response:
-        problem = ChuanyuError(str(err.detail), code=f"http_{err.status_code}")
+        title = zh_http_title(err.status_code)
+        detail = str(err.detail)
+        problem = ChuanyuError(detail if is_chinese(detail) else title,
+                               code=f"http_{err.status_code}")
         problem.status = err.status_code  # type: ignore[misc]
-        problem.title = str(err.detail)  # type: ignore[misc]
+        problem.title = title  # type: ignore[misc]
         return _problem_response(request, problem)
 
 
@@ -104,7 +99,6 @@ def create_app(settings: Settings | None = None, node: Node | None = None) -> Fa
     app.add_middleware(middleware.SchemeSessions, secret_key=session_secret(settings),
                        session_cookie=f"chuanyu_{node.member.lower()}", same_site="lax",
                        max_age=settings.session_max_hours * 3600)
-    app.add_middleware(sqlite_gate.RequestScope)
     app.add_middleware(middleware.SecurityHeaders)
     app.add_middleware(middleware.BodyLimit, json_bytes=settings.max_json_bytes,
                        upload_bytes=settings.max_upload_bytes,

@@ -34,7 +34,9 @@ class Node:
     descriptor: Descriptor
     signing_key: Ed25519PrivateKey
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[Session]  # write sessions (chuanyu.core.db.write_scope)
+    read_engine: Engine
+    read_sessions: sessionmaker[Session]  # read sessions (chuanyu.core.db.read_scope)
     relay: Relay | None = None
     # Set while the process serves the node: whether it leads the once-per-node work.
     leader: LeaderLock | None = None
@@ -89,6 +91,8 @@ class Node:
             self.relay = None
         if self._exchange is not None:
             self._exchange.close()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
         self.engine.dispose()
 
 
@@ -109,9 +113,12 @@ def open_node(settings: Settings, *, migrate: bool = True) -> Node:
     engine = db.make_engine(settings)
     if migrate:
         db.upgrade(engine)
+    read_engine = db.make_read_engine(settings, engine)
     node = Node(member=settings.member, settings=settings, descriptor=descriptor,
-                signing_key=key, engine=engine, sessions=db.make_sessionmaker(engine))
+                signing_key=key, engine=engine, sessions=db.make_sessionmaker(engine),
+                read_engine=read_engine, read_sessions=db.make_read_sessionmaker(read_engine))
     node.sessions.configure(info={"node": node})
+    node.read_sessions.configure(info={"node": node, db.READ_ONLY: True})
     return node
 
 

@@ -1,4 +1,18 @@
-"""Database engine per node, sessions, the declarative base and migrations."""
+"""Database engines per node, read and write sessions, the declarative base and migrations.
+
+Every unit of work says what it needs:
+
+- a **read session** (`ReadSessionDep`, `read_scope(node)`) runs a deferred transaction on a
+  connection that refuses writes (SQLite `PRAGMA query_only`, PostgreSQL `READ ONLY`); in
+  SQLite's WAL mode readers never wait for the writer and the writer never waits for them, so a
+  long render holds nobody up;
+- a **write session** (`WriteSessionDep`, `write_scope(node)`) commits once at the end of its
+  unit. On SQLite it runs on the node's single writer connection (`BEGIN IMMEDIATE`, a pool of
+  one with a timeout), on PostgreSQL with the server's normal concurrency.
+
+A write through a read session fails at once (`ReadOnlySession`), at the flush or in the
+database.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +27,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 
-from chuanyu.core import sqlite_gate, timestamps
+from chuanyu.core import timestamps
 from chuanyu.core.config import Settings
 
 if TYPE_CHECKING:
@@ -32,6 +46,13 @@ NAMING_CONVENTION = {
 }
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+WRITE_WAIT_S = 30.0  # how long a writer waits for SQLite's write connection before failing
+READ_ONLY = "chuanyu_read_only"  # Session.info flag of read sessions
+
+
+class ReadOnlySession(RuntimeError):
+    """A write was attempted through a read session: the unit of work needs a write session."""
 
 
 class Base(DeclarativeBase):
@@ -58,11 +79,15 @@ def node_schema(settings: Settings) -> str:
 
 
 def make_engine(settings: Settings) -> Engine:
-    """An engine for the node: SQLite in WAL mode, or PostgreSQL in the node's own schema."""
+    """The node's write engine: SQLite in WAL mode on one writer connection, or PostgreSQL in
+    the node's own schema."""
     url = database_url(settings)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        _configure_sqlite(engine, settings.sqlite_cache_mb)
+        # A pool of one is SQLite's single write slot within this process: a second writer
+        # waits for the connection (up to WRITE_WAIT_S) instead of spinning in the busy handler.
+        engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=WRITE_WAIT_S,
+                               connect_args={"check_same_thread": False, "timeout": 30})
+        _configure_sqlite(engine, settings.sqlite_cache_mb, begin="BEGIN IMMEDIATE")
         return engine
     schema = node_schema(settings)
     bootstrap = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -78,9 +103,21 @@ def make_engine(settings: Settings) -> Engine:
     )
 
 
-def _configure_sqlite(engine: Engine, cache_mb: int) -> None:
-    """WAL, foreign keys, a page cache of `cache_mb`, and BEGIN IMMEDIATE behind an
-    in-process write gate."""
+def make_read_engine(settings: Settings, engine: Engine) -> Engine:
+    """The node's read engine: SQLite connections that refuse writes and begin deferred
+    transactions, or the PostgreSQL pool in read-only transactions."""
+    if not is_sqlite(engine):
+        return engine.execution_options(postgresql_readonly=True)
+    reader = create_engine(str(engine.url), pool_size=10, max_overflow=30,
+                           connect_args={"check_same_thread": False, "timeout": 30})
+    _configure_sqlite(reader, settings.sqlite_cache_mb, begin="BEGIN", query_only=True)
+    return reader
+
+
+def _configure_sqlite(engine: Engine, cache_mb: int, *, begin: str,
+                      query_only: bool = False) -> None:
+    """WAL, foreign keys, a page cache of `cache_mb`, transactions opened with `begin`, and
+    for readers `PRAGMA query_only`."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -91,9 +128,14 @@ def _configure_sqlite(engine: Engine, cache_mb: int) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
+        if query_only:
+            cur.execute("PRAGMA query_only=ON")
         cur.close()
 
-    sqlite_gate.install(engine)
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin)
+
     timestamps.install(engine)
 
 
@@ -115,13 +157,44 @@ def upgrade(engine: Engine) -> None:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Session factory bound to the node's engine."""
+    """Factory of write sessions bound to the node's write engine."""
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Factory of read sessions bound to the node's read engine."""
+    return sessionmaker(bind=engine, expire_on_commit=False, info={READ_ONLY: True})
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(READ_ONLY) and (
+            session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)):
+        raise ReadOnlySession("this unit of work runs on a read session and cannot write; "
+                              "give it a write session (WriteSessionDep, write_scope)")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if state.session.info.get(READ_ONLY) and not state.is_select:
+        raise ReadOnlySession("this unit of work runs on a read session and cannot write; "
+                              "give it a write session (WriteSessionDep, write_scope)")
+
+
 @contextlib.contextmanager
-def session_scope(node: Node) -> Iterator[Session]:
-    """A session that commits when the block succeeds and rolls back when it fails."""
+def read_scope(node: Node) -> Iterator[Session]:
+    """A read session for CLI commands, tasks and handlers; it never commits."""
+    session = node.read_sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@contextlib.contextmanager
+def write_scope(node: Node) -> Iterator[Session]:
+    """A write session: one unit of work that commits when the block succeeds and rolls back
+    when it fails."""
     session = node.sessions()
     try:
         yield session
@@ -133,8 +206,25 @@ def session_scope(node: Node) -> Iterator[Session]:
         session.close()
 
 
+session_scope = write_scope
+
+
+def get_read_session(request: Request) -> Iterator[Session]:
+    """FastAPI dependency: a read session of the node serving this request."""
+    with read_scope(request.app.state.node) as session:
+        yield session
+
+
+def get_write_session(request: Request) -> Iterator[Session]:
+    """FastAPI dependency: the request's unit of work, committed when the route returns and
+    before the response is sent, so a failed commit is an error response, not a lost write."""
+    with write_scope(request.app.state.node) as session:
+        yield session
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: a session of the node serving this request."""
+    """FastAPI dependency: a write session the route commits itself (being replaced by
+    ReadSessionDep and WriteSessionDep)."""
     node: Node = request.app.state.node
     session = node.sessions()
     try:
@@ -143,6 +233,9 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+# scope="function": the commit runs right after the route function, before the response.
+WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
@@ -203,5 +296,6 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
         for i, convert in conversions:
             values[i] = convert(values[i])
         params.append(tuple(values))
+    if session.info.get(READ_ONLY):
+        raise ReadOnlySession(f"cannot insert into {table.name} through a read session")
     connection.exec_driver_sql(plan.sql, params)
-    session.info["sqlite_wrote"] = True  # a driver-level statement is not an ORM execute

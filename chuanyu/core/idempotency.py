@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from chuanyu.core import clock
-from chuanyu.core.db import SessionDep, session_scope
+from chuanyu.core.db import WriteSessionDep, write_scope
 from chuanyu.core.errors import Conflict, FieldError, InvalidInput
 from chuanyu.core.models import IdempotentRequest
 from chuanyu.core.security import CurrentUser
@@ -63,7 +63,7 @@ def idempotent() -> Any:
     return Depends(_honour)
 
 
-async def _honour(request: Request, user: CurrentUser, session: SessionDep,
+async def _honour(request: Request, user: CurrentUser, session: WriteSessionDep,
                   key: Annotated[str | None, Header(alias=HEADER, description=KEY_HELP)] = None
                   ) -> None:
     if key is None:
@@ -141,7 +141,7 @@ def _store(node: Any, claim: int, start: Message, body: bytes) -> None:
     """Keep the response of a claimed request (when its claim was committed with the change)."""
     headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                for k, v in start.get("headers", [])}
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         row = session.get(IdempotentRequest, claim)
         if row is not None and row.response_status is None:
             row.response_status = int(start["status"])

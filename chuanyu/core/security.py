@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock, web_sessions
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep
 from chuanyu.core.errors import Conflict, PermissionDenied, Unauthenticated, invalid
 from chuanyu.core.models import ApiToken, User
 from chuanyu.core.schemas import UserRead
@@ -157,7 +157,7 @@ def issue_token(session: Session, user: User, *, name: str = "api", days: int = 
     return token
 
 
-def current_user_or_none(request: Request, session: SessionDep) -> UserRead | None:
+def current_user_or_none(request: Request, session: ReadSessionDep) -> UserRead | None:
     """The account behind the bearer token or the page session, if any."""
     user = _resolve(request, session)
     request.state.user = user
@@ -209,7 +209,9 @@ def require(*roles: str) -> Any:
 
     def check(user: CurrentUser) -> UserRead:
         if roles and not user.has(*roles):
-            raise PermissionDenied(f"此操作需要以下角色之一: {', '.join(roles)}",
+            names = "、".join(ROLE_LABELS[Role(r)] for r in roles)
+            raise PermissionDenied(f"您的账号无权使用此功能（需要{names}账号）。"
+                                   "如需办理，请使用对应账号登录，或联系窗口工作人员。",
                                    code="role_required")
         return user
 

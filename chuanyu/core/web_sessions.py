@@ -11,11 +11,12 @@ import secrets
 from datetime import timedelta
 
 from fastapi import Request
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.config import Settings
+from chuanyu.core.db import write_scope
 from chuanyu.core.models import User, WebSession
 
 # Refreshing last_seen_at on every request would make every page view a write.
@@ -75,7 +76,8 @@ def end_all(session: Session, user_id: int) -> int:
 
 
 def user_of(session: Session, request: Request) -> User | None:
-    """The account of a live session cookie, or None; refreshes the idle timer (commits)."""
+    """The account of a live session cookie, or None (read on `session`); ending an expired
+    session or refreshing the idle timer is a short unit of work of its own."""
     cookie = _cookie(request)
     node = request.app.state.node
     if not cookie or cookie.get("member") != node.member or not isinstance(cookie.get("sid"), str):
@@ -93,14 +95,15 @@ def user_of(session: Session, request: Request) -> User | None:
     idle = now - clock.aware(record.last_seen_at)
     if (idle > timedelta(minutes=settings.session_idle_minutes)
             or now - clock.aware(record.created_at) > timedelta(hours=settings.session_max_hours)):
-        session.delete(record)
-        session.commit()
+        with write_scope(node) as writer:
+            writer.execute(delete(WebSession).where(WebSession.id == record.id))
         cookie.clear()
         return None
     if idle > TOUCH_EVERY:
-        record.last_seen_at = now
         # The session resolver is an edge of its own: the touch must survive read-only pages.
-        session.commit()
+        with write_scope(node) as writer:
+            writer.execute(update(WebSession).where(WebSession.id == record.id)
+                           .values(last_seen_at=now))
     return user
 
 

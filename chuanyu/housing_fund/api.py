@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import SessionDep, WriteSessionDep
 from chuanyu.core.errors import PermissionDenied, RuleViolation
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.pagination import PageQuery, paging
@@ -53,7 +53,7 @@ def get_policy(node: NodeDep) -> dict[str, Any]:
     dependencies=[require(Role.fund_officer, Role.citizen), idempotent()],
 )
 def create_application(
-    data: ApplicationCreate, session: SessionDep, node: NodeDep, user: CurrentUser
+    data: ApplicationCreate, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> ApplicationRead:
     """Apply for a remote loan with consent; the certificate is fetched at once."""
     if not permissions.can_apply_for(user, data.resident_id):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from chuanyu.core import clock
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import SessionDep, WriteSessionDep
 from chuanyu.core.errors import Conflict
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.security import CurrentUser, Role, public, require
@@ -79,7 +79,7 @@ def search_postings(
 @router.post("/postings", status_code=201, response_model=PostingRead,
              dependencies=[require(*WRITERS), idempotent()])  # fmt: skip
 def create_posting(
-    body: PostingCreate, session: SessionDep, node: NodeDep, user: CurrentUser
+    body: PostingCreate, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> PostingRead:
     """Publish a posting on this region's board."""
     posting = postings.create(session=session, member=node.member, user=user, data=body)

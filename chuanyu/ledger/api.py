@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from pydantic import BaseModel
 
 from chuanyu.core import clock
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import SessionDep, WriteSessionDep
 from chuanyu.core.errors import invalid
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.openapi import file_answer
@@ -77,7 +77,7 @@ def list_entries(
 
 
 @router.post("/entries", status_code=201, dependencies=[require(WRITER), idempotent()])
-def create_entry(body: EntryCreate, session: SessionDep, node: NodeDep) -> EntryRead:
+def create_entry(body: EntryCreate, session: WriteSessionDep, node: NodeDep) -> EntryRead:
     """Record an entry on this node; it is replicated to the other region."""
     return service.create_entry(session, member=node.member, data=body)
 
@@ -110,7 +110,7 @@ def list_figures(
 
 
 @router.post("/figures", status_code=201, dependencies=[require(WRITER), idempotent()])
-def add_figure(body: FigureCreate, session: SessionDep, node: NodeDep) -> FigureRead:
+def add_figure(body: FigureCreate, session: WriteSessionDep, node: NodeDep) -> FigureRead:
     """Record a published total."""
     return service.add_figure(session, member=node.member, data=body)
 

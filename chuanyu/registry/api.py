@@ -7,14 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import SessionDep, WriteSessionDep
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.node import NodeDep
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
-from chuanyu.registry.deps import end_read_transaction, verify_request
+from chuanyu.registry.deps import end_read_transaction
 from chuanyu.registry.enums import LicenceStatus
 from chuanyu.registry.schemas import (
     LicencePage,
@@ -54,7 +54,7 @@ def list_licences(
 
 
 @router.post("/licences", status_code=201, dependencies=[require(Role.registrar), idempotent()])
-def issue_licence(body: IssueRequest, session: SessionDep, node: NodeDep) -> LicenceRead:
+def issue_licence(body: IssueRequest, session: WriteSessionDep, node: NodeDep) -> LicenceRead:
     """Register an enterprise in this region and issue its signed licence."""
     licence = registry_service.issue_licence(
         session, node=node, application=body.application, case_number=body.case_number
@@ -129,6 +129,6 @@ def verify_licence_query(
     payload: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> VerifyResult:
     """The same verification as a GET, for links and QR scanners."""
-    request = verify_request(uscc, payload)
+    request = VerifyRequest.from_values(uscc, payload)
     end_read_transaction(session)
     return registry_service.verify(session, node=node, request=request)

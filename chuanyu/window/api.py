@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import SessionDep, WriteSessionDep
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
@@ -110,7 +110,7 @@ def due(
     openapi_extra=MULTIPART,
 )
 async def receive_case(
-    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    request: Request, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> CaseRead:
     """Register an application (受理回执: the case number and due date) and send it on.
 
