@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     notices_max_attempts: int = 8
     notices_retry_base_s: float = 30.0
     notices_retry_max_s: float = 3600.0
+    # Acknowledged outbox events are kept this long, then pruned (`chuanyu exchange prune`).
+    outbox_retention_days: int = 30
+    # /api/health answers 503 when the data folder's disk has less free space than this.
+    min_free_disk_mb: int = 100
     audit_checkpoint_every: int = 1000
     audit_checkpoint_seconds: float = 60.0
     tls_note: str = "plain HTTP on loopback (demo); put TLS in front of nodes in production"

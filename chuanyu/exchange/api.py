@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
+from chuanyu.core import storage
 from chuanyu.core.db import SessionDep
 from chuanyu.core.security import public, require, signature_auth
 from chuanyu.exchange import limits, server, status, transport
 from chuanyu.node import NodeDep
+
+log = logging.getLogger(__name__)
 
 wire_router = APIRouter(tags=["exchange"])
 router = APIRouter(tags=["exchange"])
@@ -25,13 +31,20 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
-async def _body(request: Request, limit: int) -> bytes:
+async def _body(request: Request, limit: int) -> bytes | None:
+    """The body, or None when the sender went away before sending all of it."""
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return b"\0" * (limit + 1)  # the handler refuses it as too large
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return b"\0" * (limit + 1)  # the handler refuses it as too large
+            chunks.append(chunk)
+    except ClientDisconnect:
+        log.info("%s %s from %s: the sender disconnected after %d bytes of the body; "
+                 "nothing was processed", request.method, request.url.path, _address(request),
+                 size)
+        return None
     return b"".join(chunks)
 
 
@@ -40,6 +53,8 @@ async def _body(request: Request, limit: int) -> bytes:
 async def receive_call(service: str, request: Request, node: NodeDep) -> Response:
     """Receive a signed service call from another member."""
     body = await _body(request, node.settings.max_body_bytes)
+    if body is None:
+        return Response(status_code=400)  # nobody is listening for the answer
     refused = await run_in_threadpool(transport.refuse_mismatched_sender, node, request.scope,
                                       request.headers, "call", service, body)
     if refused is not None:
@@ -54,6 +69,8 @@ async def receive_call(service: str, request: Request, node: NodeDep) -> Respons
 async def receive_batch(stream: str, request: Request, node: NodeDep) -> Response:
     """Receive a signed batch of events from another member."""
     body = await _body(request, node.settings.max_body_bytes)
+    if body is None:
+        return Response(status_code=400)  # nobody is listening for the answer
     refused = await run_in_threadpool(transport.refuse_mismatched_sender, node, request.scope,
                                       request.headers, "batch", stream, body)
     if refused is not None:
@@ -70,10 +87,20 @@ def published_limits(node: NodeDep) -> Response:
     return Response(body, headers=headers)
 
 
-@router.get("/health", dependencies=[public()])
-def health(node: NodeDep) -> dict[str, str]:
-    """Liveness: which member answers."""
-    return {"member": node.member, "name": node.name, "status": "ok"}
+@router.get("/health", dependencies=[public()], response_model=None)
+def health(node: NodeDep) -> Response:
+    """Which member answers, and whether it can store: the database takes a write (rolled
+    back) and the disk has room; 503 with the reasons otherwise."""
+    problems = [p for p in (storage.check_write(node), storage.check_disk(node)) if p]
+    data: dict[str, Any] = {"member": node.member, "name": node.name,
+                            "status": "unavailable" if problems else "ok"}
+    if not problems:
+        return JSONResponse(data)
+    detail = f"{node.member} 存储故障：" + "；".join(problems)
+    return JSONResponse({**data, "type": "https://chuanyu.example/problems/storage_unavailable",
+                         "title": "节点存储故障", "detail": detail, "code": "storage_unavailable",
+                         "errors": [], "problems": problems},
+                        status_code=503, media_type="application/problem+json")
 
 
 @router.get("/exchange/status", dependencies=[require("admin", "joint_office")])

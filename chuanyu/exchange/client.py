@@ -95,6 +95,11 @@ class ExchangeClient:
             self._audit(env, held, "unavailable", str(exc))
             raise PeerUnavailable(f"{member} 节点不可达: {exc}",
                                   maybe_delivered=not isinstance(exc, NOT_SENT)) from exc
+        status = response.status_code
+        if status >= 500 and envelope.HEADER_PREFIX + "sender" not in response.headers:
+            # Not the peer's exchange answering (a proxy, a crashed worker): unknown outcome.
+            self._audit(env, held, "unavailable", f"unsigned HTTP {status}")
+            raise PeerUnavailable(f"{member} 节点暂不可用（HTTP {status}，答复未签名）")
         try:
             reply = wire.check_answer(node, env, response.headers, response.content)
         except Refusal as refusal:
@@ -106,6 +111,8 @@ class ExchangeClient:
             code = str(problem.get("code") or "refused")
             detail = str(problem.get("detail") or response.text[:200])
             self._audit(env, held, code, detail, reply.digest)
+            if code == "unavailable":  # the peer could not store: it carried nothing out
+                raise PeerUnavailable(detail, code="peer_storage", maybe_delivered=False)
             raise ExchangeRefused(detail, code=code, remote_status=response.status_code,
                                   errors=[FieldError(e["field"], e["message"])
                                           for e in problem.get("errors", [])])

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from chuanyu.core import storage
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import ChuanyuError
 from chuanyu.exchange import audit, guard, idempotency, inbox, registry, throttle, wire
@@ -23,6 +26,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HEAD_BYTES = 64  # of an unauthenticated body, kept in its audit record (never the whole body)
+UNAVAILABLE_RETRY_S = 5  # suggested to a sender whose message could not be stored
+# What a failing database or disk raises; storage.failure_reason tells them from bugs.
+STORAGE_ERRORS = (DBAPIError, PoolTimeout, OSError)
 
 
 @dataclass
@@ -150,6 +156,44 @@ def handle_call(node: Node, service: str, headers: Mapping[str, str], body: byte
                 address: str = "") -> Answer:
     """Check and run one service call."""
     req = Request("call", service, headers, body, address)
+    try:
+        return _handle_call(node, req)
+    except STORAGE_ERRORS as exc:
+        return _unavailable(node, req, exc)
+
+
+def handle_batch(node: Node, stream: str, headers: Mapping[str, str], body: bytes, *,
+                 address: str = "") -> Answer:
+    """Check a batch of events and apply it in one transaction with the inbox cursor."""
+    req = Request("batch", stream, headers, body, address)
+    try:
+        return _handle_batch(node, req)
+    except STORAGE_ERRORS as exc:
+        return _unavailable(node, req, exc)
+
+
+def _unavailable(node: Node, req: Request, exc: Exception) -> Answer:
+    """A signed `unavailable` refusal when this node cannot store (read-only database, disk
+    full…): the sender keeps the message and retries later. Other errors propagate."""
+    reason = storage.failure_reason(exc)
+    if reason is None:
+        raise exc
+    try:
+        env: Envelope | None = wire.read_envelope(req.headers)[0]
+    except Refusal:
+        env = None
+    log.warning("cannot store %s %s from %s (%s): %s", req.kind, req.name[:64],
+                env.sender if env else "?", reason, str(exc).splitlines()[0][:200])
+    status = guard.STATUS["unavailable"]
+    detail = f"{node.member} 存储故障（{reason}）：本次消息未处理，请稍后重试"
+    answer = _reply(node, env, "reply" if req.kind == "call" else "ack", status,
+                    _problem("unavailable", detail, status))
+    answer.headers["retry-after"] = str(UNAVAILABLE_RETRY_S)
+    return answer
+
+
+def _handle_call(node: Node, req: Request) -> Answer:
+    headers, body, service = req.headers, req.body, req.name
     env: Envelope | None = None
     digest = wire.body_digest(body)
     try:
@@ -201,10 +245,8 @@ def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer
         return _reply(node, env, "reply", err.status, err.problem())
 
 
-def handle_batch(node: Node, stream: str, headers: Mapping[str, str], body: bytes, *,
-                 address: str = "") -> Answer:
-    """Check a batch of events and apply it in one transaction with the inbox cursor."""
-    req = Request("batch", stream, headers, body, address)
+def _handle_batch(node: Node, req: Request) -> Answer:
+    headers, body, stream = req.headers, req.body, req.name
     env: Envelope | None = None
     digest = wire.body_digest(body)
     try:
