@@ -1,41 +1,45 @@
-"""The depositing centre's side: consent checks, single use, refusals, the signed certificate."""
+"""The depositing centre's side: its own consents, single use, refusals, the signed certificate."""
 
 from __future__ import annotations
 
 import json
 import random
+import uuid
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from chuanyu.core import clock
-from chuanyu.exchange import federation, signing
 from chuanyu.housing_fund import certificate, consent
 from chuanyu.housing_fund.certificate import CertificateRequest
+from chuanyu.housing_fund.consent import ConsentRequest
 from chuanyu.housing_fund.enums import AccountStatus, Sex
 from chuanyu.housing_fund.errors import (
     AccountClosed,
     ConsentExpired,
-    ConsentInvalid,
     ConsentMissing,
-    ConsentReused,
+    ConsentUsed,
     DepositorUnknown,
 )
 from chuanyu.housing_fund.generate import generate
 from chuanyu.housing_fund.identifiers import make_resident_id
-from chuanyu.housing_fund.models import Account, ConsentUse, Deposit, IssuedCertificate
+from chuanyu.housing_fund.models import Account, Consent, Deposit, IssuedCertificate
 from chuanyu.housing_fund.rules import continuous_months
-from chuanyu.housing_fund.service import accounts, certify
+from chuanyu.housing_fund.service import accounts, certify, consents
 
 
-def sc_token(federation_dir: Path, depositor: str, **kw: object) -> str:
-    key = signing.read_private_key(federation.member_key_path(federation_dir, "SC"))
-    claims = consent.new_claims(
-        depositor_id=depositor, lending_member="SC", depositing_member="CQ", now=clock.now(), **kw
-    )
-    return consent.encode(claims, lambda data: signing.sign(key, data))
+def granted(db, depositor: str, lender: str = "SC") -> str:  # type: ignore[no-untyped-def]
+    """A consent this (CQ) node issued on the depositor's word to `lender`."""
+    now = clock.now()
+    request = ConsentRequest(
+        request_id=uuid.uuid4().hex, service=consent.SERVICE, purpose=consent.PURPOSE,
+        depositor_id=depositor, applicant_name="测试", application_no="SCD-1",
+        lending_member=lender, depositing_member="CQ", issued_at=now,
+        expires_at=now + consent.REQUEST_VALIDITY)
+    with db.scope() as session:
+        return consents.decide(session=session, node=db.node, request=request,
+                               grant=True).consent_id
 
 
 @pytest.fixture
@@ -56,7 +60,7 @@ def issue(db, request: CertificateRequest, caller: str = "SC"):  # type: ignore[
         return certify.issue(session=session, node=db.node, caller=caller, request=request)
 
 
-def test_certificate_is_issued_signed_and_minimal(population, federation_dir) -> None:  # type: ignore[no-untyped-def]
+def test_certificate_is_issued_signed_and_minimal(population) -> None:  # type: ignore[no-untyped-def]
     db = population
     with db.session() as session:
         account = first_with(session, AccountStatus.NORMAL)
@@ -67,7 +71,7 @@ def test_certificate_is_issued_signed_and_minimal(population, federation_dir) ->
         db,
         CertificateRequest(
             depositor_id=account.resident_id,
-            consent=sc_token(federation_dir, account.resident_id),
+            consent_id=granted(db, account.resident_id),
             application_no="SCD-1",
         ),
     )
@@ -85,42 +89,39 @@ def test_certificate_is_issued_signed_and_minimal(population, federation_dir) ->
     with db.session() as session:
         stored = session.scalar(select(IssuedCertificate))
         assert stored.certificate_no == body.certificate_no and stored.application_no == "SCD-1"
-        assert session.get(ConsentUse, body.consent_id) is not None
+        assert session.get(Consent, body.consent_id).status == "used"
 
 
-def test_consent_is_single_use(population, federation_dir) -> None:  # type: ignore[no-untyped-def]
+def test_consent_is_single_use(population) -> None:  # type: ignore[no-untyped-def]
     db = population
     with db.session() as session:
         rid = first_with(session, AccountStatus.NORMAL).resident_id
-    request = CertificateRequest(depositor_id=rid, consent=sc_token(federation_dir, rid))
+    request = CertificateRequest(depositor_id=rid, consent_id=granted(db, rid))
     issue(db, request)
-    with pytest.raises(ConsentReused):
+    with pytest.raises(ConsentUsed):
         issue(db, request)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(IssuedCertificate)) == 1
 
 
-def test_refusals_have_clear_codes(population, federation_dir) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_have_clear_codes(population) -> None:  # type: ignore[no-untyped-def]
     db = population
     with db.session() as session:
         rid = first_with(session, AccountStatus.NORMAL).resident_id
     with pytest.raises(ConsentMissing) as missing:
-        issue(db, CertificateRequest(depositor_id=rid, consent=None))
+        issue(db, CertificateRequest(depositor_id=rid, consent_id=None))
     assert missing.value.code == "consent_missing"
-    expired = sc_token(federation_dir, rid, validity=timedelta(minutes=5))
-    with clock.freeze(clock.now() + timedelta(minutes=6)), pytest.raises(ConsentExpired):
-        issue(db, CertificateRequest(depositor_id=rid, consent=expired))
-    with pytest.raises(ConsentInvalid):  # a consent given to SC, presented by CQ itself
-        issue(
-            db,
-            CertificateRequest(depositor_id=rid, consent=sc_token(federation_dir, rid)),
-            caller="CQ",
-        )
+    expired = granted(db, rid)
+    later = clock.now() + consent.CONSENT_VALIDITY + timedelta(minutes=1)
+    with clock.freeze(later), pytest.raises(ConsentExpired):
+        issue(db, CertificateRequest(depositor_id=rid, consent_id=expired))
+    with pytest.raises(ConsentMissing):  # a consent given to SC, presented by CQ itself
+        issue(db, CertificateRequest(depositor_id=rid, consent_id=granted(db, rid)), caller="CQ")
     stranger = make_resident_id(random.Random(99), "CQ", date(1979, 9, 9), Sex.MALE)
     with pytest.raises(DepositorUnknown) as unknown:
         issue(
             db,
-            CertificateRequest(depositor_id=stranger, consent=sc_token(federation_dir, stranger)),
+            CertificateRequest(depositor_id=stranger, consent_id=granted(db, stranger)),
         )
     assert unknown.value.code == "depositor_unknown"
     with db.scope() as session:
@@ -129,7 +130,7 @@ def test_refusals_have_clear_codes(population, federation_dir) -> None:  # type:
     with pytest.raises(AccountClosed):
         issue(
             db,
-            CertificateRequest(depositor_id=closed_id, consent=sc_token(federation_dir, closed_id)),
+            CertificateRequest(depositor_id=closed_id, consent_id=granted(db, closed_id)),
         )
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(IssuedCertificate)) == 0
