@@ -1,30 +1,8 @@
-"""Input helpers shared by the API and the pages."""
+"""FastAPI dependencies of the registry routes."""
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
-
-from chuanyu.core.errors import InvalidInput
-from chuanyu.core.messages import invalid_input
-from chuanyu.registry.schemas import VerifyRequest
-
-
-def field_errors(exc: ValidationError) -> InvalidInput:
-    """A Pydantic error as the core's InvalidInput, one Chinese message per field."""
-    return invalid_input(exc)
-
-
-def verify_request(uscc: str | None, payload: str | None) -> VerifyRequest:
-    """A verification request from query or form values; InvalidInput when unusable."""
-    values = {
-        "uscc": (uscc or "").strip() or None,
-        "payload": (payload or "").strip() or None,
-    }
-    try:
-        return VerifyRequest.model_validate(values)
-    except ValidationError as exc:
-        raise field_errors(exc) from None
 
 
 def end_read_transaction(session: Session) -> None:

@@ -12,6 +12,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -19,6 +20,7 @@ from pydantic import (
 
 from chuanyu.core.fields import PlainText
 from chuanyu.core.identifiers import ResidentId, is_valid_resident_id, normalize_resident_id
+from chuanyu.core.messages import invalid_input
 from chuanyu.core.pagination import Page
 from chuanyu.registry import rules, uscc
 from chuanyu.registry.enums import EnterpriseType, LicenceStatus, VerifyOutcome
@@ -245,6 +247,15 @@ class VerifyRequest(BaseModel):
         if (self.uscc is None) == (self.payload is None or not self.payload.strip()):
             raise ValueError("请填写统一社会信用代码或二维码内容（二选一）")
         return self
+
+    @classmethod
+    def from_values(cls, uscc: str | None, payload: str | None) -> VerifyRequest:
+        """The request from query or form values (blank means absent); InvalidInput if unusable."""
+        values = {"uscc": (uscc or "").strip() or None, "payload": (payload or "").strip() or None}
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise invalid_input(exc) from None
 
 
 class LicenceFacts(BaseModel):

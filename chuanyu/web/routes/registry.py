@@ -13,8 +13,9 @@ from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.node import NodeDep
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
-from chuanyu.registry.deps import end_read_transaction, verify_request
+from chuanyu.registry.deps import end_read_transaction
 from chuanyu.registry.enums import OUTCOME_LABELS, STATUS_LABELS, LicenceStatus
+from chuanyu.registry.schemas import VerifyRequest
 from chuanyu.web import render
 from chuanyu.web.i18n import STRINGS
 
@@ -111,7 +112,7 @@ def verify_page(
     context: dict[str, object] = {"uscc": uscc or "", "payload": payload or "", "result": None}
     if (uscc or "").strip() or (payload or "").strip():
         try:
-            check = verify_request(uscc, payload)
+            check = VerifyRequest.from_values(uscc, payload)
         except InvalidInput as exc:
             context["errors"] = exc.errors
             return render(request, "registry/verify.html", context, status_code=422)
