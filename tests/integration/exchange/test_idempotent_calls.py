@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from chuanyu.exchange.models import AuditEntry
 from chuanyu.exchange.registry import SERVICES
 from chuanyu.housing_fund import consent
 from chuanyu.housing_fund.generate import generate
-from chuanyu.housing_fund.models import Account, ConsentUse, IssuedCertificate
+from chuanyu.housing_fund.models import Account, Consent, IssuedCertificate
+from chuanyu.housing_fund.service import consents
 
 SERVICE = "housing_fund.certificate"
 
@@ -34,11 +36,17 @@ def sc_key(federation_dir: Path) -> Any:
     return signing.read_private_key(federation.member_key_path(federation_dir, "SC"))
 
 
-def consent_of(federation_dir: Path, depositor_id: str) -> str:
-    claims = consent.new_claims(depositor_id=depositor_id, lending_member="SC",
-                                depositing_member="CQ", now=clock.now())
-    key = sc_key(federation_dir)
-    return consent.encode(claims, lambda data: signing.sign(key, data))
+def consent_of(db: Any, depositor_id: str) -> str:
+    """A consent the depositor gave on CQ (the node under test) for SC."""
+    now = clock.now()
+    request = consent.ConsentRequest(
+        request_id=uuid.uuid4().hex, service=consent.SERVICE, purpose=consent.PURPOSE,
+        depositor_id=depositor_id, applicant_name="测试", application_no="SCD-1",
+        lending_member="SC", depositing_member="CQ", issued_at=now,
+        expires_at=now + consent.REQUEST_VALIDITY)
+    with db.scope() as session:
+        return consents.decide(session=session, node=db.node, request=request,
+                               grant=True).consent_id
 
 
 def call_as_sc(federation_dir: Path, node: Any, body: dict[str, Any]) -> server.Answer:
@@ -60,7 +68,7 @@ def test_certificate_service_is_declared_state_changing(federation_dir) -> None:
 def test_retry_under_the_same_key_returns_the_issued_certificate(depositor, federation_dir
                                                                   ) -> None:  # type: ignore[no-untyped-def]
     db, rid = depositor
-    body = {"depositor_id": rid, "consent": consent_of(federation_dir, rid),
+    body = {"depositor_id": rid, "consent_id": consent_of(db, rid),
             "application_no": "SCD20261204AAAAAA",
             "idempotency_key": "hf-cert:SCD20261204AAAAAA:1"}
     first = call_as_sc(federation_dir, db.node, body)
@@ -71,7 +79,7 @@ def test_retry_under_the_same_key_returns_the_issued_certificate(depositor, fede
     assert second.headers["x-chuanyu-message-id"] != first.headers["x-chuanyu-message-id"]
     assert second.headers["x-chuanyu-in-reply-to"] != first.headers["x-chuanyu-in-reply-to"]
     assert count(db, IssuedCertificate) == 1
-    assert count(db, ConsentUse) == 1
+    assert count(db, Consent) == 1
     with db.session() as session:
         outcomes = list(session.scalars(select(AuditEntry.outcome).where(
             AuditEntry.name == SERVICE, AuditEntry.direction == "in")))
@@ -84,8 +92,8 @@ def test_retry_under_the_same_key_returns_the_issued_certificate(depositor, fede
 def test_same_key_for_a_different_request_is_refused(depositor, federation_dir
                                                       ) -> None:  # type: ignore[no-untyped-def]
     db, rid = depositor
-    token = consent_of(federation_dir, rid)
-    body = {"depositor_id": rid, "consent": token, "application_no": "SCD20261204BBBBBB",
+    token = consent_of(db, rid)
+    body = {"depositor_id": rid, "consent_id": token, "application_no": "SCD20261204BBBBBB",
             "idempotency_key": "hf-cert:shared"}
     assert call_as_sc(federation_dir, db.node, body).status == 200
     other = call_as_sc(federation_dir, db.node, {**body, "application_no": "SCD20261204CCCCCC"})
@@ -97,18 +105,18 @@ def test_same_key_for_a_different_request_is_refused(depositor, federation_dir
 def test_without_a_key_a_second_call_still_finds_the_consent_used(depositor, federation_dir
                                                                   ) -> None:  # type: ignore[no-untyped-def]
     db, rid = depositor
-    body = {"depositor_id": rid, "consent": consent_of(federation_dir, rid),
+    body = {"depositor_id": rid, "consent_id": consent_of(db, rid),
             "application_no": "SCD20261204DDDDDD"}
     assert call_as_sc(federation_dir, db.node, body).status == 200
     again = call_as_sc(federation_dir, db.node, body)
-    assert json.loads(again.body)["code"] == "consent_reused"
+    assert json.loads(again.body)["code"] == "consent_used"
     assert count(db, IssuedCertificate) == 1
 
 
 def test_malformed_key_is_refused_with_its_field(depositor, federation_dir
                                                  ) -> None:  # type: ignore[no-untyped-def]
     db, rid = depositor
-    body = {"depositor_id": rid, "consent": consent_of(federation_dir, rid),
+    body = {"depositor_id": rid, "consent_id": consent_of(db, rid),
             "idempotency_key": "含有空格 的键"}
     answer = call_as_sc(federation_dir, db.node, body)
     problem = json.loads(answer.body)
@@ -120,7 +128,7 @@ def test_malformed_key_is_refused_with_its_field(depositor, federation_dir
 def test_concurrent_retries_issue_one_certificate(depositor, federation_dir
                                                   ) -> None:  # type: ignore[no-untyped-def]
     db, rid = depositor
-    body = {"depositor_id": rid, "consent": consent_of(federation_dir, rid),
+    body = {"depositor_id": rid, "consent_id": consent_of(db, rid),
             "application_no": "SCD20261204EEEEEE", "idempotency_key": "hf-cert:race"}
     answers: list[server.Answer] = []
     start = threading.Barrier(4)
