@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from chuanyu.core import clock
 from chuanyu.exchange import limits
 from chuanyu.exchange.envelope import canonical_json
-from chuanyu.exchange.models import OutboxEvent, StreamHead
+from chuanyu.exchange.models import Delivery, OutboxEvent, StreamHead
 from chuanyu.exchange.signing import digest
 
 
@@ -72,3 +72,20 @@ def _wake_relay_after_commit(session: Session) -> None:
 def last_seq(session: Session, stream: str) -> int:
     """Highest sequence number published on `stream`."""
     return session.scalar(select(StreamHead.last_seq).where(StreamHead.stream == stream)) or 0
+
+
+def find_seq(session: Session, stream: str, event_type: str, *, mentioning: str) -> int | None:
+    """The newest event of `event_type` on `stream` whose payload contains `mentioning` (an
+    exact JSON fragment such as `"case_number": "CQ-…"`), or None."""
+    return session.scalar(
+        select(OutboxEvent.seq)
+        .where(OutboxEvent.stream == stream, OutboxEvent.event_type == event_type,
+               OutboxEvent.payload.contains(mentioning, autoescape=True))
+        .order_by(OutboxEvent.seq.desc()).limit(1))
+
+
+def acknowledged(session: Session, *, subscriber: str, stream: str, seq: int) -> bool:
+    """True once `subscriber` has acknowledged `stream` up to event `seq`."""
+    acked = session.scalar(select(Delivery.acked_seq).where(
+        Delivery.subscriber == subscriber, Delivery.stream == stream))
+    return acked is not None and acked >= seq

@@ -7,15 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from chuanyu.core.db import SessionDep
-from chuanyu.core.errors import InvalidInput
+from chuanyu.core.db import SessionDep, read_scope
+from chuanyu.core.errors import ChuanyuError, InvalidInput
 from chuanyu.core.security import CurrentUser, Role, public, require
+from chuanyu.exchange import waits
+from chuanyu.exchange.client import EXCHANGE_CODES, ExchangeRefused, PeerUnavailable
 from chuanyu.node import NodeDep
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
 from chuanyu.registry.deps import end_read_transaction
 from chuanyu.registry.enums import OUTCOME_LABELS, STATUS_LABELS, LicenceStatus
-from chuanyu.registry.schemas import VerifyRequest
+from chuanyu.registry.schemas import VerifyRequest, VerifyResult
 from chuanyu.web import render
 from chuanyu.web.i18n import STRINGS
 
@@ -103,20 +105,50 @@ def revoke_licence(
 @router.get("/verify", dependencies=[public()])
 def verify_page(
     request: Request,
-    session: SessionDep,
     node: NodeDep,
     uscc: Annotated[str | None, Query(max_length=40)] = None,
     payload: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> HTMLResponse:
-    """Public verification of any licence of either region (no sign-in)."""
+    """Public verification of any licence of either region (no sign-in).
+
+    A licence of the other region is verified through the exchange: the page waits at most
+    `cross_region_wait_s`, then says it is waiting and reloads itself until the answer is in,
+    or says the other region cannot be reached (503) and offers to try again.
+    """
     context: dict[str, object] = {"uscc": uscc or "", "payload": payload or "", "result": None}
-    if (uscc or "").strip() or (payload or "").strip():
-        try:
-            check = VerifyRequest.from_values(uscc, payload)
-        except InvalidInput as exc:
-            context["errors"] = exc.errors
-            return render(request, "registry/verify.html", context, status_code=422)
-        end_read_transaction(session)
-        result = registry_service.verify(session, node=node, request=check)
-        context.update(result=result, outcome_label=OUTCOME_LABELS[result.outcome])
+    if not ((uscc or "").strip() or (payload or "").strip()):
+        return render(request, "registry/verify.html", context)
+    try:
+        check = VerifyRequest.from_values(uscc, payload)
+    except InvalidInput as exc:
+        context["errors"] = exc.errors
+        return render(request, "registry/verify.html", context, status_code=422)
+
+    def run() -> VerifyResult:
+        with read_scope(node) as session:
+            return registry_service.verify(session, node=node, request=check)
+
+    key = f"registry.verify:{check.uscc or ''}:{check.payload or ''}"
+    outcome = waits.ask(node, key, run)
+    context.update(wait_url=f"{request.url.path}?{request.url.query}", wait_what="核验这张执照",
+                   wait_subject="这张执照", wait_again="核验")
+    if outcome.state == "pending":
+        return render(request, "registry/verify.html", {**context, "wait": "pending"})
+    if outcome.state == "failed":
+        error = outcome.error
+        if isinstance(error, ChuanyuError) and not _link_failure(error):
+            raise error  # the issuing region answered and refused: shown as any other error
+        response = render(request, "registry/verify.html", {**context, "wait": "unavailable"},
+                          status_code=503)
+        response.headers["Retry-After"] = "30"
+        return response
+    result = outcome.value
+    assert result is not None
+    context.update(result=result, outcome_label=OUTCOME_LABELS[result.outcome])
     return render(request, "registry/verify.html", context)
+
+
+def _link_failure(error: ChuanyuError) -> bool:
+    """True when the call failed on the way (the other region did not answer for itself)."""
+    return isinstance(error, PeerUnavailable) or (
+        isinstance(error, ExchangeRefused) and error.code in EXCHANGE_CODES)

@@ -24,6 +24,7 @@ from chuanyu.window import service as window_service
 from chuanyu.window.enums import ACTION_LABELS, HANDLING_MODE_LABELS, Action, PayloadKind, Side
 from chuanyu.window.schemas import CaseCreate, TrackQuery, TransitionIn
 from chuanyu.window.service import catalogue as catalogue_service
+from chuanyu.window.service import forwarding as forwarding_service
 
 router = APIRouter(include_in_schema=False)
 router.include_router(self_service.router)
@@ -217,11 +218,15 @@ def case_page(
 
 @router.get("/cases/{case_number}/receipt", dependencies=[require()])
 def receipt_page(
-    case_number: str, request: Request, session: SessionDep, user: CurrentUser
+    case_number: str, request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse:
-    """The printable acknowledgement of receipt (受理回执)."""
+    """The printable acknowledgement of receipt (受理回执), saying whether the case has reached
+    the deciding region yet."""
     case = window_service.read_case(session, user=user, case_number=case_number)
-    return _page(request, "receipt.html", {"case": case})
+    state = forwarding_service.forwarding(session, node=node, case_number=case.case_number)
+    context = {"case": case, "forwarding": state.value,
+               "forwarding_note": forwarding_service.FORWARDING_NOTES[state]}
+    return _page(request, "receipt.html", context)
 
 
 @router.post("/cases/{case_number}/{action}", dependencies=[require()], response_model=None)
