@@ -1,4 +1,5 @@
-"""Consent tokens and certificates: signed by the right node, refused when forged or altered."""
+"""Consent requests, home-node consents and certificates: signed by the right node, refused
+when forged or altered."""
 
 import random
 from datetime import UTC, date, datetime, timedelta
@@ -9,12 +10,7 @@ import pytest
 from chuanyu.exchange import signing
 from chuanyu.housing_fund import certificate, consent
 from chuanyu.housing_fund.enums import AccountStatus, Sex
-from chuanyu.housing_fund.errors import (
-    CertificateInvalid,
-    ConsentExpired,
-    ConsentInvalid,
-    ConsentMissing,
-)
+from chuanyu.housing_fund.errors import CertificateInvalid, ConsentInvalid
 from chuanyu.housing_fund.identifiers import make_resident_id
 
 NOW = datetime(2020, 7, 8, 2, 0, tzinfo=UTC)
@@ -30,65 +26,41 @@ def cq_sign(data: bytes) -> str:
     return signing.sign(CQ_KEY, data)
 
 
-def sc_consent(**overrides: object) -> str:
-    claims = consent.new_claims(
-        depositor_id=DEPOSITOR, lending_member="SC", depositing_member="CQ", now=NOW
+def sc_request(**overrides: object) -> str:
+    """A consent request signed by the lending node (SC), addressed to CQ."""
+    request = consent.ConsentRequest(
+        request_id="r1", service=consent.SERVICE, purpose=consent.PURPOSE,
+        depositor_id=DEPOSITOR, applicant_name="张三", application_no="SCD-1",
+        lending_member="SC", depositing_member="CQ", issued_at=NOW,
+        expires_at=NOW + consent.REQUEST_VALIDITY,
     )
-    return consent.encode(claims.model_copy(update=overrides), sc_sign)
+    return consent.encode(request.model_copy(update=overrides), sc_sign)
 
 
-def check(
-    token: str | None,
-    *,
-    caller: str = "SC",
-    depositor: str = DEPOSITOR,
-    now: datetime = NOW,
-    key: object = None,
-) -> consent.ConsentClaims:
-    return consent.verify(
-        token,
-        public_key=key or SC_KEY.public_key(),
-        caller=caller,
-        me="CQ",
-        depositor_id=depositor,
-        now=now,
-    )
+def check(token: str, *, now: datetime = NOW, key: object = None) -> consent.ConsentRequest:
+    return consent.verify_request(token, public_key=key or SC_KEY.public_key(), me="CQ", now=now)
 
 
-def test_consent_signed_by_lender_verifies_at_depositing_centre() -> None:
-    claims = check(sc_consent())
-    assert claims.depositor_id == DEPOSITOR and claims.lending_member == "SC"
+def test_request_signed_by_lender_verifies_at_home_node() -> None:
+    request = check(sc_request())
+    assert request.depositor_id == DEPOSITOR and request.lending_member == "SC"
 
 
-def test_missing_consent_is_refused() -> None:
-    with pytest.raises(ConsentMissing):
-        check(None)
-    with pytest.raises(ConsentMissing):
-        check("")
+def test_expired_request_is_refused() -> None:
+    with pytest.raises(ConsentInvalid) as expired:
+        check(sc_request(), now=NOW + consent.REQUEST_VALIDITY)
+    assert expired.value.code == "request_expired"
 
 
-def test_expired_consent_is_refused() -> None:
-    with pytest.raises(ConsentExpired):
-        check(sc_consent(), now=NOW + consent.DEFAULT_VALIDITY)
-
-
-def test_consent_signed_by_another_key_is_refused() -> None:
-    forged = consent.encode(
-        consent.new_claims(
-            depositor_id=DEPOSITOR, lending_member="SC", depositing_member="CQ", now=NOW
-        ),
-        cq_sign,
-    )
+def test_request_signed_by_another_key_is_refused() -> None:
     with pytest.raises(ConsentInvalid):
-        check(forged)
+        check(consent.encode(consent.peek(sc_request(), consent.ConsentRequest), cq_sign))
 
 
-def test_consent_with_altered_claims_is_refused() -> None:
-    payload, signature = sc_consent().split(".")
-    other = consent.encode(
-        consent.peek(sc_consent()).model_copy(update={"expires_at": NOW + timedelta(days=400)}),
-        sc_sign,
-    ).split(".")[0]
+def test_request_with_altered_content_is_refused() -> None:
+    payload, signature = sc_request().split(".")
+    other = sc_request(depositor_id=make_resident_id(random.Random(8), "CQ", date(1990, 1, 2),
+                                                     Sex.FEMALE)).split(".")[0]
     with pytest.raises(ConsentInvalid):
         check(f"{other}.{signature}")
     with pytest.raises(ConsentInvalid):
@@ -97,13 +69,26 @@ def test_consent_with_altered_claims_is_refused() -> None:
         check("not-a-token")
 
 
-def test_consent_is_bound_to_depositor_and_lending_centre() -> None:
-    token = sc_consent()
-    other = make_resident_id(random.Random(8), "CQ", date(1990, 1, 2), Sex.FEMALE)
+def test_request_for_another_node_or_service_is_refused() -> None:
     with pytest.raises(ConsentInvalid):
-        check(token, depositor=other)
+        check(sc_request(depositing_member="SC"))
     with pytest.raises(ConsentInvalid):
-        check(token, caller="CQ")
+        check(sc_request(service="registry.verify"))
+
+
+def test_home_node_signature_covers_every_claim() -> None:
+    claims = consent.ConsentClaims(
+        consent_id="c1", request_id="r1", service=consent.SERVICE, purpose=consent.PURPOSE,
+        depositor_id=DEPOSITOR, lending_member="SC", depositing_member="CQ",
+        application_no="SCD-1", issued_at=NOW, expires_at=NOW + timedelta(days=7),
+    )
+    signature = cq_sign(consent.claims_bytes(claims))
+    assert consent.claims_signed(claims, signature, CQ_KEY.public_key())
+    assert not consent.claims_signed(claims, signature, SC_KEY.public_key())
+    for field, value in (("lending_member", "CQ"), ("expires_at", NOW + timedelta(days=400)),
+                         ("depositor_id", "X")):
+        altered = claims.model_copy(update={field: value})
+        assert not consent.claims_signed(altered, signature, CQ_KEY.public_key())
 
 
 def make_body(**overrides: object) -> certificate.CertificateBody:
