@@ -25,6 +25,8 @@ def _show(app_read: ApplicationRead) -> None:
         f"{app_read.masked_id}  缴存地 {app_read.depositing_member}  "
         f"状态：{app_read.status_label}"
     )
+    if app_read.consent_url:
+        out.print(f"  请缴存职工在缴存地授权：{app_read.consent_url}", soft_wrap=True)
     if app_read.refusal_code:
         out.print(f"  拒绝/失败原因 [{app_read.refusal_code}] {app_read.refusal_detail}")
     if app_read.certificate_no:
@@ -65,7 +67,7 @@ def apply_command(
     with_spouse: Annotated[bool, typer.Option(help="夫妻共同申请")] = False,
     member: Member = "CQ",
 ) -> None:
-    """File an application at the counter (the depositor consents in person) and fetch."""
+    """File an application at the counter; it waits for the depositor's consent at home."""
     from chuanyu.cli_support import open_cli_node
     from chuanyu.housing_fund import present
     from chuanyu.housing_fund.schemas import ApplicationCreate
@@ -95,7 +97,9 @@ def apply_command(
     try:
         with node.sessions() as session:
             app_row = lending.apply(session=session, node=node, data=data, user_id=None)
-            _show(present.application(app_row))
+            session.commit()
+            home = node.descriptor.members[app_row.depositing_member].base_url
+            _show(present.application(app_row, home_url=home))
     finally:
         node.close()
 
