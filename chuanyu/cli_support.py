@@ -10,7 +10,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from chuanyu.core.config import get_settings
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import read_scope, write_scope
 from chuanyu.node import Node, open_node
 
 MemberOption = Annotated[str, typer.Option("--member", "-m", help="Region node: CQ or SC",
@@ -23,11 +23,13 @@ def open_cli_node(member: str) -> Node:
 
 
 @contextlib.contextmanager
-def node_session(member: str) -> Iterator[tuple[Node, Session]]:
-    """A node and a session that commits when the block succeeds."""
+def node_session(member: str, *, write: bool = True) -> Iterator[tuple[Node, Session]]:
+    """A node and the command's unit of work: a write session that commits when the block
+    succeeds, or with `write=False` a read session."""
     node = open_cli_node(member)
+    scope = write_scope if write else read_scope
     try:
-        with session_scope(node) as session:
+        with scope(node) as session:
             yield node, session
     finally:
         node.close()

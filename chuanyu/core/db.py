@@ -176,7 +176,9 @@ def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_statement(state: ORMExecuteState) -> None:
-    if state.session.info.get(READ_ONLY) and not state.is_select:
+    # Text statements are left to the database, which refuses writes on read connections.
+    if state.session.info.get(READ_ONLY) and (state.is_insert or state.is_update
+                                              or state.is_delete):
         raise ReadOnlySession("this unit of work runs on a read session and cannot write; "
                               "give it a write session (WriteSessionDep, write_scope)")
 

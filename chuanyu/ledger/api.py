@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from pydantic import BaseModel
 
 from chuanyu.core import clock
-from chuanyu.core.db import SessionDep, WriteSessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.errors import invalid
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.openapi import file_answer
@@ -51,7 +51,7 @@ def _as_of(value: dt.date | None) -> dt.date:
 
 @router.get("/entries", dependencies=[require()])
 def list_entries(
-    session: SessionDep,
+    session: ReadSessionDep,
     stage: Annotated[int | None, Query(ge=1, le=20)] = None,
     kind: EntryKind | None = None,
     region: Annotated[str | None, Query(pattern="^(CQ|SC)$")] = None,
@@ -83,19 +83,21 @@ def create_entry(body: EntryCreate, session: WriteSessionDep, node: NodeDep) -> 
 
 
 @router.get("/entries/{entry_id}", dependencies=[require()])
-def get_entry(entry_id: str, session: SessionDep) -> EntryRead:
+def get_entry(entry_id: str, session: ReadSessionDep) -> EntryRead:
     """One entry."""
     return service.get_entry(session, entry_id=entry_id)
 
 
 @router.put("/entries/{entry_id}", dependencies=[require(WRITER)])
-def update_entry(entry_id: str, body: EntryUpdate, session: SessionDep, node: NodeDep) -> EntryRead:
+def update_entry(
+    entry_id: str, body: EntryUpdate, session: WriteSessionDep, node: NodeDep
+) -> EntryRead:
     """Replace an entry's content (only on the node that recorded it)."""
     return service.update_entry(session, member=node.member, entry_id=entry_id, data=body)
 
 
 @router.delete("/entries/{entry_id}", status_code=204, dependencies=[require(WRITER)])
-def delete_entry(entry_id: str, session: SessionDep, node: NodeDep) -> Response:
+def delete_entry(entry_id: str, session: WriteSessionDep, node: NodeDep) -> Response:
     """Delete an entry (only on the node that recorded it)."""
     service.delete_entry(session, member=node.member, entry_id=entry_id)
     return Response(status_code=204)
@@ -103,7 +105,7 @@ def delete_entry(entry_id: str, session: SessionDep, node: NodeDep) -> Response:
 
 @router.get("/figures", dependencies=[require()])
 def list_figures(
-    session: SessionDep, metric: Annotated[str | None, Query(max_length=64)] = None
+    session: ReadSessionDep, metric: Annotated[str | None, Query(max_length=64)] = None
 ) -> list[FigureRead]:
     """Published totals."""
     return service.list_figures(session, metric=metric)
@@ -116,7 +118,7 @@ def add_figure(body: FigureCreate, session: WriteSessionDep, node: NodeDep) -> F
 
 
 @router.get("/firsts", dependencies=[require()])
-def firsts(session: SessionDep, as_of: dt.date | None = None) -> dict[str, Any]:
+def firsts(session: ReadSessionDep, as_of: dt.date | None = None) -> dict[str, Any]:
     """The firsts and totals as of a date (the report's JSON form)."""
     return report_dict(service.build_report_for(session, as_of=_as_of(as_of)))
 
@@ -124,7 +126,7 @@ def firsts(session: SessionDep, as_of: dt.date | None = None) -> dict[str, Any]:
 @router.get("/report", dependencies=[require()], response_class=Response,
             responses=file_answer(*MEDIA_TYPES.values()))
 def report(
-    session: SessionDep,
+    session: ReadSessionDep,
     as_of: dt.date | None = None,
     format: Annotated[str, Query(pattern="^(" + "|".join(FORMATS) + ")$")] = "html",
 ) -> Response:
@@ -141,7 +143,7 @@ def report(
 
 
 @router.post("/import", dependencies=[require(WRITER)])
-def import_entries(file: UploadFile, session: SessionDep, node: NodeDep) -> ImportResult:
+def import_entries(file: UploadFile, session: WriteSessionDep, node: NodeDep) -> ImportResult:
     """Import an .xlsx/.csv sheet: all rows or none, with a row-by-row error report."""
     suffix = Path(file.filename or "").suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -158,7 +160,7 @@ def import_entries(file: UploadFile, session: SessionDep, node: NodeDep) -> Impo
 
 @router.get("/export.xlsx", dependencies=[require()], response_class=Response,
             responses=file_answer(XLSX))
-def export(session: SessionDep) -> Response:
+def export(session: ReadSessionDep) -> Response:
     """Every entry on this node as .xlsx (the import layout)."""
     headers = {"Content-Disposition": 'attachment; filename="ledger-export.xlsx"'}
     return Response(export_xlsx(session), media_type=XLSX, headers=headers)

@@ -67,7 +67,7 @@ def firsts_cmd(
     """List the first of every category as of a date (ties and unknown dates are shown)."""
     day = _as_of(as_of)
     catalog = load_catalog(catalog_file)
-    with node_session(member) as (_node, session):
+    with node_session(member, write=False) as (_node, session):
         facts = entry_facts(session)
     table = Table("类别", "状态", "事项", "日期", "阶段", title=f"截至 {day.isoformat()}")
     for first in rules.firsts(catalog.categories, facts, catalog.stages, day):
@@ -99,7 +99,7 @@ def report_cmd(
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("读取台账…", total=2)
-        with node_session(member) as (_node, session):
+        with node_session(member, write=False) as (_node, session):
             report = build_report_for(
                 session, as_of=day, with_live=live, catalog=load_catalog(catalog_file)
             )
@@ -146,7 +146,7 @@ def export_cmd(
     output: Annotated[Path, typer.Option("--output", "-o")] = Path("ledger-export.xlsx"),
 ) -> None:
     """Export every entry on this node to .xlsx (the import layout)."""
-    with node_session(member) as (_node, session):
+    with node_session(member, write=False) as (_node, session):
         data = export_xlsx(session)
     output.write_bytes(data)
     out.print(f"ledger exported to {output}")

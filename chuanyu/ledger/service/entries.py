@@ -76,7 +76,6 @@ def add_entry(session: Session, *, member: str, data: EntryCreate) -> LedgerEntr
 def create_entry(session: Session, *, member: str, data: EntryCreate) -> EntryRead:
     """Record a new entry on this node and send it to the other region."""
     row = add_entry(session, member=member, data=data)
-    session.commit()
     return to_read(row)
 
 
@@ -89,7 +88,6 @@ def update_entry(session: Session, *, member: str, entry_id: str, data: EntryUpd
     row.updated_at = clock.now()
     session.flush()
     outbox.publish(session, STREAM, "entry.upserted", entry_payload(row))
-    session.commit()
     return to_read(row)
 
 
@@ -101,7 +99,6 @@ def delete_entry(session: Session, *, member: str, entry_id: str) -> None:
     session.delete(row)
     session.flush()
     outbox.publish(session, STREAM, "entry.deleted", payload)
-    session.commit()
 
 
 def get_entry(session: Session, *, entry_id: str) -> EntryRead:

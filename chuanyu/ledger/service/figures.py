@@ -47,7 +47,6 @@ def put_figure(session: Session, *, member: str, data: FigureCreate) -> LedgerFi
 def add_figure(session: Session, *, member: str, data: FigureCreate) -> FigureRead:
     """Record a published total."""
     row = put_figure(session, member=member, data=data)
-    session.commit()
     return figure_read(row)
 
 

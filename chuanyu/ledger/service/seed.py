@@ -44,5 +44,4 @@ def load_seed(
                 put_figure(session, member=member, data=fig)
                 figures += 1
             bar.advance(task)
-    session.commit()
     return LoadResult(entries=added, figures=figures, skipped=skipped)

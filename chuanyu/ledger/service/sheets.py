@@ -48,7 +48,6 @@ def import_rows(
         for _, entry in entries:
             add_entry(session, member=member, data=entry)
             bar.advance(task)
-    session.commit()
     return len(entries)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chuanyu.core import clock
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.security import Role, require
 from chuanyu.ledger import parties, service
 from chuanyu.ledger.catalogue import default_catalog
@@ -53,7 +53,9 @@ def _party_names(entry: EntryRead) -> list[str]:
 
 
 @router.get("/", dependencies=[require()])
-def dashboard(request: Request, session: SessionDep, as_of: dt.date | None = None) -> HTMLResponse:
+def dashboard(
+    request: Request, session: ReadSessionDep, as_of: dt.date | None = None
+) -> HTMLResponse:
     """Current firsts, running totals and charts."""
     day = as_of or clock.today()
     report = service.build_report_for(session, as_of=day)
@@ -67,7 +69,7 @@ def dashboard(request: Request, session: SessionDep, as_of: dt.date | None = Non
 @router.get("/entries", dependencies=[require()])
 def entry_list(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     stage: Annotated[str, Query(max_length=2)] = "",
     kind: Annotated[str, Query(max_length=32)] = "",
     region: Annotated[str, Query(max_length=2)] = "",
@@ -135,7 +137,7 @@ def new_entry_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/entries/new", dependencies=[require(Role.joint_office)])
-async def create_entry_page(request: Request, session: SessionDep, node: NodeDep) -> Response:
+async def create_entry_page(request: Request, session: WriteSessionDep, node: NodeDep) -> Response:
     """Record an entry from the form."""
     values = await form_fields(request)
     entries, errors = check_rows([_row_of(values)])
@@ -146,7 +148,7 @@ async def create_entry_page(request: Request, session: SessionDep, node: NodeDep
 
 
 @router.get("/entries/{entry_id}", dependencies=[require()])
-def entry_page(request: Request, entry_id: str, session: SessionDep) -> HTMLResponse:
+def entry_page(request: Request, entry_id: str, session: ReadSessionDep) -> HTMLResponse:
     """One entry."""
     entry = service.get_entry(session, entry_id=entry_id)
     return render(
@@ -157,7 +159,7 @@ def entry_page(request: Request, entry_id: str, session: SessionDep) -> HTMLResp
 
 
 @router.get("/entries/{entry_id}/edit", dependencies=[require(Role.joint_office)])
-def edit_entry_form(request: Request, entry_id: str, session: SessionDep) -> HTMLResponse:
+def edit_entry_form(request: Request, entry_id: str, session: ReadSessionDep) -> HTMLResponse:
     """The entry form filled with the entry."""
     entry = service.get_entry(session, entry_id=entry_id)
     values = dict(zip([f for _, f in COLUMNS], entry_row(entry), strict=True))
@@ -166,7 +168,7 @@ def edit_entry_form(request: Request, entry_id: str, session: SessionDep) -> HTM
 
 @router.post("/entries/{entry_id}/edit", dependencies=[require(Role.joint_office)])
 async def update_entry_page(
-    request: Request, entry_id: str, session: SessionDep, node: NodeDep
+    request: Request, entry_id: str, session: WriteSessionDep, node: NodeDep
 ) -> Response:
     """Save the edited entry (only on the node that recorded it)."""
     values = await form_fields(request)
