@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from chuanyu.core.db import write_scope
 from chuanyu.node import Node
+from chuanyu.notices import channels
 from chuanyu.notices.delivery import DeliveryWorker
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,9 @@ class DueSweep:
 
 
 def start(node: Node) -> Callable[[], None] | None:
-    """Start the delivery worker and the due-date sweep."""
+    """Start the delivery worker and the due-date sweep; a misconfigured channel stops the
+    start here rather than failing the first change that writes a notice."""
+    channels.for_node(node)
     worker = DeliveryWorker(node)
     worker.start()
     node.extras["notices.worker"] = worker
