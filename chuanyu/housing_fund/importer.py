@@ -7,8 +7,6 @@ and field; only a clean file is written, in the caller's single transaction.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from chuanyu.core import clock
+from chuanyu.core import clock, tables
 from chuanyu.core.errors import FieldError
 from chuanyu.core.messages import zh_message
 from chuanyu.housing_fund.enums import ACCOUNT_STATUS_LABELS
@@ -89,31 +87,12 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
 
 def read_rows(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
     """Sheets of a file as (sheet name, rows keyed by canonical field names)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        sheets = []
-        for sheet in book.worksheets:
-            values = list(sheet.iter_rows(values_only=True))
-            if not values:
-                continue
-            head = [_header(h) for h in values[0]]
-            rows = [
-                dict(zip(head, v, strict=False))
-                for v in values[1:]
-                if any(c not in (None, "") for c in v)
-            ]
-            sheets.append((sheet.title, rows))
-        book.close()
-        return sheets
-    text = path.read_bytes().decode("utf-8-sig")
-    reader = csv.reader(io.StringIO(text))
-    lines = [line for line in reader if any(cell.strip() for cell in line)]
-    if not lines:
-        return [(path.name, [])]
-    head = [_header(h) for h in lines[0]]
-    return [(path.name, [dict(zip(head, line, strict=False)) for line in lines[1:]])]
+    found = []
+    for sheet in tables.read_sheets(path):
+        if sheet.header:
+            head = [_header(h) for h in sheet.header]
+            found.append((sheet.name, [dict(zip(head, row, strict=False)) for row in sheet.rows]))
+    return found
 
 
 def _kind(rows: list[dict[str, Any]]) -> type[BaseModel]:

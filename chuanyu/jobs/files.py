@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from chuanyu.core import tables
 from chuanyu.jobs.generate import GeneratedPosting
 
 COLUMNS = (
@@ -42,17 +43,9 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
-    """All rows of a CSV (UTF-8) or xlsx file, keyed by the header row."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True).active
-        rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
-        header = [str(h).strip() for h in next(rows, ())]
-        return [_clean(dict(zip(header, (str(v) if v is not None else "" for v in r),
-                                strict=False))) for r in rows]  # fmt: skip
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return [_clean(row) for row in csv.DictReader(f)]
+    """All rows of a CSV (UTF-8) or xlsx file (first sheet), keyed by the header row."""
+    return [_clean({k: "" if v is None else str(v) for k, v in record.items()})
+            for record in tables.read_table(path).records()]
 
 
 def write_csv(path: Path, rows: Iterator[dict[str, Any]]) -> int:

@@ -6,7 +6,6 @@ with a row-by-row list of what is wrong and where.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -15,11 +14,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import ValidationError
 
+from chuanyu.core import tables
 from chuanyu.core.fields import without_control_characters
 from chuanyu.core.messages import zh_message
 from chuanyu.ledger import parties
@@ -187,23 +187,8 @@ def check_rows(
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Rows of an .xlsx (first sheet) or .csv (UTF-8) file, keyed by header."""
-    if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return [
-                {k.strip(): (v or "").strip() for k, v in r.items() if k}
-                for r in csv.DictReader(fh)
-            ]
-    wb = load_workbook(path, read_only=True, data_only=True)
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = [_cell(h) for h in next(it, ())]
-    rows = []
-    for values in it:
-        if all(v is None or _cell(v) == "" for v in values):
-            continue
-        rows.append({header[i]: _cell(v) for i, v in enumerate(values) if i < len(header)})
-    wb.close()
-    return rows
+    return [{k: _cell(v) for k, v in record.items()}
+            for record in tables.read_table(path).records()]
 
 
 def entry_row(entry: EntryRead | EntryCreate) -> list[str]:
