@@ -160,6 +160,9 @@ def issue_token(session: Session, user: User, *, name: str = "api", days: int = 
 def current_user_or_none(request: Request, session: ReadSessionDep) -> UserRead | None:
     """The account behind the bearer token or the page session, if any."""
     user = _resolve(request, session)
+    # End the read here: the route's own reads start a fresh snapshot, and nothing is held
+    # open while the route calls another node.
+    session.rollback()
     request.state.user = user
     return user
 

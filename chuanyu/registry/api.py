@@ -7,14 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from chuanyu.core.db import SessionDep, WriteSessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.node import NodeDep
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
-from chuanyu.registry.deps import end_read_transaction
 from chuanyu.registry.enums import LicenceStatus
 from chuanyu.registry.schemas import (
     LicencePage,
@@ -42,7 +41,7 @@ class IssueRequest(BaseModel):
 
 @router.get("/licences", dependencies=[require(*READERS)])
 def list_licences(
-    session: SessionDep,
+    session: ReadSessionDep,
     status: LicenceStatus | None = None,
     q: Annotated[str | None, Query(max_length=60)] = None,
     page: PageQuery = paging(max_limit=200),
@@ -59,14 +58,12 @@ def issue_licence(body: IssueRequest, session: WriteSessionDep, node: NodeDep) -
     licence = registry_service.issue_licence(
         session, node=node, application=body.application, case_number=body.case_number
     )
-    session.commit()
     return licence
 
 
 @router.get("/licences/{uscc}", dependencies=[require(*READERS)])
-def get_licence(uscc: str, session: SessionDep, node: NodeDep) -> LicenceRead:
+def get_licence(uscc: str, session: ReadSessionDep, node: NodeDep) -> LicenceRead:
     """One licence of either region (the other region's is verified through the exchange)."""
-    end_read_transaction(session)
     return registry_service.fetch(session, node=node, code=uscc)
 
 
@@ -76,9 +73,8 @@ def get_licence(uscc: str, session: SessionDep, node: NodeDep) -> LicenceRead:
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-def get_licence_pdf(uscc: str, session: SessionDep, node: NodeDep) -> Response:
+def get_licence_pdf(uscc: str, session: ReadSessionDep, node: NodeDep) -> Response:
     """The licence as a PDF with its verification QR code (either region's)."""
-    end_read_transaction(session)
     licence = registry_service.fetch(session, node=node, code=uscc)
     pdf = document.licence_pdf(
         licence, document.issuer_name(node, licence), url=document.verify_url(node, licence.uscc)
@@ -89,20 +85,19 @@ def get_licence_pdf(uscc: str, session: SessionDep, node: NodeDep) -> Response:
 
 @router.post("/licences/{uscc}/revoke", dependencies=[require(Role.registrar)])
 def revoke_licence(
-    uscc: str, body: RevokeRequest, session: SessionDep, node: NodeDep, user: CurrentUser
+    uscc: str, body: RevokeRequest, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> LicenceRead:
     """Revoke (吊销) a licence this region issued."""
     licence = registry_service.revoke(
         session, node=node, code=uscc, reason=body.reason, actor=user.username
     )
-    session.commit()
     return licence
 
 
 @router.post("/name-check", dependencies=[require(Role.registrar, Role.window_clerk)])
 def check_name(
     body: NameCheck,
-    session: SessionDep,
+    session: ReadSessionDep,
     node: NodeDep,
     region: Annotated[str | None, Query(pattern="^(CQ|SC)$")] = None,
 ) -> NameCheckResult:
@@ -110,25 +105,22 @@ def check_name(
     target = region or node.member
     if target == node.member:
         return registry_service.name_status(session, name=body.name, region=target)
-    end_read_transaction(session)
     return registry_service.remote_name_status(node, member=target, name=body.name)
 
 
 @router.post("/verify", dependencies=[public()])
-def verify_licence(body: VerifyRequest, session: SessionDep, node: NodeDep) -> VerifyResult:
+def verify_licence(body: VerifyRequest, session: ReadSessionDep, node: NodeDep) -> VerifyResult:
     """Verify any licence of either region by credit code or QR payload (no sign-in)."""
-    end_read_transaction(session)
     return registry_service.verify(session, node=node, request=body)
 
 
 @router.get("/verify", dependencies=[public()])
 def verify_licence_query(
-    session: SessionDep,
+    session: ReadSessionDep,
     node: NodeDep,
     uscc: Annotated[str | None, Query(max_length=40)] = None,
     payload: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> VerifyResult:
     """The same verification as a GET, for links and QR scanners."""
     request = VerifyRequest.from_values(uscc, payload)
-    end_read_transaction(session)
     return registry_service.verify(session, node=node, request=request)

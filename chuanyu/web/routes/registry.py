@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from chuanyu.core.db import SessionDep, read_scope
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep, read_scope
 from chuanyu.core.errors import ChuanyuError, InvalidInput
 from chuanyu.core.security import CurrentUser, Role, public, require
 from chuanyu.exchange import waits
@@ -15,7 +15,6 @@ from chuanyu.exchange.client import EXCHANGE_CODES, ExchangeRefused, PeerUnavail
 from chuanyu.node import NodeDep
 from chuanyu.registry import document
 from chuanyu.registry import service as registry_service
-from chuanyu.registry.deps import end_read_transaction
 from chuanyu.registry.enums import OUTCOME_LABELS, STATUS_LABELS, LicenceStatus
 from chuanyu.registry.schemas import VerifyRequest, VerifyResult
 from chuanyu.web import render
@@ -44,7 +43,7 @@ STRINGS.update(
 @router.get("/", dependencies=[require(*READERS)])
 def licence_register(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     q: Annotated[str | None, Query(max_length=60)] = None,
     status: LicenceStatus | None = None,
 ) -> HTMLResponse:
@@ -58,9 +57,10 @@ def licence_register(
 
 
 @router.get("/licences/{uscc}", dependencies=[require(*READERS)])
-def licence_page(request: Request, uscc: str, session: SessionDep, node: NodeDep) -> HTMLResponse:
+def licence_page(
+    request: Request, uscc: str, session: ReadSessionDep, node: NodeDep
+) -> HTMLResponse:
     """A licence as it is printed (either region's, verified), with its verification QR code."""
-    end_read_transaction(session)
     lic = registry_service.fetch(session, node=node, code=uscc)
     return render(
         request,
@@ -72,9 +72,8 @@ def licence_page(request: Request, uscc: str, session: SessionDep, node: NodeDep
 
 
 @router.get("/licences/{uscc}/pdf", dependencies=[require(*READERS)])
-def licence_pdf(uscc: str, session: SessionDep, node: NodeDep) -> Response:
+def licence_pdf(uscc: str, session: ReadSessionDep, node: NodeDep) -> Response:
     """The licence as a PDF (either region's, verified)."""
-    end_read_transaction(session)
     lic = registry_service.fetch(session, node=node, code=uscc)
     headers = {"Content-Disposition": f'inline; filename="licence-{lic.uscc}.pdf"'}
     return Response(
@@ -89,7 +88,7 @@ def licence_pdf(uscc: str, session: SessionDep, node: NodeDep) -> Response:
 @router.post("/licences/{uscc}/revoke", dependencies=[require(Role.registrar)])
 def revoke_licence(
     uscc: str,
-    session: SessionDep,
+    session: WriteSessionDep,
     node: NodeDep,
     user: CurrentUser,
     reason: Annotated[str, Form(min_length=2, max_length=500)],
@@ -98,7 +97,6 @@ def revoke_licence(
     registry_service.revoke(
         session, node=node, code=uscc, reason=reason.strip(), actor=user.username
     )
-    session.commit()
     return RedirectResponse(f"/registry/licences/{uscc}", status_code=303)
 
 
