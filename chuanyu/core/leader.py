@@ -94,7 +94,10 @@ class LeaderLock:
 
     def _run(self) -> None:
         while not self._stop.wait(self.poll_s):
-            self._attempt()
+            try:
+                self._attempt()
+            except Exception:  # a standby that stopped trying could never take over
+                log.exception("leader lock %s: attempt failed; trying again", self.name)
 
     def _attempt(self) -> None:
         """One round: take the lock if free, or make sure the held one still is ours."""
