@@ -38,7 +38,7 @@ OFFICER = require(Role.fund_officer)
 def get_schedule(query: Annotated[ScheduleQuery, Query()]) -> ScheduleRead:
     """Repayment schedule (equal instalments or equal principal), rounded to the fen."""
     plan = schedule(query.principal, query.rate, query.years * 12, query.method)
-    return present.schedule(plan)
+    return present.to_schedule_read(plan)
 
 
 @router.get("/policy", dependencies=[public()])
@@ -59,7 +59,7 @@ def create_application(
     if not permissions.can_apply_for(user, data.resident_id):
         raise PermissionDenied("只能以本人身份证号码申请贷款")
     app = lending.apply(session=session, node=node, data=data, user_id=user.id)
-    return present.application(app)
+    return present.to_read(app)
 
 
 @router.get("/applications", dependencies=[require(Role.fund_officer, Role.citizen)])
@@ -74,20 +74,20 @@ def list_applications(
     rows, total = lending.listing(
         session, status=status_filter, resident_id=own, offset=page.offset, limit=page.limit
     )
-    return ApplicationPage.of([present.application(r) for r in rows], total, page)
+    return ApplicationPage.of([present.to_read(r) for r in rows], total, page)
 
 
 @router.get("/applications/{application_no}", dependencies=[require()])
 def get_application(app: VisibleApplication) -> ApplicationRead:
     """One application with its certificate and every rule's outcome."""
-    return present.application(app)
+    return present.to_read(app)
 
 
 @router.post("/applications/{application_no}/fetch", dependencies=[OFFICER])
 def fetch_certificate(application_no: str, session: SessionDep, node: NodeDep) -> ApplicationRead:
     """Fetch (again) the certificate from the depositing centre and decide."""
     app = lending.fetch_certificate(session=session, node=node, application_no=application_no)
-    return present.application(app)
+    return present.to_read(app)
 
 
 @router.post("/applications/{application_no}/consent", dependencies=[require()])
@@ -95,7 +95,7 @@ def renew_consent(app: VisibleApplication, session: SessionDep, node: NodeDep) -
     """Give a fresh consent (after expiry or refusal); an officer then fetches again."""
     renewed = lending.renew_consent(session=session, node=node, application_no=app.application_no)
     session.commit()
-    return present.application(renewed)
+    return present.to_read(renewed)
 
 
 @router.post("/applications/{application_no}/decide", dependencies=[OFFICER])
@@ -107,7 +107,7 @@ def decide_again(
         session=session, node=node, application_no=application_no, user_id=user.id
     )
     session.commit()
-    return present.application(app)
+    return present.to_read(app)
 
 
 @router.get("/applications/{application_no}/schedule", dependencies=[require()])
@@ -116,7 +116,7 @@ def application_schedule(app: VisibleApplication) -> ScheduleRead:
     if app.status != ApplicationStatus.APPROVED or app.annual_rate is None:
         raise RuleViolation("只有准予贷款的申请才有还款计划", code="not_approved")
     plan = schedule(app.amount, app.annual_rate, app.term_years * 12, RepaymentMethod(app.method))
-    return present.schedule(plan)
+    return present.to_schedule_read(plan)
 
 
 @router.get("/accounts", dependencies=[OFFICER])
@@ -127,7 +127,7 @@ def list_accounts(
 ) -> AccountPage:
     """Depositor accounts at this centre."""
     rows, total = accounts.search(session, q=q.strip(), offset=page.offset, limit=page.limit)
-    return AccountPage.of([present.account(session, r) for r in rows], total, page)
+    return AccountPage.of([present.to_account_read(session, r) for r in rows], total, page)
 
 
 @router.get("/accounts/{resident_id}", dependencies=[require()])
@@ -138,7 +138,7 @@ def get_account(resident_id: str, session: SessionDep, user: CurrentUser) -> Acc
     row = accounts.by_resident_id(session, resident_id.upper())
     if row is None:
         raise AccountNotFound()
-    return present.account(session, row)
+    return present.to_account_read(session, row)
 
 
 @router.get("/certificates/issued", dependencies=[OFFICER])
@@ -148,7 +148,7 @@ def list_issued(
 ) -> IssuedCertificatePage:
     """Certificates this centre issued to lending centres."""
     rows, total = certify.issued(session, offset=page.offset, limit=page.limit)
-    return IssuedCertificatePage.of([present.issued(r) for r in rows], total, page)
+    return IssuedCertificatePage.of([present.to_issued_read(r) for r in rows], total, page)
 
 
 @router.get("/certificates/requests", dependencies=[OFFICER])

@@ -98,8 +98,8 @@ def apply_command(
         with node.sessions() as session:
             app_row = lending.apply(session=session, node=node, data=data, user_id=None)
             session.commit()
-            home = node.descriptor.members[app_row.depositing_member].base_url
-            _show(present.application(app_row, home_url=home))
+            home_url = node.descriptor.members[app_row.depositing_member].base_url
+            _show(present.to_read(app_row, home_url=home_url))
     finally:
         node.close()
 
@@ -117,7 +117,7 @@ def fetch_command(application_no: str, member: Member = "CQ") -> None:
             row = lending.fetch_certificate(
                 session=session, node=node, application_no=application_no
             )
-            _show(present.application(row))
+            _show(present.to_read(row))
     finally:
         node.close()
 
@@ -130,7 +130,7 @@ def show_command(application_no: str, member: Member = "CQ") -> None:
     from chuanyu.housing_fund.service import lending
 
     with node_session(member) as (_node, session):
-        _show(present.application(lending.get(session, application_no)))
+        _show(present.to_read(lending.get(session, application_no)))
 
 
 @app.command("applications")
@@ -148,7 +148,7 @@ def applications_command(
         rows, total = lending.listing(session, status=status, limit=limit)
         table = Table("申请编号", "姓名", "证件", "缴存地", "金额", "状态", title=f"共 {total} 件")
         for row in rows:
-            r = present.application(row)
+            r = present.to_read(row)
             table.add_row(
                 r.application_no,
                 r.applicant_name,
@@ -177,7 +177,7 @@ def accounts_command(
             "账号", "身份证号码", "姓名", "状态", "余额", "连续缴存", title=f"共 {total} 户"
         )
         for row in rows:
-            a = present.account(session, row)
+            a = present.to_account_read(session, row)
             table.add_row(
                 a.account_no,
                 a.resident_id,

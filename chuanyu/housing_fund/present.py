@@ -26,7 +26,7 @@ from chuanyu.housing_fund.schemas import (
 from chuanyu.housing_fund.service import accounts
 
 
-def application(app: Application, *, home_url: str | None = None) -> ApplicationRead:
+def to_read(app: Application, *, home_url: str | None = None) -> ApplicationRead:
     """An application with its decision and certificate, ID masked; while it waits for
     consent, the request and (given the home node's address) the link to decide on it."""
     waiting = app.status == ApplicationStatus.AWAITING_CONSENT
@@ -69,7 +69,7 @@ def application(app: Application, *, home_url: str | None = None) -> Application
     )
 
 
-def account(session: Session, row: Account) -> AccountRead:
+def to_account_read(session: Session, row: Account) -> AccountRead:
     """An account with its derived deposit months."""
     summary = accounts.deposit_summary(session, row.id)
     return AccountRead(
@@ -93,7 +93,7 @@ def account(session: Session, row: Account) -> AccountRead:
     )
 
 
-def issued(row: IssuedCertificate) -> IssuedCertificateRead:
+def to_issued_read(row: IssuedCertificate) -> IssuedCertificateRead:
     """A certificate this centre issued."""
     return IssuedCertificateRead(
         certificate_no=row.certificate_no,
@@ -108,7 +108,7 @@ def issued(row: IssuedCertificate) -> IssuedCertificateRead:
     )
 
 
-def schedule(plan: Schedule) -> ScheduleRead:
+def to_schedule_read(plan: Schedule) -> ScheduleRead:
     """A schedule with its totals."""
     return ScheduleRead(
         principal=plan.principal,

@@ -117,7 +117,7 @@ def applications_page(
 ) -> HTMLResponse:
     """Remote-loan applications received at this (lending) centre."""
     rows, total = lending.listing(session, status=status or None, offset=(page - 1) * 50)
-    items = [present.application(r) for r in rows]
+    items = [present.to_read(r) for r in rows]
     return _page(
         request,
         "applications.html",
@@ -142,7 +142,7 @@ def application_page(
 ) -> HTMLResponse:
     """One application: consent, the certificate and its signature, the decision, schedule."""
     home = node.descriptor.members.get(app.depositing_member)
-    read = present.application(app, home_url=home.base_url if home is not None else None)
+    read = present.to_read(app, home_url=home.base_url if home is not None else None)
     plan = None
     if app.status == ApplicationStatus.APPROVED and app.annual_rate is not None:
         plan = schedule(
@@ -244,8 +244,8 @@ def my_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLRes
         request,
         "my.html",
         {
-            "items": [present.application(r) for r in rows],
-            "account": present.account(session, account) if account else None,
+            "items": [present.to_read(r) for r in rows],
+            "account": present.to_account_read(session, account) if account else None,
             "history": accounts.history(session, account.id) if account else [],
         },
     )
@@ -260,7 +260,7 @@ def issued_page(
     return _page(
         request,
         "issued.html",
-        {"items": [present.issued(r) for r in rows], "total": total, "page": page},
+        {"items": [present.to_issued_read(r) for r in rows], "total": total, "page": page},
     )
 
 
@@ -270,7 +270,7 @@ def issued_detail(request: Request, certificate_no: str, session: SessionDep) ->
     rows, _ = certify.issued(session, limit=1, certificate_no=certificate_no)
     if not rows:
         raise NotFound("未找到该缴存使用证明")
-    return _page(request, "issued_detail.html", {"cert": present.issued(rows[0])})
+    return _page(request, "issued_detail.html", {"cert": present.to_issued_read(rows[0])})
 
 
 @router.get("/requests", dependencies=[OFFICER])
@@ -285,7 +285,7 @@ def accounts_page(
 ) -> HTMLResponse:
     """Depositor accounts at this centre."""
     rows, total = accounts.search(session, q=q.strip(), offset=(page - 1) * 50)
-    items = [present.account(session, r) for r in rows]
+    items = [present.to_account_read(session, r) for r in rows]
     return _page(request, "accounts.html", {"items": items, "total": total, "q": q, "page": page})
 
 
@@ -299,7 +299,7 @@ def account_page(request: Request, resident_id: str, session: SessionDep) -> HTM
         request,
         "account.html",
         {
-            "account": present.account(session, row),
+            "account": present.to_account_read(session, row),
             "history": accounts.history(session, row.id, 36),
         },
     )
