@@ -4,36 +4,21 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from chuanyu.core import clock
-from chuanyu.core.security import create_user
-from chuanyu.exchange.client import ExchangeRefused
 from chuanyu.exchange.models import AuditEntry
-from chuanyu.housing_fund import consent
-from chuanyu.housing_fund.certificate import CertificateRequest
 from chuanyu.housing_fund.demo import demo_depositors, load_demo
 from chuanyu.housing_fund.enums import AccountStatus, Sex
 from chuanyu.housing_fund.identifiers import make_resident_id
 from chuanyu.housing_fund.models import Account, Application
 from chuanyu.ledger.providers import live_counts
-from tests.support.nodes import PASSWORD
 
 SERVICE = "housing_fund.certificate"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +48,8 @@ def application(resident_id: str, name: str, depositing: str, **kw: Any) -> dict
     return body
 
 
-def apply(live: Any, resident_id: str, name: str, depositing: str, **kw: Any) -> dict[str, Any]:
+def submit(live: Any, resident_id: str, name: str, depositing: str, **kw: Any) -> dict[str, Any]:
+    """Apply at `live`; the application waits for the depositor's consent at home."""
     response = httpx.post(
         f"{live.url}/api/housing_fund/applications",
         json=application(resident_id, name, depositing, **kw),
@@ -71,7 +57,39 @@ def apply(live: Any, resident_id: str, name: str, depositing: str, **kw: Any) ->
         timeout=30,
     )
     assert response.status_code == 201, response.text
-    return response.json()
+    result: dict[str, Any] = response.json()
+    assert result["status"] == "awaiting_consent", result
+    return result
+
+
+def consent_at_home(home: Any, resident_id: str, pending: dict[str, Any]) -> httpx.Response:
+    return httpx.post(
+        f"{home.url}/housing_fund/consent",
+        data={"request": pending["consent_request"], "decision": "grant"},
+        headers=home.headers("citizen", resident_id),
+        timeout=30,
+    )
+
+
+def settled(fed: Any, live: Any, number: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+
+    def done() -> bool:
+        found.update(httpx.get(f"{live.url}/api/housing_fund/applications/{number}",
+                               headers=live.headers("fund_officer")).json())
+        return found["status"] not in ("awaiting_consent", "submitted")
+
+    fed.wait_until(done, timeout=60, message=f"{number} settled")
+    return found
+
+
+def apply(fed: Any, live: Any, resident_id: str, name: str, depositing: str,
+          **kw: Any) -> dict[str, Any]:
+    """Apply at `live`, consent at the depositing node, and wait for the outcome."""
+    pending = submit(live, resident_id, name, depositing, **kw)
+    granted = consent_at_home(fed[depositing], resident_id, pending)
+    assert granted.status_code == 303, granted.text
+    return settled(fed, live, pending["application_no"])
 
 
 def audit_outcomes(live: Any, direction: str) -> list[str]:
@@ -86,7 +104,7 @@ def audit_outcomes(live: Any, direction: str) -> list[str]:
 
 def test_cq_depositor_borrows_at_sc_on_a_verified_certificate(fed) -> None:  # type: ignore[no-untyped-def]
     rid, name, *_ = demo_depositors("CQ")[0]
-    result = apply(fed.sc, rid, name, "CQ")
+    result = apply(fed, fed.sc, rid, name, "CQ")
     assert result["status"] == "approved", result
     assert result["certificate_verified"] is True
     assert result["certificate"]["issuer_member"] == "CQ"
@@ -115,71 +133,46 @@ def test_cq_depositor_borrows_at_sc_on_a_verified_certificate(fed) -> None:  # t
 def test_rules_are_each_centres_own(fed) -> None:  # type: ignore[no-untyped-def]
     # 8 continuous months: short of Chengdu's 12, enough for Chongqing's 6.
     cq_rid, cq_name, *_ = demo_depositors("CQ")[1]
-    at_sc = apply(fed.sc, cq_rid, cq_name, "CQ")
+    at_sc = apply(fed, fed.sc, cq_rid, cq_name, "CQ")
     assert at_sc["status"] == "rejected"
     assert [o["code"] for o in at_sc["outcomes"] if not o["passed"]] == ["continuous_months"]
     sc_rid, sc_name, *_ = demo_depositors("SC")[1]
-    at_cq = apply(fed.cq, sc_rid, sc_name, "SC")
+    at_cq = apply(fed, fed.cq, sc_rid, sc_name, "SC")
     assert at_cq["status"] == "approved", at_cq["outcomes"]
 
 
 def test_refusals_reach_the_lender_and_are_audited_on_both_sides(fed) -> None:  # type: ignore[no-untyped-def]
     stranger = make_resident_id(random.Random(5), "CQ", date(1985, 1, 1), Sex.MALE)
-    unknown = apply(fed.sc, stranger, "无此人", "CQ")
-    assert unknown["status"] == "fetch_refused" and unknown["refusal_code"] == "depositor_unknown"
+    waiting = submit(fed.sc, stranger, "无此人", "CQ")
+    # Nothing to share: CQ tells the person themself, and issues no consent.
+    assert consent_at_home(fed.cq, stranger, waiting).status_code == 422
+    assert settled_now(fed.sc, waiting["application_no"]) == "awaiting_consent"
     with fed.cq.session() as session:
         closed = session.scalars(
             select(Account).where(Account.status == AccountStatus.NORMAL).order_by(Account.id)
         ).first()
         closed.status = AccountStatus.CLOSED
         closed_id, closed_name = closed.resident_id, closed.name
-    shut = apply(fed.sc, closed_id, closed_name, "CQ")
+    shut = apply(fed, fed.sc, closed_id, closed_name, "CQ")
     assert shut["refusal_code"] == "account_closed"
     assert "account_closed" in audit_outcomes(fed.cq, "in")
-    assert "depositor_unknown" in audit_outcomes(fed.sc, "out")
+    assert "account_closed" in audit_outcomes(fed.sc, "out")
     requests = httpx.get(
         f"{fed.cq.url}/housing_fund/requests", headers=fed.cq.headers("fund_officer")
     )
     assert "account_closed" in requests.text
 
 
-def call(fed: Any, request: CertificateRequest) -> str:
-    with pytest.raises(ExchangeRefused) as refused:
-        fed.sc.node.exchange.call("CQ", SERVICE, request)
-    return refused.value.code
-
-
-def test_missing_expired_and_reused_consent_are_refused(fed) -> None:  # type: ignore[no-untyped-def]
-    rid, *_ = demo_depositors("CQ")[0]
-    assert call(fed, CertificateRequest(depositor_id=rid)) == "consent_missing"
-    stale = consent.new_claims(
-        depositor_id=rid,
-        lending_member="SC",
-        depositing_member="CQ",
-        now=clock.now() - timedelta(days=8),
-    )
-    expired = consent.encode(stale, fed.sc.node.sign)
-    assert call(fed, CertificateRequest(depositor_id=rid, consent=expired)) == "consent_expired"
-    with fed.sc.session() as session:
-        used = session.scalars(
-            select(Application.consent_token).where(Application.resident_id == rid)
-        ).first()
-    assert call(fed, CertificateRequest(depositor_id=rid, consent=used)) == "consent_reused"
-    forged = consent.encode(
-        consent.new_claims(
-            depositor_id=rid, lending_member="SC", depositing_member="CQ", now=clock.now()
-        ),
-        fed.cq.node.sign,
-    )
-    assert call(fed, CertificateRequest(depositor_id=rid, consent=forged)) == "consent_invalid"
-    assert {"consent_missing", "consent_expired", "consent_reused"} <= set(
-        audit_outcomes(fed.cq, "in")
-    )
+def settled_now(live: Any, number: str) -> str:
+    reply = httpx.get(f"{live.url}/api/housing_fund/applications/{number}",
+                      headers=live.headers("fund_officer"))
+    status: str = reply.json()["status"]
+    return status
 
 
 def test_altered_certificate_is_rejected_by_the_lender(fed) -> None:  # type: ignore[no-untyped-def]
     rid, name, *_ = demo_depositors("CQ")[0]
-    result = apply(fed.sc, rid, name, "CQ", amount="200000")
+    result = apply(fed, fed.sc, rid, name, "CQ", amount="200000")
     assert result["status"] == "approved"
     number = result["application_no"]
     with fed.sc.session() as session:
@@ -194,38 +187,3 @@ def test_altered_certificate_is_rejected_by_the_lender(fed) -> None:  # type: ig
     assert again.status_code == 422 and again.json()["code"] == "certificate_invalid"
     page = httpx.get(f"{fed.sc.url}/housing_fund/applications/{number}", headers=officer)
     assert 'data-state="bad"' in page.text
-
-
-@pytest.mark.browser
-def test_depositor_applies_in_the_browser_and_sees_the_verified_certificate(fed, page) -> None:  # type: ignore[no-untyped-def]
-    rid, name, *_ = demo_depositors("CQ")[0]
-    with fed.sc.session() as session:
-        create_user(
-            session,
-            username="browser-depositor",
-            password=PASSWORD,
-            roles=["citizen"],
-            subject_id=rid,
-        )
-    page.goto(f"{fed.sc.url}/login?next=/housing_fund/apply")
-    page.fill("input[name=username]", "browser-depositor")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/housing_fund/apply")
-    assert page.input_value("input[name=resident_id]") == rid
-    page.fill("input[name=applicant_name]", name)
-    for field, value in (
-        ("amount", "250000"),
-        ("term_years", "15"),
-        ("property_price", "800000"),
-        ("monthly_income", "14000"),
-    ):
-        page.fill(f"input[name={field}]", value)
-    page.click("form button.primary")
-    assert page.locator('[data-field="consent"]').is_visible()  # consent is required
-    page.check("input[name=consent]")
-    page.click("form button.primary")
-    page.wait_for_url("**/housing_fund/applications/**")
-    assert page.get_attribute("#signature", "data-state") == "ok"
-    assert page.get_attribute("#status", "data-status") == "approved"
-    assert page.locator("#outcomes tr.outcome").count() >= 10
