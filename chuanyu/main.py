@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -41,7 +42,9 @@ def _problem_response(request: Request, err: ChuanyuError) -> Response:
     if _wants_json(request):
         return JSONResponse(err.problem(), status_code=err.status, media_type=PROBLEM)
     if isinstance(err, Unauthenticated):
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        # The query is kept (a consent link carries its request there), encoded as one value.
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
     return render(request, "shell/error.html", {"problem": err.problem()},
                   status_code=err.status)
 
