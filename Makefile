@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH  ?=
 
-.PHONY: demo test test-unit lint fmt bench fuzz sysdeps migrate clean constraints wheel
+.PHONY: demo test test-unit lint fmt bench fuzz sysdeps migrate clean constraints wheel axe
 
 EXTRAS := dev,postgres,pdf
 
@@ -47,7 +47,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check chuanyu tests bench
 	$(BIN)/mypy chuanyu
 
-test: $(STAMP) sysdeps
+# axe-core (accessibility rules the browser tests run on every page), from npm at install time.
+AXE_VERSION := 4.14.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm is needed for the accessibility tests (Debian: nodejs npm)"; exit 1; }
+	npm install --prefix .cache/axe --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
+axe: $(AXE)
+
+test: $(STAMP) sysdeps $(AXE)
 	$(BIN)/ruff check chuanyu tests bench
 	$(BIN)/mypy chuanyu
 	$(BIN)/pytest -q
