@@ -17,7 +17,7 @@ from chuanyu.core import runtime
 from chuanyu.core.config import get_settings
 from chuanyu.core.db import session_scope
 from chuanyu.core.errors import ChuanyuError
-from chuanyu.exchange.cli import audit_app, federation_set_tls
+from chuanyu.exchange.cli import audit_app, exchange_prune, federation_set_tls
 
 app = typer.Typer(help="川渝通办 Chuanyu: Sichuan–Chongqing cross-region services",
                   no_args_is_help=True)
@@ -32,6 +32,7 @@ app.add_typer(node_app, name="node")
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(audit_app, name="audit")
 federation_app.command("set-tls")(federation_set_tls)
+exchange_app.command("prune")(exchange_prune)
 app.add_typer(users_app, name="users")
 app.add_typer(db_app, name="db")
 
@@ -132,13 +133,16 @@ def node_work(
 ) -> None:
     """Run the node's once-per-node work (relay, audit checkpoints, jobs indexer and sweeps)
     without serving HTTP: it leads while it holds the node's PostgreSQL leader lock and waits
-    as a standby otherwise. On SQLite, start the server with CHUANYU_RELAY_ENABLED=false and
-    CHUANYU_TASKS_ENABLED=false beside it."""
+    as a standby otherwise (PostgreSQL only: on SQLite `node serve` does this work itself)."""
     from chuanyu import serve
 
     settings = get_settings().for_member(member)
     if federation_dir is not None:
         settings = settings.model_copy(update={"federation_dir": federation_dir})
+    if not serve.on_postgresql(settings):
+        console.print("错误：node work needs PostgreSQL (CHUANYU_DATABASE_URL): a node on SQLite "
+                      "is one process, and node serve runs this work itself", soft_wrap=True)
+        raise typer.Exit(2)
     console.print(f"{member}: once-per-node work running (standby while another process "
                   f"leads); Ctrl-C to stop")
     serve.work(settings)

@@ -107,3 +107,26 @@ def federation_set_tls(
     target = dir or get_settings().federation_path
     federation.set_tls(target, member.upper(), value, base_url=url)
     out.print(f"{member.upper()}: TLS certificate sha256 {value} pinned in {target}")
+
+
+def exchange_prune(
+    member: MemberOption = "CQ",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count only; delete nothing")] = False,
+) -> None:
+    """Delete outbox events every subscriber acknowledged more than CHUANYU_OUTBOX_RETENTION_DAYS
+    ago and expired idempotency keys, in small batches; the audit log is kept whole."""
+    from chuanyu.exchange import pruning
+
+    if dry_run:
+        with node_session(member, write=False) as (node, session):
+            found = pruning.count(session=session, node=node)
+        verb = "would prune"
+    else:
+        node = open_cli_node(member)
+        try:
+            found = pruning.prune(node)
+        finally:
+            node.close()
+        verb = "pruned"
+    out.print(f"{member}: {verb} {found.outbox} acknowledged outbox events, "
+              f"{found.exchange_calls} exchange and {found.api_requests} API idempotency keys")

@@ -21,6 +21,7 @@ from chuanyu.exchange import (
     envelope,
     guard,
     limits,
+    pruning,
     registry,
     transport,
     wire,
@@ -52,6 +53,7 @@ class Relay:
         self._failures: dict[tuple[str, str], int] = {}
         self._thread: threading.Thread | None = None
         self._last_housekeeping = 0.0
+        self._prune_at = 0.0
 
     def start(self) -> None:
         """Run the loop in a background thread."""
@@ -112,6 +114,9 @@ class Relay:
         with session_scope(self.node) as session:
             audit.checkpoint_if_due(session, self.node)
             guard.forget_expired(session)
+        if time.monotonic() >= self._prune_at:
+            self._prune_at = time.monotonic() + pruning.EVERY_S
+            pruning.prune(self.node, max_batches=pruning.BACKGROUND_BATCHES)
 
     def _deliver(self, subscriber: str, stream: str) -> int:
         """Send the next batch; returns how many events the subscriber newly applied."""
