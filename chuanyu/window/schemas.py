@@ -251,6 +251,8 @@ class CaseSummary(BaseModel):
     days_left: int | None
     overdue: bool
     urgency: Urgency
+    # The applicant's supplement came in and the case waits for review again.
+    resubmitted: bool = False
 
 
 CasePage = Page[CaseSummary]

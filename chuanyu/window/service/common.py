@@ -152,6 +152,11 @@ def to_summary(case: Case, cal: WorkdayCalendar, today: date) -> CaseSummary:
         days_left=left,
         overdue=overdue,
         urgency=urgency,
+        resubmitted=(
+            case.status == CaseStatus.ACCEPTED.value
+            and bool(case.events)
+            and case.events[-1].action == Action.SUPPLY.value
+        ),
     )
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from chuanyu.core import clock
@@ -60,7 +60,10 @@ def list_cases(
         query = query.where(_owned_here(node.member))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
-        query.order_by(Case.due_date, Case.id).limit(min(limit, 500)).offset(offset)
+        query.options(selectinload(Case.events))
+        .order_by(Case.due_date, Case.id)
+        .limit(min(limit, 500))
+        .offset(offset)
     ).all()
     cal, today = calendar(session), clock.today()
     return CasePage(items=[to_summary(c, cal, today) for c in rows], total=total, limit=limit,

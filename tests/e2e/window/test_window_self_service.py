@@ -110,7 +110,9 @@ def test_citizen_supplies_online_and_uploads_survive_a_refused_submission(
     assert "补正材料" in page and "身份证.png" in page and "签名申请表.pdf" in page
     # The deciding side sees the case back in its queue.
     client.page_login("window_clerk")
-    assert number in client.get("/window/officer").text
+    queue = client.get("/window/officer").text
+    row = queue[queue.index(f'data-case="{number}"'):]
+    assert "申请人已补正" in row[: row.index("</tr>")]
 
 
 def test_pending_upload_can_be_removed(client: AppClient) -> None:
