@@ -8,6 +8,7 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from chuanyu.core.identifiers import mask_resident_id
+from chuanyu.core.schemas import from_row
 from chuanyu.housing_fund.enums import (
     APPLICATION_STATUS_LABELS,
     ApplicationStatus,
@@ -72,40 +73,14 @@ def to_read(app: Application, *, home_url: str | None = None) -> ApplicationRead
 def to_account_read(session: Session, row: Account) -> AccountRead:
     """An account with its derived deposit months."""
     summary = accounts.deposit_summary(session, row.id)
-    return AccountRead(
-        account_no=row.account_no,
-        resident_id=row.resident_id,
-        name=row.name,
-        employer_uscc=row.employer_uscc,
-        employer_name=row.employer_name,
-        status=row.status,  # type: ignore[arg-type]
-        opened_date=row.opened_date,
-        deposit_base=row.deposit_base,
-        employee_rate=row.employee_rate,
-        employer_rate=row.employer_rate,
-        monthly_amount=accounts.monthly_amount(row),
-        balance=row.balance,
-        outstanding_loans=row.outstanding_loans,
-        settled_loans=row.settled_loans,
-        first_month=summary.first_month,
-        latest_month=summary.latest_month,
-        continuous_months=summary.continuous_months,
-    )
+    return from_row(AccountRead, row, monthly_amount=accounts.monthly_amount(row),
+                    first_month=summary.first_month, latest_month=summary.latest_month,
+                    continuous_months=summary.continuous_months)
 
 
 def to_issued_read(row: IssuedCertificate) -> IssuedCertificateRead:
     """A certificate this centre issued."""
-    return IssuedCertificateRead(
-        certificate_no=row.certificate_no,
-        lending_member=row.lending_member,
-        application_no=row.application_no,
-        consent_id=row.consent_id,
-        fingerprint=row.fingerprint,
-        issued_at=row.issued_at,
-        valid_until=row.valid_until,
-        body=json.loads(row.body),
-        signature=row.signature,
-    )
+    return from_row(IssuedCertificateRead, row, body=json.loads(row.body))
 
 
 def to_schedule_read(plan: Schedule) -> ScheduleRead:

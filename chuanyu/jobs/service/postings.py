@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.errors import FieldError, InvalidInput
-from chuanyu.core.schemas import UserRead
+from chuanyu.core.schemas import UserRead, from_row
 from chuanyu.exchange import limits, outbox
 from chuanyu.jobs import events, indexing, permissions, reference, rules
 from chuanyu.jobs.enums import PostingStatus
@@ -176,20 +176,9 @@ def expire_due(*, session: Session, member: str, limit: int = 500) -> int:
 def read(session: Session, posting: Posting) -> PostingRead:
     """The API view of a posting."""
     employer = session.get_one(Employer, posting.employer_id)
-    return PostingRead(
-        id=posting.id, origin=posting.origin, status=PostingStatus(posting.status),
-        title=posting.title, employer_name=employer.name, employer_uscc=employer.uscc,
-        occupation_code=posting.occupation_code, industry_code=posting.industry_code,
-        division_code=posting.division_code, place=reference.place(posting.division_code).label,
-        salary_min=posting.salary_min, salary_max=posting.salary_max,
-        education=posting.education, experience=posting.experience,  # type: ignore[arg-type]
-        employment_type=posting.employment_type,  # type: ignore[arg-type]
-        headcount=posting.headcount, benefits=posting.benefits,
-        description=posting.description, contact_name=posting.contact_name,
-        contact_phone=posting.contact_phone, valid_from=posting.valid_from,
-        valid_to=posting.valid_to, published_at=posting.published_at,
-        updated_at=posting.updated_at, version=posting.version,
-    )  # fmt: skip
+    return from_row(PostingRead, posting, employer_name=employer.name,
+                    employer_uscc=employer.uscc,
+                    place=reference.place(posting.division_code).label)
 
 
 def managed(*, session: Session, member: str, user: UserRead,

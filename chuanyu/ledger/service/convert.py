@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from chuanyu.core.schemas import from_row
 from chuanyu.ledger import parties
 from chuanyu.ledger.enums import DatePrecision
 from chuanyu.ledger.models import LedgerEntry, LedgerEntryParty, LedgerEntryTag, LedgerFigure
@@ -167,18 +168,9 @@ def entry_payload(row: LedgerEntry) -> dict[str, Any]:
     return to_read(row).model_dump(mode="json")
 
 
-def figure_read(row: LedgerFigure) -> FigureRead:
+def to_figure_read(row: LedgerFigure) -> FigureRead:
     """The API shape of a figure row."""
-    return FigureRead(
-        id=row.id,
-        owner=row.owner,
-        metric=row.metric,
-        value=row.value,
-        as_of=row.as_of_date,
-        qualifier=row.qualifier,
-        source=row.source,
-        note=row.note,
-    )
+    return from_row(FigureRead, row, as_of=row.as_of_date)
 
 
 def figure_fact(row: LedgerFigure) -> Figure:

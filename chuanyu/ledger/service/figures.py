@@ -12,7 +12,7 @@ from chuanyu.exchange import outbox
 from chuanyu.ledger.errors import EntryExists, NotOwner
 from chuanyu.ledger.models import LedgerFigure
 from chuanyu.ledger.schemas import FigureCreate, FigureRead
-from chuanyu.ledger.service.convert import figure_read
+from chuanyu.ledger.service.convert import to_figure_read
 from chuanyu.ledger.service.entries import STREAM
 
 
@@ -40,14 +40,14 @@ def put_figure(session: Session, *, member: str, data: FigureCreate) -> LedgerFi
     row = _new_figure(fig_id, member, data)
     session.add(row)
     session.flush()
-    outbox.publish(session, STREAM, "figure.upserted", figure_read(row).model_dump(mode="json"))
+    outbox.publish(session, STREAM, "figure.upserted", to_figure_read(row).model_dump(mode="json"))
     return row
 
 
 def add_figure(session: Session, *, member: str, data: FigureCreate) -> FigureRead:
     """Record a published total."""
     row = put_figure(session, member=member, data=data)
-    return figure_read(row)
+    return to_figure_read(row)
 
 
 def list_figures(session: Session, *, metric: str | None = None) -> list[FigureRead]:
@@ -55,7 +55,7 @@ def list_figures(session: Session, *, metric: str | None = None) -> list[FigureR
     query = select(LedgerFigure).order_by(LedgerFigure.metric, LedgerFigure.as_of_date)
     if metric:
         query = query.where(LedgerFigure.metric == metric)
-    return [figure_read(r) for r in session.scalars(query)]
+    return [to_figure_read(r) for r in session.scalars(query)]
 
 
 def apply_remote_figure(session: Session, *, producer: str, payload: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from chuanyu.core.schemas import from_row
 from chuanyu.registry import errors, licence, uscc
 from chuanyu.registry.enums import LicenceStatus
 from chuanyu.registry.models import Licence
@@ -18,13 +19,7 @@ def qr_payload(row: Licence) -> str:
 
 def to_read(row: Licence) -> LicenceRead:
     """The read shape of a stored licence."""
-    return LicenceRead.model_validate(
-        {
-            **{c: getattr(row, c) for c in LicenceRead.model_fields if hasattr(row, c)},
-            "status": LicenceStatus(row.status),
-            "qr_payload": qr_payload(row),
-        }
-    )
+    return from_row(LicenceRead, row, qr_payload=qr_payload(row))
 
 
 def find(session: Session, *, code: str) -> Licence | None:

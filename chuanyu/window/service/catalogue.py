@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.errors import NotFound, RuleViolation
+from chuanyu.core.schemas import from_row
 from chuanyu.exchange import outbox
 from chuanyu.window.catalogue import CatalogueFile, MatterSpec, starter_catalogue
-from chuanyu.window.enums import HANDLING_MODE_LABELS, HandlingMode, PayloadKind
+from chuanyu.window.enums import HANDLING_MODE_LABELS, HandlingMode
 from chuanyu.window.models import Matter
-from chuanyu.window.schemas import FeeRead, MaterialSpecRead, MatterRead
+from chuanyu.window.schemas import FeeRead, MatterRead
 
 if TYPE_CHECKING:
     from chuanyu.node import Node
@@ -129,20 +130,5 @@ def list_matters(session: Session, *, member: str | None = None) -> list[MatterR
 def to_read(row: Matter) -> MatterRead:
     """The read model of a matter."""
     fees = [FeeRead.model_validate(f) for f in row.fees]
-    return MatterRead(
-        code=row.code,
-        member=row.member,
-        name=row.name,
-        authority_name=row.authority_name,
-        authority_division_code=row.authority_division_code,
-        mode=HandlingMode(row.mode),
-        mode_label=HANDLING_MODE_LABELS[HandlingMode(row.mode)],
-        time_limit_days=row.time_limit_days,
-        limit_basis=row.limit_basis,
-        limit_verified=row.limit_verified,
-        officer_role=row.officer_role,
-        payload_kind=PayloadKind(row.payload_kind),
-        materials=[MaterialSpecRead.model_validate(m) for m in row.materials],
-        fees=fees,
-        total_fee=sum((f.amount for f in fees), Decimal("0.00")),
-    )
+    return from_row(MatterRead, row, mode_label=HANDLING_MODE_LABELS[HandlingMode(row.mode)],
+                    fees=fees, total_fee=sum((f.amount for f in fees), Decimal("0.00")))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.schemas import from_row
 from chuanyu.window.errors import field_errors
 from chuanyu.window.holidays import HolidaySchedule as ScheduleSpec
 from chuanyu.window.models import HolidaySchedule
@@ -20,15 +21,10 @@ from chuanyu.window.statutory import missing_festivals
 WARN_FROM_MONTH = 11
 
 
-def _read(row: HolidaySchedule, recomputed: int = 0) -> HolidayScheduleRead:
-    return HolidayScheduleRead(
-        year=row.year,
-        announcement=row.announcement,
-        festivals=len(row.body.get("festivals", [])),
-        loaded_at=row.loaded_at,
-        loaded_by=row.loaded_by,
-        recomputed=recomputed,
-    )
+def to_read(row: HolidaySchedule, recomputed: int = 0) -> HolidayScheduleRead:
+    """The read shape of a loaded schedule (`recomputed`: due dates it moved)."""
+    return from_row(HolidayScheduleRead, row, festivals=len(row.body.get("festivals", [])),
+                    recomputed=recomputed)
 
 
 def check_complete(schedule: ScheduleSpec) -> None:
@@ -66,13 +62,13 @@ def load_holidays(session: Session, *, schedule: ScheduleSpec, actor: str) -> Ho
         ),
         actor=actor,
     )
-    return _read(row, recomputed=len(changes))
+    return to_read(row, recomputed=len(changes))
 
 
 def list_schedules(session: Session) -> list[HolidayScheduleRead]:
     """Loaded years, oldest first."""
     rows = session.scalars(select(HolidaySchedule).order_by(HolidaySchedule.year))
-    return [_read(row) for row in rows]
+    return [to_read(row) for row in rows]
 
 
 def due_date(session: Session, *, received: date, limit_days: int) -> DueAnswer:
