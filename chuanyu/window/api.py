@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from chuanyu.core.db import SessionDep, WriteSessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, public, require
@@ -54,48 +54,46 @@ MULTIPART = {
 
 @router.get("/matters", dependencies=[public()])
 def list_matters(
-    session: SessionDep, member: Annotated[str | None, Query(pattern="^(CQ|SC)$")] = None
+    session: ReadSessionDep, member: Annotated[str | None, Query(pattern="^(CQ|SC)$")] = None
 ) -> list[MatterRead]:
     """The matter catalogue held here: this region's own and the other region's copy."""
     return window_service.list_matters(session, member=member)
 
 
 @router.get("/matters/{code}", dependencies=[public()])
-def get_matter(code: str, session: SessionDep) -> MatterRead:
+def get_matter(code: str, session: ReadSessionDep) -> MatterRead:
     """One matter with its materials checklist, time limit and fees."""
     return catalogue_service.to_read(window_service.get_matter(session, code))
 
 
 @router.post("/catalogue", dependencies=[require(Role.admin)])
 def load_catalogue(
-    session: SessionDep, node: NodeDep, body: Annotated[CatalogueFile | None, Body()] = None
+    session: WriteSessionDep, node: NodeDep, body: Annotated[CatalogueFile | None, Body()] = None
 ) -> dict[str, int]:
     """Load this region's catalogue (the shipped one when no body is given) and send it across."""
     catalogue = body or starter_catalogue(node.member)
     count = window_service.load_catalogue(session, node=node, catalogue=catalogue)
-    session.commit()
     return {"loaded": count}
 
 
 @router.get("/holidays", dependencies=[require(Role.admin, *STAFF)])
-def list_holidays(session: SessionDep) -> list[HolidayScheduleRead]:
+def list_holidays(session: ReadSessionDep) -> list[HolidayScheduleRead]:
     """Holiday schedules loaded by an administrator (they take precedence over the package)."""
     return window_service.list_schedules(session)
 
 
 @router.post("/holidays", status_code=201, dependencies=[require(Role.admin)])
 def load_holidays(
-    body: HolidaySchedule, session: SessionDep, user: CurrentUser
+    body: HolidaySchedule, session: WriteSessionDep, user: CurrentUser
 ) -> HolidayScheduleRead:
     """Load an announced year of holidays and adjusted working days."""
     read = window_service.load_holidays(session, schedule=body, actor=user.username)
-    session.commit()
     return read
 
 
 @router.get("/due", dependencies=[public()])
 def due(
-    session: SessionDep,
+    session: ReadSessionDep,
     received: date,
     limit: Annotated[int, Query(ge=0, le=60)],
 ) -> DueAnswer:
@@ -121,17 +119,17 @@ async def receive_case(
     uploads = await forms.uploads_of(form)
 
     def run() -> CaseRead:
-        case = window_service.receive(session, node=node, user=user, data=data, uploads=uploads)
-        number = case.case_number
-        session.commit()
-        return window_service.read_case(session, user=user, case_number=number)
+        case = window_service.receive(session, node=node, user=user, data=data, uploads=uploads,
+                                      end_unit=session.commit)
+        session.flush()
+        return window_service.read_case(session, user=user, case_number=case.case_number)
 
     return await run_in_threadpool(run)
 
 
 @router.get("/cases", dependencies=[require(*STAFF, Role.citizen)])
 def list_cases(
-    session: SessionDep,
+    session: ReadSessionDep,
     node: NodeDep,
     user: CurrentUser,
     side: Side | None = None,
@@ -153,7 +151,7 @@ def list_cases(
 
 
 @router.get("/cases/{case_number}", dependencies=[require()])
-def get_case(case_number: str, session: SessionDep, user: CurrentUser) -> CaseRead:
+def get_case(case_number: str, session: ReadSessionDep, user: CurrentUser) -> CaseRead:
     """One case with its checklist, files (by digest) and the timeline both sides share."""
     return window_service.read_case(session, user=user, case_number=case_number)
 
@@ -183,7 +181,7 @@ async def take_action(
     case_number: str,
     action: Action,
     request: Request,
-    session: SessionDep,
+    session: WriteSessionDep,
     node: NodeDep,
     user: CurrentUser,
 ) -> CaseRead:
@@ -213,7 +211,6 @@ async def take_action(
             data=data,
             uploads=uploads,
         )
-        session.commit()
         return window_service.read_case(session, user=user, case_number=case_number)
 
     return await run_in_threadpool(run)
@@ -221,7 +218,7 @@ async def take_action(
 
 @router.get("/cases/{case_number}/files/{attachment_id}", dependencies=[require()])
 def download_file(
-    case_number: str, attachment_id: int, session: SessionDep, node: NodeDep, user: CurrentUser
+    case_number: str, attachment_id: int, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> Response:
     """A material file: from here, or fetched from the receiving window and checked by digest."""
     row, content = files_service.content(
@@ -235,12 +232,12 @@ def download_file(
 
 
 @router.get("/escalations", dependencies=[require(*STAFF)])
-def escalations(session: SessionDep, node: NodeDep) -> list[CaseSummary]:
+def escalations(session: ReadSessionDep, node: NodeDep) -> list[CaseSummary]:
     """Open cases near or past their due date, on both sides of this node."""
     return window_service.escalations(session, node=node)
 
 
 @router.post("/track", dependencies=[public()])
-def track(body: TrackQuery, session: SessionDep) -> CaseRead:
+def track(body: TrackQuery, session: ReadSessionDep) -> CaseRead:
     """An applicant follows a case by its number and their ID number (shown masked)."""
     return window_service.track(session, case_number=body.case_number, id_number=body.id_number)

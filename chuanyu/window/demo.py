@@ -80,7 +80,8 @@ def _citizen_case(session: Session, node: Node, clerk: UserRead) -> str:
     data, uploads = _request(
         session, f"{node.member}-RS-001", random.Random(resident), applicant=applicant
     )
-    case = receive(session, node=node, user=clerk, data=data, uploads=uploads)
+    case = receive(session, node=node, user=clerk, data=data, uploads=uploads,
+                end_unit=session.commit)
     act(
         session,
         node=node,
@@ -120,11 +121,13 @@ def load_demo(session: Session, node: Node) -> str:
     numbers = []
     for code in DEMO_MATTERS[node.member]:
         data, uploads = _request(session, code, rng)
-        numbers.append(receive(session, node=node, user=clerk, data=data, uploads=uploads))
+        numbers.append(receive(session, node=node, user=clerk, data=data, uploads=uploads,
+                end_unit=session.commit))
     application = sample_application(peer, name=DEMO_ENTERPRISE[node.member], seed=11)
     data, uploads = _request(
         session, f"{peer}-SCJG-001", rng, application=application.model_dump(mode="json")
     )
-    numbers.append(receive(session, node=node, user=clerk, data=data, uploads=uploads))
+    numbers.append(receive(session, node=node, user=clerk, data=data, uploads=uploads,
+                end_unit=session.commit))
     listed = ", ".join(c.case_number for c in numbers)
     return f"catalogue {count} matters; cases received for {peer}: {listed}{mine}"

@@ -7,14 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from chuanyu import divisions
 from chuanyu.core import clock
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.errors import ChuanyuError
 from chuanyu.core.security import ROLE_LABELS, CurrentUser, OptionalUser, Role, public, require
-from chuanyu.node import NodeDep
+from chuanyu.node import Node, NodeDep
 from chuanyu.registry.enums import EnterpriseType
 from chuanyu.web import render
 from chuanyu.web.forms import form_fields
@@ -57,13 +58,15 @@ def window_home(request: Request, user: OptionalUser) -> HTMLResponse:
 
 
 @router.get("/catalogue", dependencies=[public()])
-def catalogue_page(request: Request, session: SessionDep) -> HTMLResponse:
+def catalogue_page(request: Request, session: ReadSessionDep) -> HTMLResponse:
     """Both regions' matters: materials, time limits, fees."""
     return _page(request, "catalogue.html", {"matters": window_service.list_matters(session)})
 
 
 @router.get("/desk", dependencies=[CLERK])
-def desk(request: Request, session: SessionDep, node: NodeDep, user: CurrentUser) -> HTMLResponse:
+def desk(
+    request: Request, session: ReadSessionDep, node: NodeDep, user: CurrentUser
+) -> HTMLResponse:
     """The clerk's desk: cases received here with their countdowns, and escalations."""
     page = window_service.list_cases(session, node=node, user=user, side=Side.INTAKE, limit=200)
     waiting = window_service.list_cases(
@@ -83,7 +86,7 @@ def desk(request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
 
 @router.get("/officer", dependencies=[require(Role.registrar, Role.window_clerk)])
 def officer_queue(
-    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    request: Request, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse:
     """The deciding officer's queue: cases for this region's authorities."""
     page = window_service.list_cases(session, node=node, user=user, side=Side.AUTHORITY, limit=200)
@@ -92,7 +95,7 @@ def officer_queue(
 
 
 @router.get("/escalations", dependencies=[STAFF])
-def escalation_page(request: Request, session: SessionDep, node: NodeDep) -> HTMLResponse:
+def escalation_page(request: Request, session: ReadSessionDep, node: NodeDep) -> HTMLResponse:
     """Cases near or past their due date on both sides of this node."""
     context = {
         "items": window_service.escalations(session, node=node),
@@ -101,7 +104,7 @@ def escalation_page(request: Request, session: SessionDep, node: NodeDep) -> HTM
     return _page(request, "escalations.html", context)
 
 
-def _intake_context(session: SessionDep, node: NodeDep, matter_code: str | None) -> dict[str, Any]:
+def _intake_context(session: Session, node: Node, matter_code: str | None) -> dict[str, Any]:
     matter = None
     if matter_code:
         matter = catalogue_service.to_read(window_service.get_matter(session, matter_code))
@@ -125,7 +128,7 @@ def _intake_context(session: SessionDep, node: NodeDep, matter_code: str | None)
 
 @router.get("/new", dependencies=[CLERK])
 def intake_form(
-    request: Request, session: SessionDep, node: NodeDep, matter: str | None = None
+    request: Request, session: ReadSessionDep, node: NodeDep, matter: str | None = None
 ) -> HTMLResponse:
     """Pick a matter, then fill in the applicant, the checklist and the files."""
     context = _intake_context(session, node, matter)
@@ -158,7 +161,7 @@ def _application(form: FormData) -> dict[str, Any]:
 
 @router.post("/new", dependencies=[CLERK], response_model=None)
 async def intake_submit(
-    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    request: Request, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse | RedirectResponse:
     """Register the application; on success, show the receipt."""
     form = await request.form()
@@ -187,10 +190,9 @@ async def intake_submit(
         if matter.payload_kind == PayloadKind.BUSINESS_REGISTRATION.value:
             raw["application"] = _application(form)
         data = forms.parse(CaseCreate, raw)
-        case = window_service.receive(session, node=node, user=user, data=data, uploads=uploads)
-        number = case.case_number
-        session.commit()
-        return number
+        case = window_service.receive(session, node=node, user=user, data=data, uploads=uploads,
+                                      end_unit=session.commit)
+        return case.case_number
 
     try:
         number = await run_in_threadpool(run)
@@ -208,7 +210,7 @@ async def intake_submit(
 
 @router.get("/cases/{case_number}", dependencies=[require()])
 def case_page(
-    case_number: str, request: Request, session: SessionDep, user: CurrentUser
+    case_number: str, request: Request, session: ReadSessionDep, user: CurrentUser
 ) -> HTMLResponse:
     """One case: countdown, checklist with files, timeline, and what this account can do."""
     case = window_service.read_case(session, user=user, case_number=case_number)
@@ -218,7 +220,7 @@ def case_page(
 
 @router.get("/cases/{case_number}/receipt", dependencies=[require()])
 def receipt_page(
-    case_number: str, request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    case_number: str, request: Request, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse:
     """The printable acknowledgement of receipt (受理回执), saying whether the case has reached
     the deciding region yet."""
@@ -234,7 +236,7 @@ async def case_action(
     case_number: str,
     action: Action,
     request: Request,
-    session: SessionDep,
+    session: WriteSessionDep,
     node: NodeDep,
     user: CurrentUser,
 ) -> HTMLResponse | RedirectResponse:
@@ -258,7 +260,6 @@ async def case_action(
             data=data,
             uploads=uploads,
         )
-        session.commit()
 
     try:
         await run_in_threadpool(run)
@@ -283,7 +284,7 @@ def track_form(request: Request, case_number: str | None = None) -> HTMLResponse
 
 
 @router.post("/track", dependencies=[public()])
-async def track_submit(request: Request, session: SessionDep, node: NodeDep) -> HTMLResponse:
+async def track_submit(request: Request, session: ReadSessionDep, node: NodeDep) -> HTMLResponse:
     """Show the case (ID number masked) or say it was not found."""
     form = await form_fields(request)
     try:

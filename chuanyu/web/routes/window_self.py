@@ -13,11 +13,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from chuanyu.core import clock
 from chuanyu.core.csrf import FIELD as CSRF_FIELD
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.errors import ChuanyuError, NotFound
 from chuanyu.core.node_secret import session_secret
 from chuanyu.core.schemas import UserRead
@@ -51,7 +52,7 @@ def window_page(
     return render(request, f"window/{template}", {**base, **(context or {})}, status_code)
 
 
-def case_extras(session: SessionDep, case: CaseRead) -> dict[str, Any]:
+def case_extras(session: Session, case: CaseRead) -> dict[str, Any]:
     """Step bar, next step and the open supplement request of a case, for its pages."""
     row = get_case(session, case.case_number)
     return {
@@ -72,7 +73,7 @@ def _errors(exc: ChuanyuError) -> dict[str, str]:
 
 @router.get("/my", dependencies=[require()])
 def my_cases(
-    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    request: Request, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse:
     """我的办件: the signed-in resident's records of both regions."""
     items: list[mine.MyItem] = []
@@ -94,7 +95,7 @@ def _pdf(html: str, name: str) -> Response:
 
 @router.get("/cases/{case_number}/receipt.pdf", dependencies=[require()])
 def receipt_pdf(
-    case_number: str, session: SessionDep, node: NodeDep, user: CurrentUser
+    case_number: str, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> Response:
     """The 受理回执 as a printable PDF."""
     case = window_service.read_case(session, user=user, case_number=case_number)
@@ -103,7 +104,7 @@ def receipt_pdf(
 
 @router.get("/cases/{case_number}/decision.pdf", dependencies=[require()])
 def decision_pdf(
-    case_number: str, session: SessionDep, node: NodeDep, user: CurrentUser
+    case_number: str, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> Response:
     """The 办结通知 or 不予办理决定书 as a printable PDF."""
     case = window_service.read_case(session, user=user, case_number=case_number)
@@ -133,7 +134,7 @@ def _passed_case(node: Node, token: str) -> str:
     return str(data["case"])
 
 
-def _tracked(session: SessionDep, node: Node, fields: dict[str, str]) -> tuple[Case, CaseRead]:
+def _tracked(session: Session, node: Node, fields: dict[str, str]) -> tuple[Case, CaseRead]:
     if fields.get("pass"):
         row = get_case(session, _passed_case(node, fields["pass"]))
     else:
@@ -147,7 +148,9 @@ def _tracked(session: SessionDep, node: Node, fields: dict[str, str]) -> tuple[C
 
 
 @router.post("/track/{kind}.pdf", dependencies=[public()])
-async def tracked_pdf(kind: str, request: Request, session: SessionDep, node: NodeDep) -> Response:
+async def tracked_pdf(
+    kind: str, request: Request, session: ReadSessionDep, node: NodeDep
+) -> Response:
     """The receipt or decision of a case followed by its number and the applicant's ID number."""
     if kind not in ("receipt", "decision"):
         raise NotFound("没有这种文书")
@@ -162,7 +165,7 @@ async def tracked_pdf(kind: str, request: Request, session: SessionDep, node: No
 
 
 async def _supplement_step(
-    session: SessionDep, node: Node, user: UserRead, row: Case, form: FormData
+    session: Session, node: Node, user: UserRead, row: Case, form: FormData
 ) -> tuple[bool, dict[str, str]]:
     """Keep the uploaded files, drop one, or submit; (submitted, errors). Commits what it keeps."""
     fields = _text(form)
@@ -193,7 +196,11 @@ async def _supplement_step(
 
 @router.post("/cases/{case_number}/supplement", dependencies=[require()], response_model=None)
 async def supplement_signed_in(
-    case_number: str, request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    case_number: str,
+    request: Request,
+    session: WriteSessionDep,
+    node: NodeDep,
+    user: CurrentUser,
 ) -> HTMLResponse | RedirectResponse:
     """Upload 补正 files (kept between attempts) and submit them, from the case page."""
     row = visible_case(session, case_number, user)
@@ -207,7 +214,9 @@ async def supplement_signed_in(
 
 
 @router.post("/track/supplement", dependencies=[public()])
-async def supplement_tracked(request: Request, session: SessionDep, node: NodeDep) -> HTMLResponse:
+async def supplement_tracked(
+    request: Request, session: WriteSessionDep, node: NodeDep
+) -> HTMLResponse:
     """The same without an account: the tracking factors identify the applicant."""
     form = await request.form()
     fields = _text(form)

@@ -69,7 +69,6 @@ def content(
     if row.content is not None:
         return row, row.content
     intake_member, number, digest = case.intake_member, case.case_number, row.sha256
-    session.commit()  # nothing written: end the read before the exchange audits in its own
     reply = AttachmentContent.model_validate(
         node.exchange.call(
             intake_member, SERVICE, AttachmentRequest(case_number=number, sha256=digest)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -91,13 +92,21 @@ def validate_application(
 
 
 def receive(
-    session: Session, *, node: Node, user: UserRead, data: CaseCreate, uploads: list[UploadIn]
+    session: Session,
+    *,
+    node: Node,
+    user: UserRead,
+    data: CaseCreate,
+    uploads: list[UploadIn],
+    end_unit: Callable[[], None] | None = None,
 ) -> Case:
-    """Register an application, store its files and send it on; the caller commits.
+    """Register an application, store its files and send it on (flushes; the caller commits).
 
     Every problem with the input is reported at once; nothing is stored or sent when any is found.
     A business registration for the other region first asks that region whether the name is
-    free; the session's read transaction is ended before that call (nothing is written before).
+    free: read → call → write, so the caller's unit of work is ended with `end_unit` (the edge's
+    commit) before that call and the case is written in the next one; no transaction is held
+    across the network.
     """
     problems: list[tuple[str, str]] = []
     matter = _matter(session, data, problems)
@@ -121,9 +130,9 @@ def receive(
     name_check = "not_needed"
     if application is not None:
         if matter.member != node.member:
-            # The exchange audits the call in its own transaction: end this (read-only so far)
-            # transaction first, or SQLite would make the two wait on each other.
-            session.commit()
+            if end_unit is None:
+                raise TypeError("receiving for another region calls it: pass end_unit")
+            end_unit()  # nothing of the case is written yet
         try:
             registry_service.check_name_at(
                 session, node=node, member=matter.member, name=application.name

@@ -70,6 +70,7 @@ class MyItem(BaseModel):
     steps: list[MyStep]
     due_date: date | None = None
     due_provisional: bool = False
+    paused: bool = False  # the time limit is not counted while a supplement is awaited
     next_step: str
     path: str  # the page on the holder's node
     needs_action: bool = False
@@ -113,8 +114,9 @@ def _case_item(case: Case, member: str) -> MyItem:
         holder=holder,
         status_label=STATUS_LABELS[status],
         steps=[MyStep(label=s.label, state=s.state) for s in bar],
-        due_date=None if case.finished_on else case.due_date,
+        due_date=None if case.finished_on or case.paused_on else case.due_date,
         due_provisional=case.due_provisional and case.finished_on is None,
+        paused=case.paused_on is not None and case.finished_on is None,
         next_step=progress.next_step(status, authority_name=case.authority_name),
         path=f"/window/cases/{case.case_number}",
         needs_action=status is CaseStatus.SUPPLEMENT,
@@ -167,10 +169,9 @@ def local_items(session: Session, *, member: str, resident_id: str) -> list[MyIt
 def gather(session: Session, *, node: Node, resident_id: str) -> tuple[list[MyItem], str | None]:
     """This node's records and the other region's, and a notice when the other did not answer.
 
-    Ends the session's read transaction before calling the peer; holds none across the call.
+    `session` is a read session: it holds no lock while the peer is asked.
     """
     mine = local_items(session, member=node.member, resident_id=resident_id)
-    session.commit()
     peers = [m for m in node.descriptor.members if m != node.member]
     notice = None
     seen = {(i.kind, i.reference) for i in mine}

@@ -73,7 +73,8 @@ def test_business_registration_travels_both_ways_and_issues_a_licence(
         data, uploads = complete_request(
             session, "SC-SCJG-001", application=application.model_dump(mode="json")
         )
-        number = receive(session, node=cq, user=CQ_CLERK, data=data, uploads=uploads).case_number
+        number = receive(session, node=cq, user=CQ_CLERK, data=data, uploads=uploads,
+                         end_unit=session.commit).case_number
     assert pump(cq, sc, "window.cases") == 1
 
     with session_scope(sc) as session, clock.freeze(at(date(2020, 9, 25))):
