@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
-from chuanyu.core.db import SessionDep, WriteSessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.errors import PermissionDenied, RuleViolation
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.pagination import PageQuery, paging
@@ -27,10 +27,16 @@ from chuanyu.housing_fund.schemas import (
     ScheduleQuery,
     ScheduleRead,
 )
-from chuanyu.housing_fund.service import accounts, certify, lending
-from chuanyu.node import NodeDep
+from chuanyu.housing_fund.service import accounts, certify, lending, waiting
+from chuanyu.node import Node, NodeDep
 
 router = APIRouter(tags=["housing_fund"])
+
+
+def _home_url(node: Node, member: str) -> str | None:
+    peer = node.descriptor.members.get(member)
+    return peer.base_url if peer is not None else None
+
 OFFICER = require(Role.fund_officer)
 
 
@@ -55,16 +61,17 @@ def get_policy(node: NodeDep) -> dict[str, Any]:
 def create_application(
     data: ApplicationCreate, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> ApplicationRead:
-    """Apply for a remote loan with consent; the certificate is fetched at once."""
+    """Apply for a remote loan; it waits (awaiting_consent) until the depositor consents at
+    their home centre through `consent_url`, then the certificate is fetched in the background."""
     if not permissions.can_apply_for(user, data.resident_id):
         raise PermissionDenied("只能以本人身份证号码申请贷款")
     app = lending.apply(session=session, node=node, data=data, user_id=user.id)
-    return present.to_read(app)
+    return present.to_read(app, home_url=_home_url(node, app.depositing_member))
 
 
 @router.get("/applications", dependencies=[require(Role.fund_officer, Role.citizen)])
 def list_applications(
-    session: SessionDep,
+    session: ReadSessionDep,
     user: CurrentUser,
     status_filter: Annotated[ApplicationStatus | None, Query(alias="status")] = None,
     page: PageQuery = paging(max_limit=200),
@@ -78,35 +85,40 @@ def list_applications(
 
 
 @router.get("/applications/{application_no}", dependencies=[require()])
-def get_application(app: VisibleApplication) -> ApplicationRead:
-    """One application with its certificate and every rule's outcome."""
-    return present.to_read(app)
+def get_application(app: VisibleApplication, node: NodeDep) -> ApplicationRead:
+    """One application with its consent state, certificate and every rule's outcome."""
+    return present.to_read(app, home_url=_home_url(node, app.depositing_member))
 
 
 @router.post("/applications/{application_no}/fetch", dependencies=[OFFICER])
-def fetch_certificate(application_no: str, session: SessionDep, node: NodeDep) -> ApplicationRead:
-    """Fetch (again) the certificate from the depositing centre and decide."""
-    app = lending.fetch_certificate(session=session, node=node, application_no=application_no)
+def fetch_certificate(
+    application_no: str, session: WriteSessionDep, node: NodeDep
+) -> ApplicationRead:
+    """Ask for the certificate to be fetched now; the background fetcher makes the call, so this
+    answers at once (poll the application for the outcome)."""
+    app = waiting.request_fetch(session=session, application_no=application_no)
+    waiting.wake_fetcher_after_commit(session, node)
     return present.to_read(app)
 
 
 @router.post("/applications/{application_no}/consent", dependencies=[require()])
-def renew_consent(app: VisibleApplication, session: SessionDep, node: NodeDep) -> ApplicationRead:
-    """Give a fresh consent (after expiry or refusal); an officer then fetches again."""
+def renew_consent(
+    app: VisibleApplication, session: WriteSessionDep, node: NodeDep
+) -> ApplicationRead:
+    """Ask the depositor again (the consent was refused, revoked, expired or used up): a new
+    consent request to decide on at their home centre."""
     renewed = lending.renew_consent(session=session, node=node, application_no=app.application_no)
-    session.commit()
-    return present.to_read(renewed)
+    return present.to_read(renewed, home_url=_home_url(node, renewed.depositing_member))
 
 
 @router.post("/applications/{application_no}/decide", dependencies=[OFFICER])
 def decide_again(
-    application_no: str, session: SessionDep, node: NodeDep, user: CurrentUser
+    application_no: str, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> ApplicationRead:
     """Re-verify the stored certificate and apply this centre's rules again."""
     app = lending.redecide(
         session=session, node=node, application_no=application_no, user_id=user.id
     )
-    session.commit()
     return present.to_read(app)
 
 
@@ -121,7 +133,7 @@ def application_schedule(app: VisibleApplication) -> ScheduleRead:
 
 @router.get("/accounts", dependencies=[OFFICER])
 def list_accounts(
-    session: SessionDep,
+    session: ReadSessionDep,
     q: str = "",
     page: PageQuery = paging(max_limit=200),
 ) -> AccountPage:
@@ -131,7 +143,7 @@ def list_accounts(
 
 
 @router.get("/accounts/{resident_id}", dependencies=[require()])
-def get_account(resident_id: str, session: SessionDep, user: CurrentUser) -> AccountRead:
+def get_account(resident_id: str, session: ReadSessionDep, user: CurrentUser) -> AccountRead:
     """One depositor's account (officers, or the depositor themself)."""
     if not (permissions.is_officer(user) or permissions.acts_for(user, resident_id)):
         raise PermissionDenied("只能查看本人的缴存账户")
@@ -143,7 +155,7 @@ def get_account(resident_id: str, session: SessionDep, user: CurrentUser) -> Acc
 
 @router.get("/certificates/issued", dependencies=[OFFICER])
 def list_issued(
-    session: SessionDep,
+    session: ReadSessionDep,
     page: PageQuery = paging(max_limit=200),
 ) -> IssuedCertificatePage:
     """Certificates this centre issued to lending centres."""
@@ -153,7 +165,7 @@ def list_issued(
 
 @router.get("/certificates/requests", dependencies=[OFFICER])
 def list_requests(
-    session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
+    session: ReadSessionDep, limit: Annotated[int, Query(ge=1, le=200)] = 50
 ) -> list[dict[str, Any]]:
     """Certificate requests received (issued or refused), from the exchange audit log."""
     return [

@@ -24,7 +24,7 @@ from chuanyu.housing_fund.demo import demo_depositors, load_demo
 from chuanyu.housing_fund.enums import AccountStatus, Sex
 from chuanyu.housing_fund.identifiers import make_resident_id
 from chuanyu.housing_fund.models import Account, IssuedCertificate
-from chuanyu.housing_fund.service import consents
+from chuanyu.housing_fund.service import consents, waiting
 from tests.support.nodes import LiveFederation
 
 SERVICE = "housing_fund.certificate"
@@ -220,3 +220,36 @@ def test_certificate_calls_without_a_valid_consent_are_refused(fed: LiveFederati
         if entry.outcome != "ok":
             assert name not in entry.detail
     assert "intact" in fed.cq.cli("audit", "verify").stdout
+
+
+def test_fetch_waits_for_a_peer_that_is_down_and_retries_by_itself(fed: LiveFederation) -> None:
+    rid, name = depositor(fed, 8)
+    app = apply_api(fed, rid, name)
+    request = consent.peek(app["consent_request"], ConsentRequest)
+    fed.cq.kill()
+    try:
+        # The depositor consented at home just before CQ went down; SC learns of it.
+        with fed.cq.session() as session:
+            row = consents.decide(session=session, node=fed.cq.node, request=request,
+                                  grant=True)
+            claims = consents.claims_of(row).model_copy(update={"depositing_member": "CQ"})
+            payload = {**claims.model_dump(mode="json"), "status": row.status,
+                       "signature": row.signature}
+        with fed.sc.session() as session:
+            waiting.apply_decision(session=session, node=fed.sc.node, producer="CQ",
+                                   event_type="consent.granted", payload=payload)
+        fed.wait_until(lambda: sc_status(fed, app["application_no"])["fetch_attempts"] >= 2,
+                       timeout=60, message="fetch retried while CQ is down")
+        pending = sc_status(fed, app["application_no"])
+        assert pending["status"] == "submitted" and pending["fetch_outcome"] == "unreachable"
+        page = httpx.get(f"{fed.sc.url}/housing_fund/applications/{app['application_no']}",
+                         headers=fed.sc.headers("fund_officer"), timeout=5)
+        assert "已向对方地区请求，正在等待" in page.text
+        asked = httpx.post(f"{fed.sc.url}/api/housing_fund/applications/"
+                           f"{app['application_no']}/fetch",
+                           headers=fed.sc.headers("fund_officer"), timeout=5)
+        assert asked.status_code == 200 and asked.json()["status"] == "submitted"
+    finally:
+        fed.cq.start()
+    done = wait_status(fed, app["application_no"], "approved", "rejected")
+    assert done["certificate_verified"] is True and done["consent_id"] == row.consent_id
