@@ -66,7 +66,7 @@ def test_my_cases_lists_the_case_with_its_step_and_next_action(client: AppClient
     client.page_login("citizen", subject_id=APPLICANT_ID)
     page = client.get("/window/my").text
     item = page[page.index(f'data-reference="{number}"'):]
-    assert "待补正" in item and "去补正" in item
+    assert "待补正" in item and "去补正" in item and "办理时限暂停计算" in item
     current = re.search(r'<li class="current" aria-current="step">([^<]+)', item)
     assert current is not None and current.group(1) == "补正"
     # The other region (no node running in this test) is reported, not hidden.
