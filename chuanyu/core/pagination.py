@@ -5,8 +5,11 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 # Deeper pages are a search problem, not a paging one; the bound also keeps offsets inside
 # what every database accepts as an integer.
@@ -47,3 +50,11 @@ def paging(max_limit: int = 200) -> Any:
         return PageQuery(limit=limit, offset=offset)
 
     return Depends(page_query)
+
+
+def fetch_page(session: Session, query: Select[R], *, limit: int, offset: int
+               ) -> tuple[list[R], int]:
+    """One slice of `query`'s rows (ordered by the query) and how many rows match in all."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = list(session.scalars(query.limit(limit).offset(offset)))
+    return rows, int(total or 0)

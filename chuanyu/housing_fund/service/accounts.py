@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from chuanyu.core.pagination import fetch_page
 from chuanyu.housing_fund.errors import AccountNotFound
 from chuanyu.housing_fund.models import Account, Deposit
 from chuanyu.housing_fund.rules import continuous_months, monthly_deposit
@@ -89,6 +90,4 @@ def search(
         )
     elif q:
         query = query.where(Account.name.like(f"{q}%"))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Account.id).offset(offset).limit(limit))
-    return list(rows), int(total)
+    return fetch_page(session, query.order_by(Account.id), limit=limit, offset=offset)

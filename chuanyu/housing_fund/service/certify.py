@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.identifiers import mask_resident_id
+from chuanyu.core.pagination import fetch_page
 from chuanyu.exchange.models import AuditEntry
 from chuanyu.housing_fund import certificate
 from chuanyu.housing_fund.certificate import (
@@ -113,13 +114,8 @@ def issued(
     query = select(IssuedCertificate)
     if certificate_no:
         query = query.where(IssuedCertificate.certificate_no == certificate_no)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(IssuedCertificate.issued_at.desc(), IssuedCertificate.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(rows), int(total)
+    query = query.order_by(IssuedCertificate.issued_at.desc(), IssuedCertificate.id.desc())
+    return fetch_page(session, query, limit=limit, offset=offset)
 
 
 def requests_received(session: Session, *, limit: int = 50) -> list[AuditEntry]:

@@ -9,13 +9,16 @@ import secrets
 import uuid
 from dataclasses import asdict
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.db import UnitOfWork
 from chuanyu.core.identifiers import birth_date_of, masked_matches
+from chuanyu.core.pagination import fetch_page
 from chuanyu.exchange.client import ExchangeRefused
 from chuanyu.housing_fund import certificate, consent
 from chuanyu.housing_fund.certificate import CertificateBody, CertificateRequest, SignedCertificate
@@ -118,45 +121,50 @@ def get(session: Session, application_no: str) -> Application:
 
 
 def fetch_certificate(
-    *, session: Session, node: Node, application_no: str, attempts: int | None = None
+    *, units: UnitOfWork, node: Node, application_no: str, attempts: int | None = None
 ) -> Application:
     """Fetch the certificate across the exchange, verify it, and decide.
 
-    The exchange audits the call in its own transaction, so this use case ends the session's
-    transaction before calling and records the result in a new one, which it commits.
+    Read → call → write: the application is read in one unit of work, each attempt is noted in
+    its own (attempts.send), and the answer is recorded in a last one; no transaction is held
+    while the other region answers. Returns the application as recorded (detached).
     """
-    app = get(session, application_no)
-    if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.FETCH_REFUSED):
-        raise WrongState(detail="该申请已取得缴存使用证明，无需重复调取")
-    if app.consent_id is None:
-        raise WrongState(detail="缴存职工尚未在缴存地授权，暂不能调取证明")
-    request = CertificateRequest(
-        depositor_id=app.resident_id,
-        consent_id=app.consent_id,
-        application_no=app.application_no,
-    )
-    member, key = app.depositing_member, fetch_key(app)
-    session.commit()
+    with units() as session:
+        app = get(session, application_no)
+        if app.status not in _OPEN:
+            raise WrongState(detail="该申请已取得缴存使用证明，无需重复调取")
+        if app.consent_id is None:
+            raise WrongState(detail="缴存职工尚未在缴存地授权，暂不能调取证明")
+        request = CertificateRequest(
+            depositor_id=app.resident_id,
+            consent_id=app.consent_id,
+            application_no=app.application_no,
+        )
+        member, key = app.depositing_member, fetch_key(app)
     try:
-        reply = send(session, node, application_no, member, request, key, attempts=attempts)
+        reply = send(units=units, node=node, application_no=application_no, member=member,
+                     request=request, key=key, attempts=attempts)
     except ExchangeRefused as refused:
+        with units() as session:
+            app = reload_open(session, application_no)
+            app.fetch_outcome = "refused"
+            if app.status in _OPEN:
+                _refused(app, refused.code, refused.detail)
+        return app
+    with units() as session:
         app = reload_open(session, application_no)
-        app.fetch_outcome = "refused"
-        if app.status in _OPEN:
-            _refused(app, refused.code, refused.detail)
-        session.commit()
-        return app
-    app = reload_open(session, application_no)
-    app.fetch_outcome = "ok"
-    if app.status not in _OPEN:  # a concurrent fetch finished first; keep its result
-        session.commit()
-        return app
+        app.fetch_outcome = "ok"
+        if app.status in _OPEN:  # else a concurrent fetch finished first; keep its result
+            _record_certificate(node, app, reply)
+    return app
+
+
+def _record_certificate(node: Node, app: Application, reply: dict[str, Any]) -> None:
     try:
         signed = SignedCertificate.model_validate(reply)
     except ValidationError:
         _refused(app, "certificate_invalid", "缴存地返回的证明格式无效")
-        session.commit()
-        return app
+        return
     app.certificate_body = json.dumps(signed.body, ensure_ascii=False)
     app.certificate_signature = signed.signature
     app.certificate_fingerprint = certificate.fingerprint(signed)
@@ -166,14 +174,11 @@ def fetch_certificate(
     except CertificateInvalid as err:
         app.certificate_verified = False
         _refused(app, err.code, err.detail)
-        session.commit()
-        return app
+        return
     app.certificate_verified = True
     app.certificate_no = body.certificate_no
     app.status = ApplicationStatus.CERTIFIED
     record_decision(app, evaluate(node.member, app, body, clock.today()), user_id=None)
-    session.commit()
-    return app
 
 
 _OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.FETCH_REFUSED)
@@ -276,13 +281,8 @@ def listing(
         query = query.where(Application.status == status)
     if resident_id:
         query = query.where(Application.resident_id == resident_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Application.created_at.desc(), Application.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(rows), int(total)
+    query = query.order_by(Application.created_at.desc(), Application.id.desc())
+    return fetch_page(session, query, limit=limit, offset=offset)
 
 
 def approved_count(session: Session) -> int:

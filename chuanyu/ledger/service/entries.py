@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.pagination import fetch_page
 from chuanyu.exchange import outbox
 from chuanyu.ledger import parties, rules
 from chuanyu.ledger.catalogue import Catalog, default_catalog
@@ -144,8 +145,7 @@ def list_entries(
     order = (LedgerEntry.event_date.is_(None), LedgerEntry.event_date.desc(), LedgerEntry.id)
     if f.region is None and f.stage is None:
         # Everything filterable in SQL: count and page in the database.
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        page = session.scalars(query.order_by(*order).limit(limit).offset(offset))
+        page, total = fetch_page(session, query.order_by(*order), limit=limit, offset=offset)
         return EntryPage(items=[to_read(r) for r in page], total=total, limit=limit, offset=offset)
     rows = list(session.scalars(query.order_by(*order)))
     if f.region:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from chuanyu.core.pagination import fetch_page
 from chuanyu.core.schemas import from_row
 from chuanyu.registry import errors, licence, uscc
 from chuanyu.registry.enums import LicenceStatus
@@ -55,10 +56,8 @@ def list_licences(
     if query:
         like = f"%{query.strip()}%"
         stmt = stmt.where(Licence.name.like(like) | Licence.uscc.like(like.upper()))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(
-        stmt.order_by(Licence.issued_at.desc(), Licence.id.desc()).limit(limit).offset(offset)
-    ).all()
+    rows, total = fetch_page(session, stmt.order_by(Licence.issued_at.desc(), Licence.id.desc()),
+                             limit=limit, offset=offset)
     return LicencePage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset)
 
 

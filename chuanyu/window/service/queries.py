@@ -11,6 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from chuanyu.core import clock
 from chuanyu.core.errors import NotFound
+from chuanyu.core.pagination import fetch_page
 from chuanyu.core.schemas import UserRead
 from chuanyu.window import permissions, rules
 from chuanyu.window.enums import CaseStatus, Side, Urgency
@@ -58,13 +59,9 @@ def list_cases(
         query = query.where(Case.status == status.value)
     if awaiting_me:
         query = query.where(_owned_here(node.member))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.options(selectinload(Case.events))
-        .order_by(Case.due_date, Case.id)
-        .limit(min(limit, 500))
-        .offset(offset)
-    ).all()
+    rows, total = fetch_page(
+        session, query.options(selectinload(Case.events)).order_by(Case.due_date, Case.id),
+        limit=min(limit, 500), offset=offset)
     cal, today = calendar(session), clock.today()
     return CasePage(items=[to_summary(c, cal, today) for c in rows], total=total, limit=limit,
                     offset=offset)
