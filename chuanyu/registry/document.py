@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from chuanyu.core.links import public_url
 from chuanyu.registry.enums import STATUS_LABELS
 from chuanyu.registry.schemas import LicenceRead
+from chuanyu.web.filters import beijing, cn_date
 
 if TYPE_CHECKING:
     from chuanyu.node import Node
@@ -62,6 +63,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.filters.update(beijing=beijing, cn_date=cn_date)
 
 
 def licence_html(lic: LicenceRead, issuer_name: str, *, url: str) -> str:

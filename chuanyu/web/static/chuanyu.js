@@ -74,11 +74,23 @@ for (const filters of document.querySelectorAll("details.filters")) {
 }
 
 // Card tables: cells without a label take their column heading (templates normally set it).
-for (const table of document.querySelectorAll("table.cards")) {
+for (const table of document.querySelectorAll(".content table:not(.plain)")) {
   const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
   for (const row of table.querySelectorAll("tbody tr")) {
-    [...row.children].forEach((cell, i) => {
-      if (!cell.hasAttribute("data-label") && heads[i]) cell.setAttribute("data-label", heads[i]);
-    });
+    let column = 0;
+    for (const cell of row.children) {
+      const span = Number(cell.getAttribute("colspan") || 1);
+      if (span === 1 && !cell.hasAttribute("data-label") && heads[column]) {
+        cell.setAttribute("data-label", heads[column]);
+      }
+      column += span;
+    }
+  }
+}
+
+// Section menus mark the page the visitor is on.
+for (const link of document.querySelectorAll(".subnav a[href]")) {
+  if (new URL(link.href, location.href).pathname === location.pathname) {
+    link.setAttribute("aria-current", "page");
   }
 }
