@@ -2,8 +2,9 @@
 
 Each centre holds FUND_BENCH_ACCOUNTS depositor accounts (default 1,000,000, with up to 24
 months of deposits each) on SQLite. The SC node, as lender, fetches deposit-use certificates
-from the CQ node through the signed exchange: a fresh consent per request, the depositing side
-verifies and records it, builds and signs the certificate, and the lender verifies the reply and
+from the CQ node through the signed exchange: each under a consent CQ issued (as when the
+depositor consents at home), which the depositing side checks and spends, builds and signs the
+certificate, and the lender verifies the reply and
 the certificate. Writes bench/results/fund.json.
 
 Environment: FUND_BENCH_ACCOUNTS, FUND_BENCH_CALLS (default 2000), FUND_BENCH_DIR (reuse the
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
@@ -49,12 +51,15 @@ from chuanyu.housing_fund.eligibility import (  # noqa: E402
 )
 from chuanyu.housing_fund.enums import (  # noqa: E402
     AccountStatus,
+    ConsentStatus,
     HomeKind,
     PropertyKind,
     RepaymentMethod,
     Sex,
 )
+from chuanyu.housing_fund.models import Consent  # noqa: E402
 from chuanyu.housing_fund.policy import load_policy  # noqa: E402
+from chuanyu.housing_fund.service import consents  # noqa: E402
 from chuanyu.node import Node, open_node  # noqa: E402
 from tests.support.nodes import free_port, wait_until  # noqa: E402
 
@@ -166,15 +171,41 @@ def start_node(root: Path, member: str, port: int) -> subprocess.Popen[bytes]:
     return proc
 
 
+def issue_consents(root: Path, ids: list[str]) -> dict[str, list[str]]:
+    """One consent per depositor, issued and signed by CQ as when they consent at home (set up
+    before the timed calls; the decision events to SC are left out)."""
+    home = open_node(
+        Settings(member="CQ", var_dir=root, federation_dir=root / "federation",
+                 relay_enabled=False),
+        migrate=True,
+    )
+    given: dict[str, list[str]] = {}
+    try:
+        with home.sessions() as session:
+            now = clock.now()
+            for rid in ids:
+                row = Consent(
+                    consent_id=uuid.uuid4().hex, request_id=uuid.uuid4().hex, resident_id=rid,
+                    requesting_member="SC", service=consent.SERVICE, purpose=consent.PURPOSE,
+                    application_no="BENCH", status=ConsentStatus.GRANTED, issued_at=now,
+                    expires_at=now + consent.CONSENT_VALIDITY, signature="")
+                claims = consents.claims_of(row).model_copy(update={"depositing_member": "CQ"})
+                row.signature = home.sign(consent.claims_bytes(claims))
+                session.add(row)
+                given.setdefault(rid, []).append(row.consent_id)  # an ID may recur
+            session.commit()
+    finally:
+        home.close()
+    return given
+
+
+CONSENTS: dict[str, list[str]] = {}
+
+
 def round_trip(lender: Node, resident_id: str) -> float:
-    """One certificate fetch with a fresh consent, verified by the lender; seconds taken."""
+    """One certificate fetch under a consent CQ issued, verified by the lender; seconds taken."""
     started = time.perf_counter()
-    claims = consent.new_claims(
-        depositor_id=resident_id, lending_member="SC", depositing_member="CQ", now=clock.now()
-    )
-    request = CertificateRequest(
-        depositor_id=resident_id, consent=consent.encode(claims, lender.sign)
-    )
+    request = CertificateRequest(depositor_id=resident_id, consent_id=CONSENTS[resident_id].pop())
     reply = lender.exchange.call("CQ", SERVICE, request)
     certificate.verify(
         SignedCertificate.model_validate(reply),
@@ -273,6 +304,7 @@ def main() -> None:
         console.print(f"populating both centres with {ACCOUNTS:,} accounts in {root}")
         generate_s = populate(root)
         ids = sample_ids(root / "CQ.db", CALLS * 2)
+        CONSENTS.update(issue_consents(root, ids))
         procs = [start_node(root, m, ports[m]) for m in ("CQ", "SC")]
         lender = open_node(
             Settings(
@@ -296,7 +328,7 @@ def main() -> None:
     result = {
         "benchmark": "fund",
         "what": "housing_fund.certificate round trips SC→CQ over the signed exchange "
-        "(fresh consent, checks, signed certificate, lender verification); "
+        "(consent issued by CQ checked and spent, signed certificate, lender verification); "
         "pure eligibility decisions",
         "accounts_per_centre": {m: _count(root / f"{m}.db") for m in ("CQ", "SC")},
         "max_deposit_months": 24,
