@@ -108,9 +108,9 @@ def notify_consent(session: Session, app: Application, *, granted: bool) -> None
     if notices is None:
         log.info("%s: %s", subject, body)
         return
-    recipients = [notices.role_address("fund_officer")]
-    if app.submitted_by is not None:
-        recipients.append(notices.user_address(app.submitted_by))
+    # The officers of this centre, and the applicant's own accounts here (a counter filing
+    # reaches the officer who filed it through the role).
+    recipients = [notices.role_address("fund_officer"), notices.subject_address(app.resident_id)]
     for recipient in recipients:
         notices.notify(session=session, recipient=recipient, kind="consent", subject=subject,
                        body=body, link=f"/housing_fund/applications/{app.application_no}",

@@ -253,3 +253,16 @@ def test_fetch_waits_for_a_peer_that_is_down_and_retries_by_itself(fed: LiveFede
         fed.cq.start()
     done = wait_status(fed, app["application_no"], "approved", "rejected")
     assert done["certificate_verified"] is True and done["consent_id"] == row.consent_id
+
+
+def test_officers_and_the_applicant_are_notified_of_the_decision(fed: LiveFederation) -> None:
+    notices = pytest.importorskip("chuanyu.notices.models")
+    rid, name = depositor(fed, 9)
+    app = apply_api(fed, rid, name)
+    assert decide(fed, rid, app["consent_request"]).status_code == 303
+    wait_status(fed, app["application_no"], "approved", "rejected")
+    with fed.sc.session() as session:
+        sent = list(session.scalars(select(notices.Notice.recipient).where(
+            notices.Notice.kind == "consent",
+            notices.Notice.link == f"/housing_fund/applications/{app['application_no']}")))
+    assert f"subject:{rid}" in sent
