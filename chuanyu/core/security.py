@@ -181,8 +181,6 @@ def _resolve(request: Request, session: Session) -> UserRead | None:
             return None
         user, token = row
         expires = token.expires_at
-        if expires is not None and expires.tzinfo is None:
-            expires = expires.replace(tzinfo=clock.now().tzinfo)
         if not user.is_active or (expires is not None and expires < clock.now()):
             return None
         return _read(user, member)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
@@ -27,9 +27,7 @@ EXIT_CODES = {"ok": 0, "altered": 2, "removed": 3, "reordered": 4, "checkpoint":
 
 
 def _stamp(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return clock.aware(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -129,11 +127,9 @@ def checkpoint_if_due(session: Session, node: Node) -> bool:
     if head.position == head.checkpointed_position:
         return False
     last = head.checkpointed_at
-    if last is not None:
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=UTC)
-        if (clock.now() - last).total_seconds() < node.settings.audit_checkpoint_seconds:
-            return False
+    if last is not None and (
+            (clock.now() - last).total_seconds() < node.settings.audit_checkpoint_seconds):
+        return False
     _checkpoint(session, node, head)
     session.flush()
     return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,11 +26,6 @@ from chuanyu.window.schemas import (
 from chuanyu.window.workdays import WorkdayCalendar
 
 NEAR_DAYS = 1  # a case with this many working days left or fewer is escalated
-
-
-def aware(moment: datetime) -> datetime:
-    """A stored timestamp as aware UTC (SQLite hands them back without a zone)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def loaded_schedules(session: Session) -> list[ScheduleSpec]:
@@ -200,7 +195,7 @@ def to_read(case: Case, *, cal: WorkdayCalendar, today: date, viewer: UserRead |
             actor_name=e.actor_name,
             actor_role=e.actor_role,
             actor_member=e.actor_member,
-            at=aware(e.at),
+            at=e.at,
             note=e.note,
             data=e.data,
         )
@@ -226,7 +221,7 @@ def to_read(case: Case, *, cal: WorkdayCalendar, today: date, viewer: UserRead |
         applicant_division_code=case.applicant_division_code,
         application=application,
         received_date=case.received_date,
-        received_at=aware(case.received_at),
+        received_at=case.received_at,
         received_by=case.received_by,
         limit_days=case.limit_days,
         used_days=case.used_days,
@@ -243,7 +238,7 @@ def to_read(case: Case, *, cal: WorkdayCalendar, today: date, viewer: UserRead |
         events=events,
         due_changes=[
             DueChangeRead(
-                at=aware(c.at),
+                at=c.at,
                 old_due_date=c.old_due_date,
                 new_due_date=c.new_due_date,
                 old_provisional=c.old_provisional,

@@ -9,7 +9,7 @@ from chuanyu.core import clock
 from chuanyu.window import rules
 from chuanyu.window.enums import Action
 from chuanyu.window.models import Case, DueChange
-from chuanyu.window.service.common import aware, calendar, clock_of, store_clock
+from chuanyu.window.service.common import calendar, clock_of, store_clock
 from chuanyu.window.workdays import WorkdayCalendar
 
 SYSTEM_ACTOR = "system"
@@ -18,7 +18,7 @@ SYSTEM_ACTOR = "system"
 def replayed_clock(case: Case, cal: WorkdayCalendar) -> rules.Clock:
     """The case's clock counted again on `cal`, from its receipt and each pause and resumption."""
     moves = [
-        (Action(e.action), aware(e.at).astimezone(clock.CHINA).date())
+        (Action(e.action), e.at.astimezone(clock.CHINA).date())
         for e in case.events
         if Action(e.action) in rules.CLOCK_MOVES
     ]
