@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 
 from chuanyu import domains
-from chuanyu.core.db import node_schema
+from chuanyu.core.db import is_sqlite, node_schema
 from chuanyu.core.leader import LeaderLock
 from chuanyu.node import Node
 
@@ -66,10 +66,17 @@ class Duties:
 
 def start(node: Node, *, relay: bool, tasks: bool) -> Callable[[], None]:
     """Lead the node's duties from this process whenever it holds the leader lock; returns
-    the function that stops them (and releases the lock)."""
+    the function that stops them (and releases the lock).
+
+    With neither relay nor tasks, a process on PostgreSQL never leads (its searches only
+    read the index: `node work` or another process writes it); on SQLite nothing starts and
+    the process writes the index itself when it first searches, as a lone process must.
+    """
+    if not relay and not tasks and is_sqlite(node.engine):
+        return lambda: None
     duties = Duties(node, relay=relay, tasks=tasks)
     leader = LeaderLock(node.engine, lock_name(node), on_acquire=duties.start_all,
-                        on_release=duties.stop_all)
+                        on_release=duties.stop_all, compete=relay or tasks)
     node.leader = leader
     leader.start()
 

@@ -87,12 +87,10 @@ def create_app(settings: Settings | None = None, node: Node | None = None) -> Fa
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Once-per-node work runs in the process holding the node's leader lock.
-        stop_duties = (duties.start(node, relay=settings.relay_enabled,
-                                    tasks=settings.tasks_enabled)
-                       if settings.relay_enabled or settings.tasks_enabled else None)
+        stop_duties = duties.start(node, relay=settings.relay_enabled,
+                                   tasks=settings.tasks_enabled)
         yield
-        if stop_duties is not None:
-            stop_duties()
+        stop_duties()
         node.close()
 
     app = FastAPI(title=f"Chuanyu 川渝通办 · {node.member}", version="0.1.0", lifespan=lifespan,

@@ -24,12 +24,16 @@ class SingleProcessOnly(ValueError):
     """Several workers asked of a node on SQLite."""
 
 
+def on_postgresql(settings: Settings) -> bool:
+    """True when the node's database is PostgreSQL (several processes may serve it)."""
+    return (settings.database_url or "").startswith("postgresql")
+
+
 def check_workers(settings: Settings, workers: int) -> None:
     """Refuse several workers unless the node's database is PostgreSQL."""
     if workers < 1:
         raise SingleProcessOnly("--workers must be at least 1")
-    url = settings.database_url or ""
-    if workers > 1 and not url.startswith("postgresql"):
+    if workers > 1 and not on_postgresql(settings):
         raise SingleProcessOnly(
             "several workers need PostgreSQL (CHUANYU_DATABASE_URL): a node on SQLite runs as "
             "one process; start it without --workers")

@@ -46,11 +46,15 @@ def holder_label(name: str) -> str:
 
 class LeaderLock:
     """Holds `name`'s advisory lock when it can and runs `on_acquire` / `on_release` as it is
-    won and lost; `held` tells whether this process is the leader now."""
+    won and lost; `held` tells whether this process is the leader now. With `compete` false
+    the process never tries: it serves the node beside processes that lead (web workers
+    beside `chuanyu node work`)."""
 
     def __init__(self, engine: Engine, name: str, *, on_acquire: Callable[[], None],
-                 on_release: Callable[[], None], poll_s: float = POLL_S) -> None:  # fmt: skip
+                 on_release: Callable[[], None], poll_s: float = POLL_S,
+                 compete: bool = True) -> None:  # fmt: skip
         self.name = name
+        self.compete = compete
         self.key = lock_key(name)
         self.poll_s = poll_s
         self._on_acquire = on_acquire
@@ -75,6 +79,8 @@ class LeaderLock:
     def start(self) -> None:
         """Try once now (so the first process to start leads at once), then keep trying, or
         keep checking the held lock, in a daemon thread."""
+        if not self.compete:
+            return
         if self._sqlite:
             self._become_leader()
             return

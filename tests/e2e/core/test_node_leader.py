@@ -1,10 +1,14 @@
 """Several processes of one node (CQ) on PostgreSQL, sharing its database and index folder:
 one leads the relay and the indexer; killed, it hands them to a standby within seconds, and
-nothing is lost or delivered twice. `node serve --workers 2` elects one of its workers."""
+nothing is lost or delivered twice. `node serve --workers 2` elects one of its workers;
+`node work` leads beside web workers that only serve."""
 
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -185,3 +189,30 @@ def test_node_serve_with_two_workers_elects_one_of_them(
         wait_until(lambda: searchable(workers, "电工") == 4, timeout=30,
                    message="the postings searchable on every worker")
     assert len(set(ids)) == 4
+
+
+def test_node_work_leads_beside_web_workers_that_only_serve(
+        pair: tuple[LiveFederation, LiveNode]) -> None:
+    fed, _ = pair
+    web = fed.cq  # two workers leading since the previous test
+    log = (fed.root / "CQ-work.log").open("ab")
+    work = subprocess.Popen([sys.executable, "-m", "chuanyu", "node", "work", "--member", "CQ"],
+                            env=web.env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        web.stop()  # the work process, standing by so far, takes over
+        wait_until(lambda: leader_pid(web) == work.pid, timeout=30,
+                   message="node work to take the lead")
+        web.env.update({"CHUANYU_RELAY_ENABLED": "false", "CHUANYU_TASKS_ENABLED": "false"})
+        web.start()
+        ids = [post_posting(web, fed, "厨师") for _ in range(3)]
+        wait_until(lambda: replicated(fed, "厨师") == 3, timeout=30,
+                   message="postings delivered by node work's relay")
+        wait_until(lambda: searchable(web, "厨师") == 3, timeout=30,
+                   message="postings indexed by node work, searched by the web workers")
+        assert index_state(web, fed)["state"] == "idle"
+        assert leader_pid(web) == work.pid and len(set(ids)) == 3
+    finally:
+        work.send_signal(signal.SIGTERM)
+        work.wait(timeout=30)
+        log.close()
+    assert work.returncode == 0

@@ -29,3 +29,9 @@ def test_node_serve_refuses_workers_on_sqlite_with_a_message() -> None:
     result = CliRunner().invoke(app, ["node", "serve", "--member", "CQ", "--workers", "2"])
     assert result.exit_code == 2
     assert "PostgreSQL" in result.output and "--workers" in result.output
+
+
+def test_node_work_is_refused_on_sqlite() -> None:
+    result = CliRunner().invoke(app, ["node", "work", "--member", "CQ"])
+    assert result.exit_code == 2
+    assert "PostgreSQL" in result.output
