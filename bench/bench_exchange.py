@@ -1,21 +1,27 @@
 """Exchange benchmark: signed + audited calls against a crypto-only floor, and event delivery.
 
-Writes bench/results/exchange.json. Run with `make bench` (or `BENCH=exchange make bench`).
+On SQLite (one process per node) and on PostgreSQL: calls to a node served by one worker and
+by BENCH_PG_WORKERS (default 2) workers, beside a floor served by as many workers, and event
+delivery with the workers. Writes bench/results/exchange.json. Run with `make bench` (or
+`BENCH=exchange make bench`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select
+import psutil
+from sqlalchemy import create_engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -28,6 +34,9 @@ from tests.support.nodes import LiveFederation, free_port, wait_until  # noqa: E
 
 CALLS = {1: 400, 8: 2000, 32: 3200}
 EVENTS = 20_000
+PG_URL = os.environ.get("CHUANYU_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_WORKERS = int(os.environ.get("BENCH_PG_WORKERS", "2"))
+PG_CALLERS = (1, 8)
 
 
 def log(message: str) -> None:
@@ -75,19 +84,21 @@ def floor_caller(url: str, fed_dir: Path) -> Callable[[], None]:
     return call
 
 
-def bench_floor(fed_dir: Path) -> dict[str, dict[str, float]]:
+def bench_floor(fed_dir: Path, workers: int = 1,
+                callers_run: tuple[int, ...] = tuple(CALLS)) -> dict[str, dict[str, float]]:
     port = free_port()
     env = {**os.environ, "FLOOR_FEDERATION_DIR": str(fed_dir)}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--port",
-                             str(port), "--log-level", "warning"], env=env,
-                            cwd=Path(__file__).resolve().parent.parent)
+                             str(port), "--log-level", "warning", "--workers", str(workers)],
+                            env=env, cwd=Path(__file__).resolve().parent.parent)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: _up(url), timeout=60, message="floor server")
         call = floor_caller(url, fed_dir)
         results = {}
-        for callers, total in CALLS.items():
-            log(f"floor: {callers} callers × {total // callers} calls …")
+        for callers in callers_run:
+            total = CALLS[callers]
+            log(f"floor ({workers} worker(s)): {callers} callers × {total // callers} calls …")
             results[str(callers)] = run_load(call, callers, total)
         return results
     finally:
@@ -103,15 +114,18 @@ def _up(url: str) -> bool:
         return False
 
 
-def bench_calls(fed: LiveFederation) -> dict[str, dict[str, float]]:
+def bench_calls(fed: LiveFederation,
+                callers_run: tuple[int, ...] = tuple(CALLS)) -> dict[str, dict[str, float]]:
     client = fed.cq.node.exchange
 
     def call() -> None:
         client.call("SC", "exchange.ping", {"note": "bench"})
 
     results = {}
-    for callers, total in CALLS.items():
-        log(f"node calls: {callers} callers × {total // callers} calls …")
+    for callers in callers_run:
+        total = CALLS[callers]
+        log(f"node calls ({fed.sc.workers} worker(s) on SC): {callers} callers × "
+            f"{total // callers} calls …")
         results[str(callers)] = run_load(call, callers, total)
     return results
 
@@ -145,17 +159,98 @@ def bench_events(fed: LiveFederation) -> dict[str, float]:
             "events_per_s": round(EVENTS / span, 1) if span > 0 else float("inf")}
 
 
+def _cpu_seconds(groups: dict[str, list[psutil.Process]]) -> dict[str, float]:
+    """CPU time (user + system) used so far by each group of processes."""
+    used = {}
+    for name, procs in groups.items():
+        total = 0.0
+        for proc in procs:
+            with contextlib.suppress(psutil.Error):
+                times = proc.cpu_times()
+                total += times.user + times.system
+        used[name] = total
+    return used
+
+
+def cpu_per_call(fed: LiveFederation, callers: int) -> dict[str, object]:
+    """Calls at `callers` callers, with the CPU time each process group spent per call: the
+    benchmark process (CQ's calling side: signing, its audit entry, the reply check), CQ's
+    server, SC's workers (verification, replay guard, audit, reply) and PostgreSQL (all of
+    the machine's backends, so other load on the machine is counted too)."""
+
+    def groups() -> dict[str, list[psutil.Process]]:
+        def tree(pid: int) -> list[psutil.Process]:
+            root = psutil.Process(pid)
+            return [root, *root.children(recursive=True)]
+
+        assert fed.cq.proc is not None and fed.sc.proc is not None
+        return {"caller (benchmark process)": [psutil.Process()],
+                "CQ server": tree(fed.cq.proc.pid), "SC server": tree(fed.sc.proc.pid),
+                "postgresql": [p for p in psutil.process_iter(["name"])
+                               if p.info["name"] in ("postgres", "postgresql")]}
+
+    before_groups = groups()
+    before = _cpu_seconds(before_groups)
+    result = bench_calls(fed, (callers,))[str(callers)]
+    after = _cpu_seconds(groups())  # backends opened during the run count from zero
+    calls = result["calls"]
+    spent = {name: round((after[name] - before.get(name, 0.0)) * 1000 / calls, 3)
+             for name in after}
+    return {**result, "cpu_ms_per_call": spent,
+            "cpu_ms_per_call_total": round(sum(spent.values()), 3),
+            "cores": psutil.cpu_count(),
+            "wall_ms_per_call_at_this_rate": round(1000 / result["rps"], 3)}
+
+
+def bench_postgres(root: Path) -> dict[str, object]:
+    """Both nodes on PostgreSQL: calls to SC served by one worker, then by PG_WORKERS workers
+    (both nodes restarted), and event delivery with the workers."""
+    fed = LiveFederation(root, extra_env={"CHUANYU_RELAY_POLL_S": "0.05",
+                                          "CHUANYU_DATABASE_URL": PG_URL})
+    tag = uuid.uuid4().hex[:8]
+    schemas = [f"bench_{tag}_{node.member.lower()}" for node in (fed.cq, fed.sc)]
+    for node, schema in zip((fed.cq, fed.sc), schemas, strict=True):
+        node.env["CHUANYU_DATABASE_SCHEMA"] = schema
+    try:
+        log("postgresql: starting CQ and SC with one worker each …")
+        fed.start()
+        single = bench_calls(fed, PG_CALLERS)
+        log(f"postgresql: restarting CQ and SC with {PG_WORKERS} workers each …")
+        fed.stop()
+        for node in (fed.cq, fed.sc):
+            node.workers = PG_WORKERS
+        fed.start()
+        multi = bench_calls(fed, PG_CALLERS)
+        log("postgresql: CPU time per call at 8 callers …")
+        breakdown = cpu_per_call(fed, 8)
+        events = bench_events(fed)
+    finally:
+        fed.stop()
+        engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            for schema in schemas:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+    return {"workers": PG_WORKERS, "single_worker_calls": single, "calls": multi,
+            "cpu_per_call": breakdown,
+            "events": events}
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="chuanyu-bench-") as tmp:
-        fed = LiveFederation(Path(tmp), extra_env={"CHUANYU_RELAY_POLL_S": "0.05"})
+        fed = LiveFederation(Path(tmp) / "sqlite", extra_env={"CHUANYU_RELAY_POLL_S": "0.05"})
         fed.start()
         try:
             fed_dir = Path(fed.cq.env["CHUANYU_FEDERATION_DIR"])
             floor = bench_floor(fed_dir)
+            pg_floor = bench_floor(fed_dir, PG_WORKERS, PG_CALLERS)
             calls = bench_calls(fed)
             events = bench_events(fed)
         finally:
             fed.stop()
+        pg = bench_postgres(Path(tmp) / "postgresql")
+    pg_calls = pg["calls"]["8"]  # type: ignore[index]
+    pg_single = pg["single_worker_calls"]["8"]  # type: ignore[index]
     result = {
         "machine": machine(),
         "backend": "sqlite",
@@ -166,16 +261,33 @@ def main() -> None:
         "events_per_s": events["events_per_s"],
         "call_rps_share_of_floor": round(calls["8"]["rps"] / floor["8"]["rps"], 3),
         "call_p99_over_floor_ms": round(calls["8"]["p99_ms"] - floor["8"]["p99_ms"], 3),
+        "pg_workers": PG_WORKERS,
+        "pg_floor_rps": pg_floor["8"]["rps"],
+        "pg_floor_p99_ms": pg_floor["8"]["p99_ms"],
+        "pg_single_call_rps": pg_single["rps"],
+        "pg_single_call_p99_ms": pg_single["p99_ms"],
+        "pg_call_rps": pg_calls["rps"],
+        "pg_call_p99_ms": pg_calls["p99_ms"],
+        "pg_events_per_s": pg["events"]["events_per_s"],  # type: ignore[index]
+        "pg_call_rps_over_single": round(pg_calls["rps"] / pg_single["rps"], 3),
+        "pg_call_rps_over_sqlite": round(pg_calls["rps"] / calls["8"]["rps"], 3),
+        "pg_call_p99_over_floor_ms": round(pg_calls["p99_ms"] - pg_floor["8"]["p99_ms"], 3),
         "floor": floor,
         "calls": calls,
         "events": events,
+        "pg_floor": pg_floor,
+        "postgresql": pg,
         "targets": {"call_rps_share_of_floor": ">= 0.25", "call_p99_over_floor_ms": "< 10",
-                    "events_per_s": ">= 10000"},
+                    "events_per_s": ">= 10000", "pg_call_rps_over_single": ">= 1.5",
+                    "pg_call_rps_over_sqlite": ">= 1", "pg_call_p99_over_floor_ms": "<= 40",
+                    "pg_events_per_s": ">= 10000"},
     }
     path = write("exchange", result)
     log(f"wrote {path}")
     print(f"floor_rps={result['floor_rps']} call_rps={result['call_rps']} "
-          f"call_p99_ms={result['call_p99_ms']} events_per_s={result['events_per_s']}")
+          f"call_p99_ms={result['call_p99_ms']} events_per_s={result['events_per_s']} "
+          f"pg_single_call_rps={result['pg_single_call_rps']} pg_call_rps={result['pg_call_rps']} "
+          f"pg_call_p99_ms={result['pg_call_p99_ms']} pg_events_per_s={result['pg_events_per_s']}")
 
 
 if __name__ == "__main__":
