@@ -12,11 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from chuanyu.cli_support import node_session, open_cli_node
 from chuanyu.core import clock
-from chuanyu.core.errors import InvalidInput
+from chuanyu.core.db import read_scope, write_scope
+from chuanyu.core.errors import ChuanyuError, InvalidInput
 from chuanyu.jobs import files, indexing
 from chuanyu.jobs.generate import Generator
 from chuanyu.jobs.search.base import SearchRequest
-from chuanyu.jobs.service import generate, ingest, postings
+from chuanyu.jobs.service import employers, generate, ingest, postings
 
 CLI_NAME = "jobs"
 
@@ -153,3 +154,23 @@ def expire_command(member: Member = "CQ") -> None:
             indexer.catch_up()
             indexer.index.close()
     out.print(f"{n} 个岗位已过期下架")
+
+
+@app.command("bind-employer")
+def bind_employer_command(username: str, uscc: str, member: Member = "CQ") -> None:
+    """Bind an employer account to a credit code held in force by either region's register."""
+    node = open_cli_node(member)
+    try:
+        # read → call → write: the lookup may ask the other region, so no unit is held over it.
+        with read_scope(node) as session:
+            employers.employer_user(session, username)
+            session.commit()
+            business = employers.registered_business(session, node=node, code=uscc)
+        with write_scope(node) as session:
+            employers.bind(session, username=username, business=business)
+    except ChuanyuError as exc:
+        err.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        node.close()
+    out.print(f"{username} 已绑定 {business.name}（{business.uscc}）")

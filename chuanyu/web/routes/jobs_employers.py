@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep, write_scope
 from chuanyu.core.errors import ChuanyuError
 from chuanyu.core.security import Role, require
 from chuanyu.jobs.service import employers
@@ -23,7 +24,7 @@ BINDER = require(Role.registrar)  # admin passes every require
 
 def _page(
     request: Request,
-    session: SessionDep,
+    session: Session,
     form: dict[str, str],
     errors: dict[str, str],
     status: int = 200,
@@ -40,7 +41,7 @@ def _page(
 
 @router.get("/employers", response_class=HTMLResponse, dependencies=[BINDER])
 def employers_page(
-    request: Request, session: SessionDep, bound: str | None = None
+    request: Request, session: ReadSessionDep, bound: str | None = None
 ) -> HTMLResponse:
     """Employer accounts of this node and the business each posts for."""
     return _page(request, session, {}, {}, bound=bound)
@@ -49,18 +50,20 @@ def employers_page(
 @router.post("/employers", response_class=HTMLResponse, dependencies=[BINDER],
              response_model=None)  # fmt: skip
 async def bind_employer(
-    request: Request, session: SessionDep, node: NodeDep
+    request: Request, session: ReadSessionDep, node: NodeDep
 ) -> HTMLResponse | RedirectResponse:
     """Bind an employer account to a credit code the registry of either region holds."""
     form = await form_fields(request)
     username = form.get("username", "").strip()
 
     def run() -> str:
+        # read → call → write: the lookup may ask the other region, so no unit is held over it.
         employers.employer_user(session, username)
-        session.commit()  # nothing written yet: the lookup may call the peer region
-        business = employers.registered_business(session, node=node, code=form.get("uscc", ""))
-        employers.bind(session, username=username, business=business)
         session.commit()
+        business = employers.registered_business(session, node=node, code=form.get("uscc", ""))
+        session.commit()
+        with write_scope(node) as unit:
+            employers.bind(unit, username=username, business=business)
         return business.uscc
 
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from chuanyu.core.db import session_scope
@@ -109,3 +110,21 @@ def test_demo_employer_is_bound_to_a_demo_business_of_the_region(client: AppClie
     code, name = _bound(client, "cq-employer")
     assert code is not None and is_valid(code) and code[2:4] == "50"
     assert name == registry_demo.DEMO_NAMES["CQ"][0] and code in summary
+
+
+def test_cli_binds_an_employer(monkeypatch: pytest.MonkeyPatch, client: AppClient) -> None:
+    from typer.testing import CliRunner
+
+    from chuanyu import cli_support
+    from chuanyu.cli import app
+
+    lic = issue(client, client.login_as("registrar"), "重庆两江命令行招聘科技有限公司")
+    username = _employer(client)
+    monkeypatch.setattr(cli_support, "get_settings",
+                        lambda: client.node.settings.model_copy(update={"relay_enabled": False}))
+    runner = CliRunner()
+    bad = runner.invoke(app, ["jobs", "bind-employer", username, "91500112MA5U7AJ18X"])
+    assert bad.exit_code == 1 and "校验码错误" in bad.output
+    done = runner.invoke(app, ["jobs", "bind-employer", username, lic["uscc"]])
+    assert done.exit_code == 0, done.output
+    assert _bound(client, username) == (lic["uscc"], "重庆两江命令行招聘科技有限公司")
