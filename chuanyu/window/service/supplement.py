@@ -25,6 +25,7 @@ from chuanyu.window.models import Case, PendingUpload
 from chuanyu.window.schemas import TransitionIn, UploadIn
 from chuanyu.window.service.common import visible_case
 from chuanyu.window.service.transitions import act, requested_materials
+from chuanyu.window.uploads import MAX_FILES_PER_CASE
 
 if TYPE_CHECKING:
     from chuanyu.node import Node
@@ -127,6 +128,10 @@ def keep(
     for item in passed:
         if (item.material_code, item.file.sha256) in held:
             continue
+        if len(held) >= MAX_FILES_PER_CASE:
+            limit = f"待提交的补正文件最多 {MAX_FILES_PER_CASE} 个，请先移除多余的文件"
+            problems.append(("files", limit))
+            break
         held.add((item.material_code, item.file.sha256))
         session.add(
             PendingUpload(

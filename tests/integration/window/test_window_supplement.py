@@ -120,3 +120,21 @@ def test_someone_else_cannot_supply(db: Db) -> None:
         with pytest.raises(TransitionNotAllowed):
             supplement.keep(session, node=db.node, user=stranger, case=case,
                             uploads=[_upload("id_card", "证.pdf", PDF)])  # fmt: skip
+
+
+def test_pending_files_are_capped(db: Db) -> None:
+    from chuanyu.window.uploads import MAX_FILES_PER_CASE
+
+    number = _waiting(db, date(2026, 12, 1))
+    many = [_upload("id_card", f"证{i}.pdf", PDF + str(i).encode())
+            for i in range(MAX_FILES_PER_CASE + 1)]  # fmt: skip
+    with db.scope() as session:
+        case = _case(session, number)
+        first = supplement.keep(session, node=db.node, user=CITIZEN, case=case,
+                                uploads=many[:MAX_FILES_PER_CASE])  # fmt: skip
+        assert first == []
+        again = supplement.keep(session, node=db.node, user=CITIZEN, case=case,
+                                uploads=many[MAX_FILES_PER_CASE:])  # fmt: skip
+        assert [field for field, _ in again] == ["files"]
+    with db.scope() as session:
+        assert len(session.scalars(select(PendingUpload)).all()) == MAX_FILES_PER_CASE
