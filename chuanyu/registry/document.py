@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +10,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from chuanyu.core.links import public_url
+from chuanyu.core.pdf import html_to_pdf
 from chuanyu.registry.enums import STATUS_LABELS
 from chuanyu.registry.schemas import LicenceRead
 from chuanyu.web.filters import beijing, cn_date
@@ -75,11 +75,4 @@ def licence_html(lic: LicenceRead, issuer_name: str, *, url: str) -> str:
 
 def licence_pdf(lic: LicenceRead, issuer_name: str, *, url: str) -> bytes:
     """The licence as a landscape A4 PDF with CJK text and its QR code."""
-    from weasyprint import HTML
-
-    # Embedded font subsets carry a time; fontTools reads it from SOURCE_DATE_EPOCH (as the
-    # ledger's reports do), so the same licence gives the same bytes.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    pdf = HTML(string=licence_html(lic, issuer_name, url=url)).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
+    return html_to_pdf(licence_html(lic, issuer_name, url=url))

@@ -7,20 +7,18 @@ SOURCE_DATE_EPOCH, so the same case gives the same bytes.
 
 from __future__ import annotations
 
-import logging
-import os
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from chuanyu.core import clock
 from chuanyu.core.errors import RuleViolation
 from chuanyu.core.identifiers import mask_resident_id
 from chuanyu.core.links import public_url
+from chuanyu.core.pdf import html_to_pdf
 from chuanyu.registry.document import qr_data_uri
+from chuanyu.web.filters import beijing, cn_date
 from chuanyu.window import progress
 from chuanyu.window.enums import Action, CaseStatus
 from chuanyu.window.schemas import CaseRead
@@ -59,27 +57,15 @@ def tracking_url(node: Node, case_number: str) -> str:
     return public_url(node, "/window/track", case_number=case_number)
 
 
-def cn_date(value: date | None) -> str:
-    """A date as printed on a document: 2026年12月3日."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-def cn_time(value: datetime | None) -> str:
-    """A timestamp in Beijing time as printed on a document: 2026年12月3日 16:30."""
-    if value is None:
-        return ""
-    local = clock.aware(value).astimezone(clock.CHINA)
-    return f"{cn_date(local.date())} {local:%H:%M}"
-
-
 _env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# The pages' one way of writing dates and Beijing times, on the documents too.
 _env.filters["cn_date"] = cn_date
-_env.filters["cn_time"] = cn_time
+_env.filters["cn_time"] = beijing
 
 
 def _context(node: Node, case: CaseRead) -> dict[str, Any]:
@@ -116,12 +102,4 @@ def decision_html(node: Node, case: CaseRead) -> str:
 
 def to_pdf(html: str) -> bytes:
     """An HTML document as PDF bytes (reproducible: see the module docstring)."""
-    from weasyprint import HTML
-
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    pdf = HTML(string=html).write_pdf()
-    if pdf is None:  # pragma: no cover - write_pdf returns bytes without a target
-        raise RuntimeError("WeasyPrint produced no PDF")
-    return bytes(pdf)
+    return html_to_pdf(html)

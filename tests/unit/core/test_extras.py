@@ -30,9 +30,9 @@ def test_installed_extra_is_imported() -> None:
     assert hasattr(extras.require("weasyprint"), "HTML")
 
 
-def test_ledger_pdf_without_extra_fails_with_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    from chuanyu.ledger.reports.pdf import render_pdf
+def test_pdf_without_extra_fails_with_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chuanyu.core.pdf import html_to_pdf
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)
     with pytest.raises(MissingExtra, match=r"chuanyu\[pdf\]"):
-        render_pdf(None)  # type: ignore[arg-type]  # refused before the report is read
+        html_to_pdf("<p>川渝通办</p>")
