@@ -75,6 +75,8 @@ class PersonalData:
     """What a service call or an event carries of one person's data, for the audit log.
 
     `subject(data)` reads the person's resident ID from the request or event payload (JSON);
+    when the payload names only a record (a case number), `lookup(session, data)` finds the
+    person in this node's database instead;
     `basis(data)` the ground it travels on: "consent:<id>" for a consent the person's home node
     issued, or a legal basis such as "applicant_request" (the person applied themselves).
     `fields` names what is shared (never the values) and `purpose` why, for the person's log.
@@ -85,6 +87,7 @@ class PersonalData:
     fields: tuple[str, ...]
     purpose: str
     recipient: str = ""  # the kind of authority it goes to, e.g. the housing fund centre
+    lookup: Callable[[Session, dict[str, Any]], str | None] | None = None
 
 
 # Keyed by service name, or by "<stream>:<event type>" for events.
@@ -96,13 +99,17 @@ def personal_data(key: str, spec: PersonalData) -> None:
     PERSONAL[key] = spec
 
 
-def carried(key: str, data: dict[str, Any]) -> tuple[str, str]:
+def carried(key: str, data: dict[str, Any], *, session: Session | None = None
+            ) -> tuple[str, str]:
     """(subject, basis) of a call or event declared personal, else ("", "")."""
     spec = PERSONAL.get(key)
     if spec is None:
         return "", ""
     try:
-        return str(spec.subject(data) or "").strip().upper()[:18], str(spec.basis(data) or "")
+        subject: str | None = spec.subject(data)
+        if not subject and spec.lookup is not None and session is not None:
+            subject = spec.lookup(session, data)
+        return str(subject or "").strip().upper()[:18], str(spec.basis(data) or "")
     except (KeyError, TypeError, ValueError):
         return "", ""
 

@@ -238,7 +238,7 @@ class Relay:
             key = f"{stream}:{row.event_type}"
             if key not in registry.PERSONAL or not acked < row.seq <= applied_seq:
                 continue
-            subject, basis = registry.carried(key, json.loads(row.payload))
+            subject, basis = registry.carried(key, json.loads(row.payload), session=session)
             if subject:
                 audit.record(session, self.node, direction="out", peer=subscriber, kind="event",
                              name=stream, message_id=env.message_id, digest=row.digest,

@@ -217,7 +217,7 @@ def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer
         refusal = Refusal("bad_payload", "request body does not match the service's model",
                           verified=True, errors=errors)
         return _refuse(node, req, env, refusal, digest, seen=True)
-    subject, basis = registry.carried(env.name, request.model_dump(mode="json"))
+    payload = request.model_dump(mode="json")
     try:
         with session_scope(node) as session:
             guard.remember(session, node, env)
@@ -231,6 +231,7 @@ def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer
                                                 request=request, run=run)
             answer = _reply(node, env, "reply", 200, data)
             note = {"reply_digest": wire.body_digest(answer.body)}
+            subject, basis = registry.carried(env.name, payload, session=session)
             audit.record(session, node, direction="in", peer=env.sender, kind="call",
                          name=env.name, message_id=env.message_id, digest=digest, outcome="ok",
                          detail=json.dumps({**note, "replayed": True} if replayed else note),
@@ -239,6 +240,7 @@ def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer
     except ChuanyuError as err:
         with session_scope(node) as session:
             guard.remember(session, node, env)
+            subject, basis = registry.carried(env.name, payload, session=session)
             audit.record(session, node, direction="in", peer=env.sender, kind="call",
                          name=env.name, message_id=env.message_id, digest=digest,
                          outcome=err.code, detail=err.detail, subject=subject, basis=basis)

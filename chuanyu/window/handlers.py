@@ -69,6 +69,31 @@ personal_data(
 )
 
 
+def _applicant_of(session: Session, payload: dict[str, Any]) -> str | None:
+    """The applicant of the case a message names, as this node holds it."""
+    number = str(payload["case_number"])
+    return session.scalar(select(Case.applicant_id_number).where(Case.case_number == number))
+
+
+def _no_subject(_payload: dict[str, Any]) -> str:
+    return ""
+
+
+# Later steps of such a case (supplements, decisions) and the authority reading a material file
+# carry the applicant's data on the same basis; the payload names the case, not the person.
+for _key, _fields, _purpose, _recipient in (
+    (f"{INTAKE_STREAM}:case.transition", ("event", "attachments"),
+     "跨地区通办：补正材料与办理进度转交办理机关", "事项办理机关"),
+    (f"{AUTHORITY_STREAM}:case.transition", ("event", "result", "attachments"),
+     "跨地区通办：办理结果送达受理窗口", "受理窗口"),
+    (files.SERVICE, ("material_file",), "跨地区通办：办理机关调阅申请材料", "事项办理机关"),
+):
+    personal_data(_key, PersonalData(
+        subject=_no_subject, lookup=_applicant_of, basis=lambda _payload: "applicant_request",
+        fields=_fields, purpose=_purpose, recipient=_recipient,
+    ))
+
+
 def _names_no_owner(event_type: str, payload: dict[str, Any]) -> list[str]:
     del event_type, payload
     return []

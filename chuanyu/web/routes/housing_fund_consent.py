@@ -35,6 +35,10 @@ FIELD_LABELS = {
     "settled_loans": "已结清公积金贷款笔数", "applicant_name": "申请人姓名",
     "applicant_id_number": "证件号码", "applicant_phone": "联系电话",
     "applicant_division_code": "行政区划", "application": "申请表内容", "materials": "申请材料",
+    "event": "办理进度", "result": "办理结果", "attachments": "材料文件摘要",
+    "material_file": "材料文件", "case_number": "办件编号", "matter_name": "事项名称",
+    "status": "办理状态", "due_date": "办结时限", "application_no": "申请编号",
+    "uscc": "统一社会信用代码",
 }
 
 log = logging.getLogger(__name__)

@@ -86,15 +86,14 @@ def test_log_has_one_entry_per_fetch_and_transfer(fed: LiveFederation) -> None:
         assert account is not None
         rid, name = account.resident_id, account.name
 
-    fetches, transfers = 3, 2
+    fetches, cases = 3, 2
     with pytest.raises(ExchangeRefused):  # no consent: refused, and still a use to show
         fed.sc.node.exchange.call("CQ", SERVICE, CertificateRequest(depositor_id=rid))
     for _ in range(fetches - 1):
         consent_id = granted_consent(fed, rid)
         fed.sc.node.exchange.call("CQ", SERVICE, CertificateRequest(
             depositor_id=rid, consent_id=consent_id))
-    for _ in range(transfers):
-        send_case(fed, rid, name)
+    numbers = [send_case(fed, rid, name) for _ in range(cases)]
 
     def sent_events() -> list[AuditEntry]:
         with fed.cq.session() as session:
@@ -102,8 +101,16 @@ def test_log_has_one_entry_per_fetch_and_transfer(fed: LiveFederation) -> None:
                 AuditEntry.subject == rid, AuditEntry.kind == "event",
                 AuditEntry.direction == "out")))
 
-    fed.wait_until(lambda: len(sent_events()) == transfers, timeout=60,
+    fed.wait_until(lambda: len(sent_events()) == cases, timeout=60,
                    message="both cases delivered to SC")
+    # SC's officer reads one material file: it comes from CQ's window, on the same basis.
+    admin = fed.sc.headers("admin")
+    there = httpx.get(f"{fed.sc.url}/api/window/cases/{numbers[0]}", headers=admin).json()
+    file = next(f for m in there["materials"] for f in m["files"])
+    read = httpx.get(f"{fed.sc.url}/api/window/cases/{numbers[0]}/files/{file['id']}",
+                     headers=admin, timeout=30)
+    assert read.status_code == 200, read.text
+    transfers = cases + 1
     with fed.cq.session() as session:
         uses = datalog.uses(session, fed.cq.node, rid)
         audited = list(session.scalars(select(AuditEntry).where(AuditEntry.subject == rid)
@@ -113,7 +120,8 @@ def test_log_has_one_entry_per_fetch_and_transfer(fed: LiveFederation) -> None:
     assert [(u.position, u.entry_hash, u.outcome) for u in uses] == [
         (e.position, e.hash, e.outcome) for e in leaving]
     assert [u.service for u in uses].count(SERVICE) == fetches
-    assert [u.basis for u in uses if u.service == "window.cases"] == ["applicant_request"] * 2
+    assert [u.basis for u in uses if u.service != SERVICE] == ["applicant_request"] * transfers
+    assert [u.kind for u in uses if u.service != SERVICE] == ["转交", "转交", "读取"]
     assert [u.outcome for u in uses if u.service == SERVICE] == ["consent_missing", "ok", "ok"]
     assert not uses[0].fields and "balance" in uses[1].fields
     page = httpx.get(f"{fed.cq.url}/housing_fund/data-log.json",
