@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from chuanyu.core import db
+from chuanyu.core import db, extras
 from chuanyu.core.config import Settings
 from chuanyu.exchange import federation, signing
 from chuanyu.exchange.federation import Descriptor
@@ -110,6 +110,7 @@ def open_node(settings: Settings, *, migrate: bool = True) -> Node:
             f"the key of {settings.member} does not match the descriptor")
     domains.load_models()
     domains.load_handlers()
+    extras.require_database_driver(db.database_url(settings))
     engine = db.make_engine(settings)
     if migrate:
         db.upgrade(engine)

@@ -115,6 +115,13 @@ def test_wheel_install_runs_a_node(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "chuanyu[pdf]" in done.stderr and "Traceback" not in done.stderr
 
+    # Without the `postgres` extra, a PostgreSQL URL is refused with the extra to install.
+    postgres = subprocess.run([chuanyu, "db", "upgrade", "--member", "CQ"], cwd=run,
+                              env={**env, "CHUANYU_DATABASE_URL": "postgresql://127.0.0.1/test"},
+                              capture_output=True, text=True, timeout=120)
+    assert postgres.returncode == 1
+    assert "chuanyu[postgres]" in postgres.stderr and "Traceback" not in postgres.stderr
+
     port = free_port()
     server = subprocess.Popen([chuanyu, "node", "serve", "--member", "CQ", "--port", str(port)],
                               cwd=run, env=env, stdout=subprocess.PIPE,
