@@ -17,6 +17,7 @@ database.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -209,6 +210,14 @@ def write_scope(node: Node) -> Iterator[Session]:
 
 
 session_scope = write_scope
+
+UnitOfWork = Callable[[], contextlib.AbstractContextManager[Session]]
+
+
+def units_of(node: Node) -> UnitOfWork:
+    """A factory of write units on `node`, for a use case that calls another node between two
+    short units of work (read → call → write) instead of holding one across the network."""
+    return functools.partial(write_scope, node)
 
 
 def get_read_session(request: Request) -> Iterator[Session]:

@@ -142,6 +142,7 @@ def generate_command(
             as_of_month=as_of,
             max_months=months,
             progress=lambda n: bar.advance(task, n),
+            end_batch=session.commit,  # this command's unit of work is one batch
         )
     out.print(f"{member}: 已生成 {written} 个缴存账户")
 

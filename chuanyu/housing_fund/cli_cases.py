@@ -9,6 +9,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
+from chuanyu.core.db import units_of, write_scope
 from chuanyu.housing_fund.cli import Member, app, err, out
 from chuanyu.housing_fund.enums import (
     ACCOUNT_STATUS_LABELS,
@@ -95,9 +96,8 @@ def apply_command(
         raise typer.Exit(2) from None
     node = open_cli_node(member)
     try:
-        with node.sessions() as session:
+        with write_scope(node) as session:
             app_row = lending.apply(session=session, node=node, data=data, user_id=None)
-            session.commit()
             home_url = node.descriptor.members[app_row.depositing_member].base_url
             _show(present.to_read(app_row, home_url=home_url))
     finally:
@@ -113,11 +113,10 @@ def fetch_command(application_no: str, member: Member = "CQ") -> None:
 
     node = open_cli_node(member)
     try:
-        with node.sessions() as session:
-            row = lending.fetch_certificate(
-                session=session, node=node, application_no=application_no
-            )
-            _show(present.to_read(row))
+        row = lending.fetch_certificate(
+            units=units_of(node), node=node, application_no=application_no
+        )
+        _show(present.to_read(row))
     finally:
         node.close()
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep
 from chuanyu.core.errors import PermissionDenied
 from chuanyu.core.security import CurrentUser
 from chuanyu.housing_fund import permissions
@@ -15,7 +15,7 @@ from chuanyu.housing_fund.service import lending
 
 
 def get_visible_application(
-    application_no: str, session: SessionDep, user: CurrentUser
+    application_no: str, session: ReadSessionDep, user: CurrentUser
 ) -> Application:
     """The application, when it exists and the caller may see it (else 404 / 403)."""
     app = lending.get(session, application_no)

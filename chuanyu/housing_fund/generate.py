@@ -211,13 +211,13 @@ def generate(
     max_months: int = 24,
     batch: int = 20000,
     progress: Callable[[int], None] | None = None,
-    commit: bool = True,
+    end_batch: Callable[[], None] | None = None,
 ) -> int:
-    """Insert `count` generated accounts with their deposits; commits every batch.
+    """Insert `count` generated accounts with their deposits (flushes only).
 
-    A bulk loader for large populations, so by default it commits per batch rather than holding
-    one transaction over millions of rows; `commit=False` only flushes, leaving the commit to the
-    caller. Returns the number of accounts written.
+    A bulk loader for large populations: the caller that owns the transaction may pass its
+    commit as `end_batch`, run after every batch, rather than hold one transaction over
+    millions of rows. Returns the number of accounts written.
     """
     today = clock.today()
     as_of = as_of_month or add_months(_month_of(today), -1)
@@ -240,8 +240,8 @@ def generate(
         accounts.append(person.row)
         deposits.extend(person.deposits)
         if len(accounts) >= batch:
-            written += _flush(session, accounts, deposits, progress, commit)
-    written += _flush(session, accounts, deposits, progress, commit)
+            written += _flush(session, accounts, deposits, progress, end_batch)
+    written += _flush(session, accounts, deposits, progress, end_batch)
     return written
 
 
@@ -250,13 +250,13 @@ def _flush(
     accounts: list[tuple],
     deposits: list[tuple[int, int, int]],  # type: ignore[type-arg]
     progress: Callable[[int], None] | None,
-    commit: bool,
+    end_batch: Callable[[], None] | None,
 ) -> int:
     done = len(accounts)
     _insert(session, "housing_fund_account", ACCOUNT_COLUMNS, accounts)
     _insert(session, "housing_fund_deposit", ("account_id", "month", "amount"), deposits)
-    if commit:
-        session.commit()
+    if end_batch is not None:
+        end_batch()
     accounts.clear()
     deposits.clear()
     if progress is not None:

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 
 from chuanyu.core import clock
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import read_scope, units_of
 from chuanyu.exchange.client import PeerUnavailable
 from chuanyu.housing_fund.errors import WrongState
 from chuanyu.housing_fund.service import lending, waiting
@@ -48,24 +48,22 @@ class CertificateFetcher:
 
     def round(self) -> int:
         """Fetch every due certificate once; returns how many fetches were made."""
-        with session_scope(self.node) as session:
+        with read_scope(self.node) as session:
             due = waiting.due_fetches(session, self.node, now=clock.now())
+        units = units_of(self.node)
         for number in due:
             if self._stop.is_set():
                 break
-            session = self.node.sessions()
             try:
                 lending.fetch_certificate(
-                    session=session, node=self.node, application_no=number, attempts=1
+                    units=units, node=self.node, application_no=number, attempts=1
                 )
                 self.fetched += 1
             except PeerUnavailable as exc:
                 log.info("certificate for %s not fetched yet, retrying later: %s", number,
                          exc.detail)
             except WrongState:
-                session.rollback()  # decided meanwhile (another fetch, a renewal)
-            finally:
-                session.close()
+                pass  # decided meanwhile (another fetch, a renewal)
         return len(due)
 
     def _run(self) -> None:

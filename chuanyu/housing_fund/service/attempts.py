@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.db import UnitOfWork
 from chuanyu.exchange.client import ExchangeRefused, PeerUnavailable
 from chuanyu.exchange.signing import digest
 from chuanyu.housing_fund.certificate import CertificateRequest
@@ -37,16 +38,18 @@ def fetch_key(app: Application) -> str:
 
 
 def send(
-    session: Session,
+    *,
+    units: UnitOfWork,
     node: Node,
     application_no: str,
     member: str,
     request: CertificateRequest,
     key: str,
-    *,
     attempts: int | None = None,
 ) -> dict[str, Any]:
-    """Call the depositing centre under `key`, recording each attempt before it is sent.
+    """Call the depositing centre under `key`, recording each attempt (in a unit of work of
+    its own, committed) before it is sent and its failure after; no transaction is open during
+    the call.
 
     A timeout or a connection lost after sending leaves the outcome unknown: the certificate
     may have been issued. Retrying under the same key is safe, so this retries with backoff
@@ -54,7 +57,8 @@ def send(
     """
     attempts = max(1, attempts or node.settings.certificate_fetch_attempts)
     for attempt in range(1, attempts + 1):
-        note_attempt(session, application_no, key)
+        with units() as session:
+            note_attempt(session=session, application_no=application_no, key=key)
         try:
             return node.exchange.call(member, SERVICE, request, idempotency_key=key)
         except PeerUnavailable as exc:
@@ -64,8 +68,8 @@ def send(
             if refused.code != "unavailable":  # only a storage failure there is worth retrying
                 raise
             outcome, last = "unreachable", PeerUnavailable(refused.detail, maybe_delivered=False)
-        reload_open(session, application_no).fetch_outcome = outcome
-        session.commit()
+        with units() as session:
+            reload_open(session, application_no).fetch_outcome = outcome
         log.warning("certificate fetch %s attempt %d/%d: %s (%s)", application_no, attempt,
                     attempts, outcome, last.detail)
         if attempt < attempts:
@@ -73,15 +77,15 @@ def send(
     raise last
 
 
-def note_attempt(session: Session, application_no: str, key: str) -> None:
-    """Record (and commit) that a fetch is being sent: until it is answered, its outcome is
-    unknown."""
+def note_attempt(*, session: Session, application_no: str, key: str) -> None:
+    """Record that a fetch is being sent: until it is answered, its outcome is unknown (the
+    caller commits before sending)."""
     app = reload_open(session, application_no)
     app.fetch_key = key
     app.fetch_attempts = (app.fetch_attempts or 0) + 1
     app.fetch_outcome = "sending"
     app.fetch_attempted_at = clock.now()
-    session.commit()
+    session.flush()
 
 
 def reload_open(session: Session, application_no: str) -> Application:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.errors import NotFound, PermissionDenied
 from chuanyu.core.messages import zh_message
 from chuanyu.core.security import CurrentUser, Role, public, require
@@ -111,7 +111,7 @@ def policy_page(request: Request, node: NodeDep) -> HTMLResponse:
 @router.get("/applications", dependencies=[OFFICER])
 def applications_page(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     status: str = "",
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
@@ -168,32 +168,29 @@ def application_page(
 
 
 @router.post("/applications/{application_no}/fetch", dependencies=[OFFICER])
-def fetch_action(application_no: str, session: SessionDep, node: NodeDep) -> RedirectResponse:
+def fetch_action(application_no: str, session: WriteSessionDep, node: NodeDep) -> RedirectResponse:
     """Ask the background fetcher to fetch the certificate now (the page never waits on the
     other region)."""
     waiting.request_fetch(session=session, application_no=application_no)
-    session.commit()
-    fetcher = node.extras.get("housing_fund.fetcher")
-    if fetcher is not None:
-        fetcher.wake()
+    waiting.wake_fetcher_after_commit(session, node)
     return RedirectResponse(f"/housing_fund/applications/{application_no}", status_code=303)
 
 
 @router.post("/applications/{application_no}/consent", dependencies=[require()])
-def consent_action(app: VisibleApplication, session: SessionDep, node: NodeDep) -> RedirectResponse:
+def consent_action(
+    app: VisibleApplication, session: WriteSessionDep, node: NodeDep
+) -> RedirectResponse:
     """The depositor consents again."""
     lending.renew_consent(session=session, node=node, application_no=app.application_no)
-    session.commit()
     return RedirectResponse(f"/housing_fund/applications/{app.application_no}", status_code=303)
 
 
 @router.post("/applications/{application_no}/decide", dependencies=[OFFICER])
 def decide_action(
-    application_no: str, session: SessionDep, node: NodeDep, user: CurrentUser
+    application_no: str, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> RedirectResponse:
     """Re-verify and decide again under this centre's rules."""
     lending.redecide(session=session, node=node, application_no=application_no, user_id=user.id)
-    session.commit()
     return RedirectResponse(f"/housing_fund/applications/{application_no}", status_code=303)
 
 
@@ -215,7 +212,7 @@ def apply_form(request: Request, node: NodeDep, user: CurrentUser) -> HTMLRespon
 
 @router.post("/apply", dependencies=[require(Role.citizen, Role.fund_officer)], response_model=None)
 async def apply_submit(
-    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    request: Request, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse | RedirectResponse:
     """Submit the application; the certificate is fetched at once."""
     form = await form_fields(request)
@@ -230,12 +227,11 @@ async def apply_submit(
     if not permissions.can_apply_for(user, parsed.resident_id):
         raise PermissionDenied("只能以本人身份证号码申请贷款")
     app = lending.apply(session=session, node=node, data=parsed, user_id=user.id)
-    session.commit()
     return RedirectResponse(f"/housing_fund/applications/{app.application_no}", status_code=303)
 
 
 @router.get("/my", dependencies=[require()])
-def my_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+def my_page(request: Request, session: ReadSessionDep, user: CurrentUser) -> HTMLResponse:
     """A depositor's own applications here, and their account if this centre holds it."""
     rid = (user.subject_id or "").upper()
     rows, _total = lending.listing(session, resident_id=rid or "-", limit=100)
@@ -253,7 +249,7 @@ def my_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLRes
 
 @router.get("/issued", dependencies=[OFFICER])
 def issued_page(
-    request: Request, session: SessionDep, page: Annotated[int, Query(ge=1)] = 1
+    request: Request, session: ReadSessionDep, page: Annotated[int, Query(ge=1)] = 1
 ) -> HTMLResponse:
     """Certificates this (depositing) centre issued to lending centres."""
     rows, total = certify.issued(session, offset=(page - 1) * 50)
@@ -265,7 +261,7 @@ def issued_page(
 
 
 @router.get("/issued/{certificate_no}", dependencies=[OFFICER])
-def issued_detail(request: Request, certificate_no: str, session: SessionDep) -> HTMLResponse:
+def issued_detail(request: Request, certificate_no: str, session: ReadSessionDep) -> HTMLResponse:
     """One issued certificate exactly as signed."""
     rows, _ = certify.issued(session, limit=1, certificate_no=certificate_no)
     if not rows:
@@ -274,14 +270,14 @@ def issued_detail(request: Request, certificate_no: str, session: SessionDep) ->
 
 
 @router.get("/requests", dependencies=[OFFICER])
-def requests_page(request: Request, session: SessionDep) -> HTMLResponse:
+def requests_page(request: Request, session: ReadSessionDep) -> HTMLResponse:
     """Certificate requests received, issued or refused (from the audit log)."""
     return _page(request, "requests.html", {"items": certify.requests_received(session, limit=200)})
 
 
 @router.get("/accounts", dependencies=[OFFICER])
 def accounts_page(
-    request: Request, session: SessionDep, q: str = "", page: Annotated[int, Query(ge=1)] = 1
+    request: Request, session: ReadSessionDep, q: str = "", page: Annotated[int, Query(ge=1)] = 1
 ) -> HTMLResponse:
     """Depositor accounts at this centre."""
     rows, total = accounts.search(session, q=q.strip(), offset=(page - 1) * 50)
@@ -290,7 +286,7 @@ def accounts_page(
 
 
 @router.get("/accounts/{resident_id}", dependencies=[OFFICER])
-def account_page(request: Request, resident_id: str, session: SessionDep) -> HTMLResponse:
+def account_page(request: Request, resident_id: str, session: ReadSessionDep) -> HTMLResponse:
     """One account with its latest monthly deposits."""
     row = accounts.by_resident_id(session, resident_id.upper())
     if row is None:

@@ -38,7 +38,7 @@ def test_generation_after_ordinary_inserts_continues_both_ways(db) -> None:  # t
     with db.scope() as session:
         session.add(_account(1))
     with db.scope() as session:
-        generate(session, "CQ", 20, seed=3, as_of_month=202006, commit=False)
+        generate(session, "CQ", 20, seed=3, as_of_month=202006)
     with db.scope() as session:
         session.add(_account(2))
     with db.scope() as session:
