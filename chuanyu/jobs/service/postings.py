@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -27,8 +28,12 @@ def _employer(session: Session, *, uscc: str, name: str, industry: str, division
             id=uuid.uuid4().hex, uscc=uscc, name=name, industry_code=industry,
             division_code=division, origin=member, created_at=clock.now(),
         )  # fmt: skip
-        session.add(employer)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(employer)
+        except IntegrityError:
+            # A concurrent request (another worker, on PostgreSQL) registered it first.
+            employer = session.scalars(select(Employer).where(Employer.uscc == uscc)).one()
     return employer
 
 
