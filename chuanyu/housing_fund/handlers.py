@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.exchange import registry
-from chuanyu.exchange.registry import PersonalData
+from chuanyu.exchange.registry import Ownership, PersonalData
 from chuanyu.housing_fund import consent
 from chuanyu.housing_fund.certificate import SHARED_FIELDS, CertificateRequest, SignedCertificate
+from chuanyu.housing_fund.models import Application
 from chuanyu.housing_fund.service import certify, waiting
 from chuanyu.node import Node
 
@@ -44,7 +46,23 @@ def certificate(
     return certify.issue(session=session, node=node, caller=caller, request=request)
 
 
-@registry.stream(consent.STREAM)
+def consent_issuer(event_type: str, payload: dict[str, Any]) -> list[str]:
+    """A consent decision is the word of the home centre that issued (or refused) it."""
+    del event_type
+    return [str(payload["depositing_member"])]
+
+
+def application_home(session: Session, event_type: str, payload: dict[str, Any]) -> list[str]:
+    """The home centre named on the application here the decision is about."""
+    del event_type
+    number = str(payload["application_no"])
+    home = session.scalar(
+        select(Application.depositing_member).where(Application.application_no == number)
+    )
+    return [] if home is None else [home]
+
+
+@registry.stream(consent.STREAM, owner=Ownership(claimed=consent_issuer, stored=application_home))
 def consent_decided(
     *, session: Session, node: Node, producer: str, event_type: str, payload: dict[str, Any],
     **_: Any,

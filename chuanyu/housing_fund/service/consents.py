@@ -11,6 +11,7 @@ from datetime import UTC
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -93,7 +94,11 @@ def decide(
     )
     row.signature = node.sign(consent.claims_bytes(_claims(node, row)))
     session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:  # the same request decided at the same moment elsewhere
+        raise WrongState(detail="您已对该授权请求作出决定") from exc
     _publish(session, node, row, "consent.granted" if grant else "consent.refused")
     return row
 

@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -37,9 +38,13 @@ def apply_decision(
     current request, and a granted consent must carry that centre's signature.
     """
     signature = str(payload.get("signature", ""))
-    claims = ConsentClaims.model_validate(
-        {k: v for k, v in payload.items() if k not in ("status", "signature")}
-    )
+    try:
+        claims = ConsentClaims.model_validate(
+            {k: v for k, v in payload.items() if k not in ("status", "signature")}
+        )
+    except ValidationError:
+        log.warning("malformed consent decision from %s ignored", producer)
+        return
     app = session.scalar(
         select(Application).where(Application.application_no == claims.application_no)
     )

@@ -8,8 +8,10 @@ stream goes on past it.
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +20,11 @@ from chuanyu.core import clock
 from chuanyu.exchange import inbox, registry
 from chuanyu.exchange.models import InboxCursor, RefusedEvent
 from chuanyu.exchange.outbox import event_digest
+from chuanyu.housing_fund import consent
+from chuanyu.housing_fund.enums import Sex
+from chuanyu.housing_fund.identifiers import make_resident_id
+from chuanyu.housing_fund.schemas import ApplicationCreate
+from chuanyu.housing_fund.service import lending
 from chuanyu.jobs import events as job_events
 from chuanyu.jobs.models import Employer, Posting
 from chuanyu.jobs.schemas import PostingCreate
@@ -226,6 +233,28 @@ def test_window_result_forgeries_change_nothing(db: Db) -> None:
     assert _case_state(db, number) == before
 
 
+def test_consent_forgeries_change_nothing(db: Db) -> None:
+    rid = make_resident_id(random.Random(3), "SC", date(1990, 3, 3), Sex.FEMALE)
+    data = ApplicationCreate(
+        resident_id=rid, applicant_name="李四", depositing_member="SC", amount=Decimal(200000),
+        term_years=20, property_price=Decimal(800000), monthly_income=Decimal(12000),
+        consent=True)
+    with db.scope() as session:
+        app = lending.submit(session=session, node=db.node, data=data, user_id=None)
+        number, request = app.application_no, consent.peek(app.consent_token,
+                                                            consent.ConsentRequest)
+    claims = consent.ConsentClaims(
+        consent_id="f" * 32, request_id=request.request_id, service=consent.SERVICE,
+        purpose=consent.PURPOSE, depositor_id=rid, lending_member="CQ", application_no=number,
+        depositing_member="CQ",  # SC passes off a consent as one CQ issued
+        issued_at=clock.now(), expires_at=clock.now() + consent.CONSENT_VALIDITY)
+    payload = {**claims.model_dump(mode="json"), "status": "granted", "signature": "x"}
+    result = _deliver(db, consent.STREAM, [("consent.granted", payload)])
+    _assert_refused_and_passed(db, consent.STREAM, result, forged=1)
+    with db.session() as session:
+        assert lending.get(session, number).status == "awaiting_consent"
+
+
 # --- every stream is covered ------------------------------------------------------------------
 
 FORGERY_TESTS: dict[str, Callable[[Db], None]] = {
@@ -234,6 +263,7 @@ FORGERY_TESTS: dict[str, Callable[[Db], None]] = {
     "window.catalogue": test_catalogue_forgeries_change_nothing,
     "window.cases": test_window_case_forgeries_change_nothing,
     "window.results": test_window_result_forgeries_change_nothing,
+    "housing_fund.consents": test_consent_forgeries_change_nothing,
 }
 
 
