@@ -9,14 +9,14 @@ import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session, sessionmaker
 
-if TYPE_CHECKING:
-    from chuanyu.node import Node
+from chuanyu.core.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,19 @@ _MESSAGES = (("readonly", "数据库只读"), ("read-only", "数据库只读"), 
              ("disk is full", "磁盘已满"), ("no space", "磁盘已满"), ("disk i/o", "磁盘读写错误"),
              ("locked", "数据库繁忙"), ("unable to open", "数据库文件无法打开"))
 PROBE_WAIT_S = 2.0  # a health check waits this long for the write connection
+
+
+class Node(Protocol):
+    """What the checks need of a node (`chuanyu.node.Node` has it)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def sessions(self) -> sessionmaker[Session]: ...
+
+    @property
+    def extras(self) -> dict[str, Any]: ...
 
 
 def failure_reason(exc: BaseException) -> str | None:
@@ -71,12 +84,11 @@ class _Probe:
     reason: str | None = None
 
     def run(self, node: Node) -> None:
-        from chuanyu.exchange.models import AuditHead
+        from chuanyu.core.models import User
 
         try:
             with node.sessions() as session:
-                session.execute(update(AuditHead).where(AuditHead.id < 0)
-                                .values(position=AuditHead.position))
+                session.execute(update(User).where(User.id < 0).values(username=User.username))
                 session.rollback()
         except Exception as exc:  # any failure of the probe is the answer, reported below
             self.reason = failure_reason(exc) or f"数据库写入失败：{type(exc).__name__}"
