@@ -39,6 +39,16 @@ def _fits(page: Any) -> None:
         assert header <= 64, f"{page.url}: the header is {header} px tall"
 
 
+def _serious_axe_violations(page: Any, source: str) -> list[str]:
+    """axe-core's serious and critical WCAG 2.1 A/AA violations on the page."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=source)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                           ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    return [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
 def _open_menu_item(page: Any, label: str) -> None:
     """Follow a menu entry as a visitor would (the menu folds away on a phone)."""
     menu = page.locator("details.menu")
@@ -131,7 +141,7 @@ def _unread(page: Any) -> int:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_citizen_reads_a_notice_in_the_message_centre_and_opens_the_case(
-        size: str, browser: Any, demo_federation: LiveFederation,
+        size: str, browser: Any, axe_source: str, demo_federation: LiveFederation,
         screenshots: Path) -> None:  # fmt: skip
     base = demo_federation.cq.url
     number = _accepted_case(demo_federation)
@@ -150,6 +160,7 @@ def test_citizen_reads_a_notice_in_the_message_centre_and_opens_the_case(
         assert "办件已受理" in item.inner_text() and "未读" in item.inner_text()
         assert "预计" in item.inner_text()
         _fits(page)
+        assert _serious_axe_violations(page, axe_source) == []
         _shot(page, screenshots, "notices-1-list", size)
 
         with page.expect_navigation():
@@ -165,6 +176,7 @@ def test_citizen_reads_a_notice_in_the_message_centre_and_opens_the_case(
         assert "请填写有效的电子邮箱地址" in page.locator("#email-error").inner_text()
         assert page.locator("#email").get_attribute("aria-invalid") == "true"
         _fits(page)
+        assert _serious_axe_violations(page, axe_source) == []
         _shot(page, screenshots, "notices-2-settings-error", size)
     finally:
         page.context.close()
