@@ -96,3 +96,8 @@ class Unauthenticated(ChuanyuError):
 def invalid(field_name: str, message: str) -> InvalidInput:
     """Shorthand for a one-field validation error."""
     return InvalidInput(detail=message, errors=[FieldError(field_name, message)])
+
+
+def invalid_fields(pairs: list[tuple[str, str]], detail: str = "输入有误") -> InvalidInput:
+    """A validation error carrying one FieldError per (field, message) pair."""
+    return InvalidInput(detail=detail, errors=[FieldError(f, m) for f, m in pairs])

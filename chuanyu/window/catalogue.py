@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chuanyu import divisions
 from chuanyu.core import clock
+from chuanyu.core.errors import invalid_fields
 from chuanyu.core.messages import zh_message
 from chuanyu.window.enums import HandlingMode, PayloadKind
-from chuanyu.window.errors import field_errors
 
 MEMBERS = ("CQ", "SC")
 Code = Annotated[str, Field(pattern=r"^[A-Z]{2}-[A-Z]{2,6}-\d{3}$")]
@@ -170,7 +170,7 @@ def parse_catalogue(data: object) -> CatalogueFile:
             )
             for err in exc.errors()
         ]
-        raise field_errors(pairs, detail="事项清单文件有误") from exc
+        raise invalid_fields(pairs, detail="事项清单文件有误") from exc
 
 
 def read_catalogue_file(path: Path) -> CatalogueFile:
@@ -178,7 +178,7 @@ def read_catalogue_file(path: Path) -> CatalogueFile:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise field_errors([("file", f"无法读取 {path}: {exc}")]) from exc
+        raise invalid_fields([("file", f"无法读取 {path}: {exc}")]) from exc
     return parse_catalogue(data)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chuanyu.core.errors import FieldError, InvalidInput, PermissionDenied, RuleViolation
+from chuanyu.core.errors import PermissionDenied, RuleViolation
 
 
 @dataclass
@@ -39,8 +39,3 @@ class ActionForbidden(PermissionDenied):
     """The caller's role or region may not take this action on this case."""
 
     code: str = "action_forbidden"
-
-
-def field_errors(pairs: list[tuple[str, str]], detail: str = "输入有误") -> InvalidInput:
-    """An InvalidInput carrying one FieldError per (field, message) pair."""
-    return InvalidInput(detail=detail, errors=[FieldError(f, m) for f, m in pairs])

@@ -22,8 +22,8 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from chuanyu.core.errors import invalid_fields
 from chuanyu.core.messages import zh_message
-from chuanyu.window.errors import field_errors
 
 # A festival break is at most a few days plus a bridge; anything longer is a typing mistake.
 MAX_BREAK_DAYS = 10
@@ -116,7 +116,7 @@ def parse_schedule(data: object) -> HolidaySchedule:
             )
             for err in exc.errors()
         ]
-        raise field_errors(pairs, detail="节假日安排文件有误") from exc
+        raise invalid_fields(pairs, detail="节假日安排文件有误") from exc
 
 
 def read_schedule_file(path: Path) -> HolidaySchedule:
@@ -124,5 +124,5 @@ def read_schedule_file(path: Path) -> HolidaySchedule:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise field_errors([("file", f"无法读取 {path}: {exc}")]) from exc
+        raise invalid_fields([("file", f"无法读取 {path}: {exc}")]) from exc
     return parse_schedule(data)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chuanyu.core.errors import FieldError, InvalidInput
+from chuanyu.core.errors import invalid
 from chuanyu.core.models import User
 from chuanyu.registry import service as registry_service
 from chuanyu.registry import uscc as uscc_rules
@@ -44,11 +44,6 @@ class EmployerAccount:
     username: str
     display_name: str
     uscc: str | None
-
-
-def invalid(field: str, message: str) -> InvalidInput:
-    """An input error on one field, as pages and the API report it."""
-    return InvalidInput(detail=message, errors=[FieldError(field, message)])
 
 
 def check_code(code: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
-from chuanyu.core.errors import FieldError, InvalidInput
+from chuanyu.core.errors import FieldError, InvalidInput, invalid
 from chuanyu.core.schemas import UserRead, from_row
 from chuanyu.exchange import limits, outbox
 from chuanyu.jobs import events, indexing, permissions, reference, rules
@@ -49,7 +49,7 @@ def _apply_fields(posting: Posting, data: PostingFields, today: date) -> None:
     start, end = data.period(today)
     problem = rules.validity_problem(start, end)
     if problem:
-        raise InvalidInput(detail=problem, errors=[FieldError("valid_to", problem)])
+        raise invalid("valid_to", problem)
     for name in ("title", "occupation_code", "industry_code", "division_code", "description",
                  "contact_name", "contact_phone", "headcount"):  # fmt: skip
         setattr(posting, name, getattr(data, name))

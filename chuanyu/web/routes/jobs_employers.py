@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from chuanyu.core.db import ReadSessionDep, write_scope
-from chuanyu.core.errors import ChuanyuError
+from chuanyu.core.errors import ChuanyuError, invalid
 from chuanyu.core.security import Role, require
 from chuanyu.jobs.service import employers
 from chuanyu.node import NodeDep
@@ -68,7 +68,7 @@ async def bind_employer(
 
     try:
         if not username:
-            raise employers.invalid("username", "请填写用人单位账号的用户名")
+            raise invalid("username", "请填写用人单位账号的用户名")
         code = await run_in_threadpool(run)
     except ChuanyuError as exc:
         session.rollback()

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.errors import invalid_fields
 from chuanyu.core.schemas import from_row
-from chuanyu.window.errors import field_errors
 from chuanyu.window.holidays import HolidaySchedule as ScheduleSpec
 from chuanyu.window.models import HolidaySchedule
 from chuanyu.window.schemas import DueAnswer, HolidayScheduleRead
@@ -36,7 +36,7 @@ def check_complete(schedule: ScheduleSpec) -> None:
     listed = "；".join(
         f"{name}（{'、'.join(d.isoformat() for d in days)}）" for name, days in missing.items()
     )
-    raise field_errors(
+    raise invalid_fields(
         [("festivals", f"缺少法定节假日：{listed}")],
         detail=f"{schedule.year} 年节假日安排不完整，缺少 {len(missing)} 个节日，未载入",
     )

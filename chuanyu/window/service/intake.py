@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
-from chuanyu.core.errors import NotFound
+from chuanyu.core.errors import NotFound, invalid_fields
 from chuanyu.core.messages import zh_message
 from chuanyu.core.schemas import UserRead
 from chuanyu.exchange import outbox
@@ -21,7 +21,7 @@ from chuanyu.registry.schemas import RegistrationApplication
 from chuanyu.window import rules
 from chuanyu.window.checks import check_checklist, check_uploads, checklist_rows
 from chuanyu.window.enums import Action, PayloadKind
-from chuanyu.window.errors import ActionForbidden, field_errors
+from chuanyu.window.errors import ActionForbidden
 from chuanyu.window.models import Case, Matter
 from chuanyu.window.schemas import CaseCreate, UploadIn
 from chuanyu.window.service import catalogue
@@ -111,7 +111,7 @@ def receive(
     problems: list[tuple[str, str]] = []
     matter = _matter(session, data, problems)
     if matter is None:
-        raise field_errors(problems)
+        raise invalid_fields(problems)
     if not rules.may_act(
         Action.RECEIVE,
         roles=user.roles,
@@ -126,7 +126,7 @@ def receive(
     problems += check_checklist(matter.materials, data.materials, files)
     application = validate_application(matter, data.application, problems)
     if problems:
-        raise field_errors(problems)
+        raise invalid_fields(problems)
     name_check = "not_needed"
     if application is not None:
         if matter.member != node.member:

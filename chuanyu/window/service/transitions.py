@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.errors import invalid_fields
 from chuanyu.core.schemas import UserRead
 from chuanyu.registry import service as registry_service
 from chuanyu.registry.schemas import RegistrationApplication
 from chuanyu.window import permissions, rules
 from chuanyu.window.checks import check_uploads
 from chuanyu.window.enums import ACTION_LABELS, STATUS_LABELS, Action, CaseStatus, PayloadKind
-from chuanyu.window.errors import ActionForbidden, TransitionNotAllowed, field_errors
+from chuanyu.window.errors import ActionForbidden, TransitionNotAllowed
 from chuanyu.window.models import Case
 from chuanyu.window.schemas import TransitionIn, UploadIn
 from chuanyu.window.service.common import calendar, clock_of, store_clock, visible_case
@@ -73,7 +74,7 @@ def _check_input(
         if not wanted and not files:
             problems.append(("files", "请上传补正材料"))
     if problems:
-        raise field_errors(problems)
+        raise invalid_fields(problems)
     return files, extra
 
 
