@@ -11,6 +11,7 @@ from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.pagination import PageQuery, paging
 from chuanyu.core.security import CurrentUser, Role, require
 from chuanyu.notices import service as notices_service
+from chuanyu.notices.deps import NoticeId
 from chuanyu.notices.enums import DeliveryStatus
 from chuanyu.notices.schemas import (
     ContactIn,
@@ -44,7 +45,7 @@ def unread_count(session: ReadSessionDep, user: CurrentUser) -> UnreadCount:
 
 
 @router.post("/{notice_id}/read", dependencies=[require()])
-def mark_read(notice_id: int, session: WriteSessionDep, user: CurrentUser) -> NoticeRead:
+def mark_read(notice_id: NoticeId, session: WriteSessionDep, user: CurrentUser) -> NoticeRead:
     """Mark one notice as read."""
     return notices_service.mark_read(session=session, user=user, notice_id=notice_id)
 

@@ -15,6 +15,7 @@ from chuanyu.core.messages import zh_message
 from chuanyu.core.schemas import UserRead
 from chuanyu.core.security import CurrentUser, require
 from chuanyu.notices import service as notices_service
+from chuanyu.notices.deps import NoticeId
 from chuanyu.notices.enums import KIND_LABELS
 from chuanyu.notices.schemas import ContactIn
 from chuanyu.web import render, templates
@@ -66,7 +67,7 @@ def message_centre(
 
 
 @router.post("/{notice_id}/read", dependencies=[require()])
-async def read_notice(notice_id: int, request: Request, session: WriteSessionDep,
+async def read_notice(notice_id: NoticeId, request: Request, session: WriteSessionDep,
                       user: CurrentUser) -> RedirectResponse:
     """Mark a notice as read, then open what it is about (or return to the list)."""
     form = await form_fields(request)
