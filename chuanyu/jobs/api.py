@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from chuanyu.core import clock
-from chuanyu.core.db import SessionDep, WriteSessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.errors import Conflict
 from chuanyu.core.idempotency import idempotent
 from chuanyu.core.security import CurrentUser, Role, public, require
@@ -87,7 +87,7 @@ def create_posting(
 
 
 @router.get("/postings/{posting_id}", response_model=PostingRead, dependencies=[public()])
-def get_posting(posting_id: str, session: SessionDep) -> PostingRead:
+def get_posting(posting_id: str, session: ReadSessionDep) -> PostingRead:
     """One posting of either region."""
     return postings.read(session, postings.get(session=session, posting_id=posting_id))
 
@@ -95,7 +95,7 @@ def get_posting(posting_id: str, session: SessionDep) -> PostingRead:
 @router.put("/postings/{posting_id}", response_model=PostingRead,
             dependencies=[require(*WRITERS)])  # fmt: skip
 def update_posting(
-    posting_id: str, body: PostingUpdate, session: SessionDep, node: NodeDep, user: CurrentUser
+    posting_id: str, body: PostingUpdate, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> PostingRead:
     """Change an open posting of this region."""
     posting = postings.update(
@@ -107,7 +107,7 @@ def update_posting(
 @router.post("/postings/{posting_id}/close", response_model=PostingRead,
              dependencies=[require(*WRITERS)])  # fmt: skip
 def close_posting(
-    posting_id: str, session: SessionDep, node: NodeDep, user: CurrentUser
+    posting_id: str, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> PostingRead:
     """Close an open posting of this region."""
     posting = postings.close(session=session, member=node.member, user=user, posting_id=posting_id)
@@ -152,7 +152,7 @@ def _indexer(node: Node) -> indexing.Indexer:
 
 
 @router.get("/index", response_model=IndexStatus, dependencies=[require(Role.admin)])
-def index_status(node: NodeDep, session: SessionDep) -> IndexStatus:
+def index_status(node: NodeDep, session: ReadSessionDep) -> IndexStatus:
     """How many postings are searchable, how many changes wait, whether the writer works
     (or is waited for, or failing), and any rebuild's progress."""
     index = indexing.search_index(node)
@@ -169,7 +169,7 @@ def index_status(node: NodeDep, session: SessionDep) -> IndexStatus:
 
 @router.post("/index/rebuild", status_code=202, response_model=IndexStatus,
              dependencies=[require(Role.admin)])  # fmt: skip
-def rebuild_index(node: NodeDep, session: SessionDep) -> IndexStatus:
+def rebuild_index(node: NodeDep, session: ReadSessionDep) -> IndexStatus:
     """Rebuild the search index from the database while the node keeps serving."""
     if not _indexer(node).start_rebuild():
         raise Conflict("索引正在重建或批量导入中，请稍后再试", code="index_busy")
@@ -177,6 +177,6 @@ def rebuild_index(node: NodeDep, session: SessionDep) -> IndexStatus:
 
 
 @router.post("/expire", dependencies=[require(Role.hr_officer)])
-def expire_postings(session: SessionDep, node: NodeDep) -> dict[str, int]:
+def expire_postings(session: WriteSessionDep, node: NodeDep) -> dict[str, int]:
     """Expire this region's postings past their end date now (the sweep also runs daily)."""
     return {"expired": postings.expire_due(session=session, member=node.member)}

@@ -148,7 +148,8 @@ def search_command(
 def expire_command(member: Member = "CQ") -> None:
     """Mark this region's postings past their end date as expired (and tell the peer)."""
     with node_session(member) as (node, session):
-        n = postings.expire_due(session=session, member=node.member)
+        # Each batch commits: the index catches up on committed changes only.
+        n = postings.expire_due(session=session, member=node.member, end_batch=session.commit)
         indexer = indexing.indexer_for(node, start=False)
         if indexer is not None:
             indexer.catch_up()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.db import read_scope
 from chuanyu.core.errors import InvalidInput
 from chuanyu.jobs import files
 from chuanyu.jobs.generate import Generator
@@ -23,9 +24,10 @@ PREFIX = {"CQ": "50", "SC": "51"}
 
 def load_demo(session: Session, node: Node) -> str:
     """Load this region's postings of the demo board (once); returns a one-line summary."""
-    mine = session.scalar(select(func.count()).where(Posting.origin == node.member)) or 0
+    # The bulk load writes in units of work of its own: the caller's session stays unused.
+    with read_scope(node) as reader:
+        mine = reader.scalar(select(func.count()).where(Posting.origin == node.member)) or 0
     if mine == 0:
-        session.commit()  # release the caller's transaction: ingest uses its own
         gen = Generator(seed=2020, as_of=clock.today())
         emps = gen.employers(DEMO_EMPLOYERS)
         rows = (

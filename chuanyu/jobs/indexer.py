@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
+from chuanyu.core.db import read_scope, write_scope
 from chuanyu.jobs import index_lock
 from chuanyu.jobs.enums import PostingStatus
 from chuanyu.jobs.models import Employer, IndexQueue, Posting
@@ -111,22 +112,27 @@ class Indexer:
 
     def drain_once(self, limit: int = BATCH) -> int:
         """Apply up to `limit` queued changes, commit the index, forget them; returns count."""
-        with self._drain_lock, self.node.sessions() as session:
-            queued = session.execute(
-                select(IndexQueue.id, IndexQueue.posting_id).order_by(IndexQueue.id).limit(limit)
-            ).all()
-            if not queued:
-                return 0
-            ids = list({pid for _qid, pid in queued})
-            docs = _load(session, ids)
+        with self._drain_lock:
+            with read_scope(self.node) as session:
+                queued = session.execute(
+                    select(IndexQueue.id, IndexQueue.posting_id).order_by(IndexQueue.id)
+                    .limit(limit)
+                ).all()
+                if not queued:
+                    return 0
+                ids = list({pid for _qid, pid in queued})
+                docs = _load(session, ids)
             gone = [pid for pid in ids if pid not in docs]
             if docs:
                 self.index.upsert(list(docs.values()))
             if gone:
                 self.index.delete(gone)
+            # The index commits outside any database transaction; the queue rows it covers
+            # are forgotten after it (a crash in between applies them again, which is harmless).
             self.index.commit()
-            session.execute(delete(IndexQueue).where(IndexQueue.id.in_([q for q, _ in queued])))
-            session.commit()
+            with write_scope(self.node) as session:
+                session.execute(
+                    delete(IndexQueue).where(IndexQueue.id.in_([q for q, _ in queued])))
             return len(queued)
 
     def catch_up(self) -> int:
@@ -141,13 +147,13 @@ class Indexer:
     ) -> int:
         """Rebuild the index from every open posting in the database; returns the count.
 
-        Postings are read in short transactions, one per batch: on SQLite every transaction
-        holds the node's write slot, and one long read would stop all writing for as long as
-        the rebuild runs. Reading batch by batch is safe because every change committed
-        after the rebuild starts is queued, and applied once the rebuild has committed.
+        Postings are read in short read transactions, one per batch, so the rebuild pins no
+        snapshot for its whole run. Reading batch by batch is safe because every change
+        committed after the rebuild starts is queued, and applied once the rebuild has
+        committed.
         """
         with self._drain_lock:
-            with self.node.sessions() as session:
+            with read_scope(self.node) as session:
                 # The queued changes committed before the rebuild reads anything are covered
                 # by it; later ones stay queued (ids need not grow in commit order).
                 covered = list(session.scalars(select(IndexQueue.id)))
@@ -170,11 +176,10 @@ class Indexer:
                 self.index.rollback()
                 raise
             self.index.commit()
-            with self.node.sessions() as session:
+            with write_scope(self.node) as session:
                 for i in range(0, len(covered), 5000):
                     chunk = covered[i : i + 5000]
                     session.execute(delete(IndexQueue).where(IndexQueue.id.in_(chunk)))
-                session.commit()
             self.needs_rebuild = False
         return done
 
@@ -207,7 +212,7 @@ class Indexer:
 
     def _open_postings_after(self, last: str, limit: int = BATCH) -> list[PostingDoc]:
         """The next `limit` open postings by id after `last`, in a transaction of their own."""
-        with self.node.sessions() as session:
+        with read_scope(self.node) as session:
             rows = session.execute(
                 select(Posting, Employer.name)
                 .join(Employer, Employer.id == Posting.employer_id)

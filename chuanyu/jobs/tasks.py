@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.jobs import indexing
 from chuanyu.jobs.service import postings
 from chuanyu.node import Node
@@ -43,8 +43,9 @@ class ExpirySweep:
 
     def sweep(self) -> int:
         """One sweep; returns how many postings expired."""
-        with session_scope(self.node) as session:
-            n = postings.expire_due(session=session, member=self.node.member)
+        with write_scope(self.node) as session:
+            n = postings.expire_due(session=session, member=self.node.member,
+                                    end_batch=session.commit)
         self.swept += n
         self.rounds += 1
         return n

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from chuanyu.core.db import read_scope
 from chuanyu.jobs import files
 from chuanyu.jobs.generate import Generator
 from chuanyu.jobs.models import Posting
@@ -33,7 +34,7 @@ def load_generated(node: Node, *, employers: int, postings: int, seed: int, as_o
     Postings an earlier run of the same seed already stored are skipped, so a second run
     continues after them (a larger `postings` adds the rest) instead of failing on their ids.
     """
-    with node.sessions() as session:
+    with read_scope(node) as session:
         held = set(session.scalars(select(Posting.id).where(Posting.origin == node.member)))
     gen = Generator(seed=seed, as_of=as_of)
     emps = gen.employers(employers)

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import delete, select
 
 from chuanyu.core import clock
-from chuanyu.core.db import insert_many
+from chuanyu.core.db import insert_many, read_scope, write_scope
 from chuanyu.core.errors import FieldError, InvalidInput
 from chuanyu.exchange import limits, outbox
 from chuanyu.jobs import events, indexing, rules
@@ -135,7 +135,7 @@ class Ingest:
         self.node = node
         self.publish = publish
         self.result = IngestResult()
-        with node.sessions() as session:
+        with read_scope(node) as session:
             self.employer_rows = {
                 e.id: {f: getattr(e, f) for f in events.EMPLOYER_FIELDS}
                 for e in session.scalars(select(Employer))
@@ -165,7 +165,7 @@ class Ingest:
         for e in new_emps:
             self.employer_rows[e["id"]] = e
         open_rows = [r for r in rows if r["status"] == PostingStatus.OPEN.value]
-        with self.node.sessions() as session:
+        with write_scope(self.node) as session:  # each batch is a unit of work of its own
             if new_emps:
                 insert_many(session, EMPLOYER_TABLE, new_emps)
             insert_many(session, POSTING_TABLE, rows)
@@ -175,7 +175,6 @@ class Ingest:
                     emps = [self.employer_rows[e] for e in {r["employer_id"] for r in chunk}]
                     payload = events.batch_payload(chunk, emps)
                     outbox.publish(session, events.STREAM, events.BATCH, payload)
-            session.commit()
         self.result.postings += len(rows)
         self.result.employers += len(new_emps)
         if self.indexer is not None:
@@ -214,11 +213,10 @@ class Ingest:
             return
         self.result.indexed += self._pending_docs
         if self._pending_queue:
-            with self.node.sessions() as session:
+            with write_scope(self.node) as session:
                 for i in range(0, len(self._pending_queue), 5000):
                     chunk = self._pending_queue[i : i + 5000]
                     session.execute(delete(IndexQueue).where(IndexQueue.id.in_(chunk)))
-                session.commit()
         self._pending_queue = []
         self._pending_docs = 0
         self._pending_since = time.monotonic()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
@@ -83,7 +84,6 @@ def create(*, session: Session, member: str, user: UserRead, data: PostingCreate
     session.add(posting)
     session.flush()
     _publish(session, posting, employer, events.CREATED)
-    session.commit()
     return posting
 
 
@@ -116,7 +116,6 @@ def update(*, session: Session, member: str, user: UserRead, posting_id: str,
     posting.updated_at = clock.now()
     posting.version += 1
     _publish(session, posting, session.get_one(Employer, posting.employer_id), events.UPDATED)
-    session.commit()
     return posting
 
 
@@ -124,7 +123,6 @@ def close(*, session: Session, member: str, user: UserRead, posting_id: str) -> 
     """Close an open posting (filled or withdrawn)."""
     posting = owned_open(session, member, user, posting_id)
     _transition(session, posting, PostingStatus.CLOSED, events.CLOSED)
-    session.commit()
     return posting
 
 
@@ -137,9 +135,11 @@ def _transition(session: Session, posting: Posting, target: PostingStatus, kind:
     _publish(session, posting, session.get_one(Employer, posting.employer_id), kind)
 
 
-def expire_due(*, session: Session, member: str, limit: int = 500) -> int:
+def expire_due(*, session: Session, member: str, limit: int = 500,
+               end_batch: Callable[[], None] | None = None) -> int:
     """Mark this region's open postings past their end date as expired, tell the peer in
-    batches and queue them for the index; returns how many (one transaction per batch)."""
+    batches and queue them for the index; returns how many. The caller owning the transaction
+    may pass its commit as `end_batch` to make every batch a unit of work of its own."""
     today = clock.today()
     done = 0
     while True:
@@ -172,7 +172,8 @@ def expire_due(*, session: Session, member: str, limit: int = 500) -> int:
                 payload = events.batch_payload(chunk, [employers[e] for e in used])
                 outbox.publish(session, events.STREAM, events.BATCH, payload)
             indexing.enqueue(session, [p.id for p in due])
-        session.commit()
+        if end_batch is not None:
+            end_batch()
         done += len(due)
         if len(due) < limit:
             return done

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from chuanyu.core import clock
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.errors import InvalidInput
 from chuanyu.core.schemas import UserRead
 from chuanyu.core.security import CurrentUser, Role, public, require
@@ -61,7 +61,7 @@ def search_page(
 
 
 @router.get("/postings/{posting_id}", response_class=HTMLResponse, dependencies=[public()])
-def posting_page(request: Request, posting_id: str, session: SessionDep) -> HTMLResponse:
+def posting_page(request: Request, posting_id: str, session: ReadSessionDep) -> HTMLResponse:
     """One posting of either region."""
     posting = postings.read(session, postings.get(session=session, posting_id=posting_id))
     return render(request, "jobs/posting.html", {
@@ -87,11 +87,10 @@ def _form_page(request: Request, node: Node, user: UserRead, form: dict[str, str
 
 
 @router.get("/manage", response_class=HTMLResponse, dependencies=[WRITER])
-def manage_page(request: Request, session: SessionDep, node: NodeDep,
+def manage_page(request: Request, session: ReadSessionDep, node: NodeDep,
                 user: CurrentUser) -> HTMLResponse:  # fmt: skip
     """The positions this account may manage on this region's board."""
     rows = postings.managed(session=session, member=node.member, user=user)
-    session.commit()
     return render(request, "jobs/manage.html", {
         "rows": rows, "statuses": STATUS_LABELS, "region": node.name,
     })  # fmt: skip
@@ -112,7 +111,7 @@ def new_page(request: Request, node: NodeDep, user: CurrentUser) -> HTMLResponse
 
 @router.post("/manage/new", response_class=HTMLResponse, dependencies=[WRITER],
              response_model=None)  # fmt: skip
-async def new_submit(request: Request, session: SessionDep, node: NodeDep,
+async def new_submit(request: Request, session: WriteSessionDep, node: NodeDep,
                      user: CurrentUser) -> HTMLResponse | RedirectResponse:  # fmt: skip
     """Publish the posting, or show the form again with a message beside each bad field."""
     form = await form_fields(request)
@@ -137,18 +136,17 @@ async def new_submit(request: Request, session: SessionDep, node: NodeDep,
 
 
 @router.get("/manage/{posting_id}/edit", response_class=HTMLResponse, dependencies=[WRITER])
-def edit_page(request: Request, posting_id: str, session: SessionDep, node: NodeDep,
+def edit_page(request: Request, posting_id: str, session: ReadSessionDep, node: NodeDep,
               user: CurrentUser) -> HTMLResponse:  # fmt: skip
     """The form of an open posting of this region, filled in."""
     posting = postings.owned_open(session, node.member, user, posting_id)
     form = forms.form_of(postings.read(session, posting))
-    session.commit()
     return _form_page(request, node, user, form, {}, f"/jobs/manage/{posting_id}/edit")
 
 
 @router.post("/manage/{posting_id}/edit", response_class=HTMLResponse, dependencies=[WRITER],
              response_model=None)  # fmt: skip
-async def edit_submit(request: Request, posting_id: str, session: SessionDep, node: NodeDep,
+async def edit_submit(request: Request, posting_id: str, session: WriteSessionDep, node: NodeDep,
                       user: CurrentUser) -> HTMLResponse | RedirectResponse:  # fmt: skip
     """Save the changed facts, or show the form again with field messages."""
     form = await form_fields(request)
@@ -166,7 +164,7 @@ async def edit_submit(request: Request, posting_id: str, session: SessionDep, no
 
 
 @router.post("/manage/{posting_id}/close", dependencies=[WRITER])
-async def close_submit(posting_id: str, session: SessionDep, node: NodeDep,
+async def close_submit(posting_id: str, session: WriteSessionDep, node: NodeDep,
                        user: CurrentUser) -> RedirectResponse:  # fmt: skip
     """Close the posting (filled or withdrawn); the other region hears of it at once."""
     await run_in_threadpool(postings.close, session=session, member=node.member, user=user,

@@ -42,19 +42,19 @@ def search(indexer, q: str) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def test_create_update_close_follow_into_the_index(db, indexer) -> None:  # type: ignore[no-untyped-def]
-    with db.session() as s:
+    with db.scope() as s:
         p = postings.create(session=s, member="CQ", user=OFFICER,
                             data=PostingCreate.model_validate(GOOD))  # fmt: skip
         pid = p.id
     indexer.catch_up()
     assert search(indexer, "焊工") == {pid}
-    with db.session() as s:
+    with db.scope() as s:
         data = PostingCreate.model_validate({**GOOD, "title": "叉车司机"})
         postings.update(session=s, member="CQ", user=OFFICER, posting_id=pid, data=data)
     indexer.catch_up()
     assert search(indexer, "焊工") == set()
     assert search(indexer, "叉车") == {pid}
-    with db.session() as s:
+    with db.scope() as s:
         postings.close(session=s, member="CQ", user=OFFICER, posting_id=pid)
     indexer.catch_up()
     assert indexer.index.ids() == set()
@@ -89,7 +89,7 @@ def test_expiry_sweep_and_all_or_nothing_import(db, indexer) -> None:  # type: i
     assert result.postings == 2
     indexer.catch_up()
     assert len(indexer.index.ids()) == 2
-    with db.session() as s:
+    with db.scope() as s:
         assert postings.expire_due(session=s, member="CQ") == 1
     indexer.catch_up()
     assert len(indexer.index.ids()) == 1
