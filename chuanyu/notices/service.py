@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
 from chuanyu.core.models import User
+from chuanyu.core.pagination import fetch_page
 from chuanyu.core.schemas import UserRead
 from chuanyu.notices import channels, delivery
 from chuanyu.notices.enums import DeliveryStatus, NoticeKind
@@ -134,9 +135,8 @@ def list_for(*, session: Session, user: UserRead, unread_only: bool = False, lim
     query = select(Notice).where(_mine(user))  # type: ignore[arg-type]
     if unread_only:
         query = query.where(Notice.read_at.is_(None))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Notice.created_at.desc(), Notice.id.desc())
-                           .limit(min(limit, 200)).offset(offset))
+    rows, total = fetch_page(session, query.order_by(Notice.created_at.desc(), Notice.id.desc()),
+                             limit=min(limit, 200), offset=offset)
     return NoticePage(items=[NoticeRead.model_validate(n) for n in rows], total=total,
                       unread=unread_count(session=session, user=user), limit=limit,
                       offset=offset)
