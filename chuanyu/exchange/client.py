@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from pydantic import BaseModel
 
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.errors import ChuanyuError, FieldError
 from chuanyu.exchange import audit, envelope, guard, idempotency, registry, transport, wire
 from chuanyu.exchange.guard import Refusal
@@ -70,13 +70,15 @@ class ExchangeClient:
         self.peers.close()
 
     def call(self, member: str, service: str, payload: BaseModel | dict[str, Any], *,
-             idempotency_key: str | None = None) -> dict[str, Any]:
+             idempotency_key: str | None = None, timeout_s: float | None = None
+             ) -> dict[str, Any]:
         """Call `service` on `member`; the verified reply body, or ExchangeRefused/PeerUnavailable.
 
         A state-changing service takes an `idempotency_key`: retrying with the same key after
         a lost reply gets the answer already given instead of running the service again.
         Do not hold an open write transaction across this call: the exchange audits the call
-        in its own transaction.
+        in its own transaction. `timeout_s` bounds this call below the node's `call_timeout_s`
+        (a page that can go on without the answer).
         """
         node = self.node
         data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
@@ -90,7 +92,8 @@ class ExchangeClient:
         try:
             response = self.peers.get(member).post(
                 f"{peer.base_url}/exchange/call/{service}", content=body,
-                headers={**wire.signed(node, env), "content-type": "application/json"})
+                headers={**wire.signed(node, env), "content-type": "application/json"},
+                timeout=httpx.USE_CLIENT_DEFAULT if timeout_s is None else timeout_s)
         except httpx.HTTPError as exc:
             self._audit(env, held, "unavailable", str(exc))
             raise PeerUnavailable(f"{member} 节点不可达: {exc}",
@@ -122,7 +125,7 @@ class ExchangeClient:
 
     def _audit(self, env: envelope.Envelope, held: tuple[str, str], outcome: str, detail: str,
                reply_digest: str = "") -> None:
-        with session_scope(self.node) as session:
+        with write_scope(self.node) as session:
             audit.record(session, self.node, direction="out", peer=env.receiver, kind="call",
                          name=env.name, message_id=env.message_id, digest=env.digest,
                          outcome=outcome, subject=held[0], basis=held[1],

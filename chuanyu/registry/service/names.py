@@ -53,15 +53,19 @@ def check_name_at(session: Session, *, node: Node, member: str, name: str) -> No
     if member == node.member:
         check_name(session, name=name)
         return
-    answer = remote_name_status(node, member=member, name=name)
+    # The window goes on without the answer (the authority checks again at acceptance), so the
+    # clerk's page waits no longer than a page may wait for the other region.
+    answer = remote_name_status(node, member=member, name=name,
+                                timeout_s=node.settings.cross_region_wait_s)
     if not answer.available:
         raise errors.name_taken(
             name, answer.holder_name or "", answer.holder_uscc or "", answer.holder_authority or ""
         )
 
 
-def remote_name_status(node: Node, *, member: str, name: str) -> NameCheckResult:
+def remote_name_status(node: Node, *, member: str, name: str,
+                       timeout_s: float | None = None) -> NameCheckResult:
     """Ask region `member` through the exchange whether the name is free there."""
     return NameCheckResult.model_validate(
-        node.exchange.call(member, NAME_SERVICE, NameCheck(name=name))
+        node.exchange.call(member, NAME_SERVICE, NameCheck(name=name), timeout_s=timeout_s)
     )

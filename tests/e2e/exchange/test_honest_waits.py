@@ -155,3 +155,28 @@ def test_the_receipt_says_queued_until_the_other_region_has_the_case(linked) -> 
         timeout=30, message="SC to acknowledge the case")
     assert "材料已转送办理地" in forwarded.text and "自动转送" not in forwarded.text
     browser.close()
+
+
+def test_a_slow_region_does_not_hold_up_the_window_intake(linked) -> None:  # type: ignore[no-untyped-def]
+    fed, proxy = linked
+    materials = ("application_form", "articles", "investor_id", "officer_appointment",
+                 "domicile_proof")
+    application = sample_application("SC", name="成都慢速名称核查测试科技有限公司", seed=34)
+    case = {"matter_code": "SC-SCJG-001", "authority_member": "SC",
+            "applicant": {"name": "王小川", "id_number": APPLICANT_ID},
+            "materials": [{"code": c, "original_sighted": True} for c in materials],
+            "application": application.model_dump(mode="json")}
+    files = {f"file.{c}": (f"{c}.pdf", PDF + c.encode(), "application/pdf") for c in materials}
+    proxy.hold()
+    try:
+        started = time.monotonic()
+        received = httpx.post(f"{fed.cq.url}/api/window/cases", headers=fed.cq.headers(
+            "window_clerk"), files=files, data={"case": json.dumps(case, ensure_ascii=False)},
+            timeout=30)
+        took = time.monotonic() - started
+    finally:
+        proxy.release()
+    assert received.status_code == 201, received.text
+    assert took < PAGE_BOUND_S
+    # The name is checked again by SC when it accepts the case.
+    assert received.json()["events"][0]["data"] == {"name_check": "deferred"}
