@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from chuanyu.core import clock
 from chuanyu.core.db import SessionDep
 from chuanyu.core.errors import FieldError, InvalidInput
+from chuanyu.core.pdf import html_to_pdf
 from chuanyu.core.security import CurrentUser, Role, require
 from chuanyu.exchange import datalog
 from chuanyu.housing_fund.certificate import CertificateBody
@@ -132,18 +132,11 @@ def data_log_pdf(
     request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
 ) -> Response:
     """The data-use log as PDF (WeasyPrint)."""
-    from weasyprint import HTML
-
     page = _page(request, "data_log_print.html", {
         "uses": datalog.uses(session, node, user.subject_id or ""), "now": clock.now(),
     })
-    # Font subsets carry a "modified" time taken from SOURCE_DATE_EPOCH (stable output).
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    pdf = HTML(string=bytes(page.body).decode()).write_pdf()
     return Response(
-        bytes(pdf or b""), media_type="application/pdf",
+        html_to_pdf(bytes(page.body).decode()), media_type="application/pdf",
         headers={"content-disposition": 'attachment; filename="data-log.pdf"'},
     )
 
