@@ -295,7 +295,7 @@ def replication_lag(rate: float = 200.0, seconds: float = 10.0, group: int = 20)
     posting per transaction through the posting service (as the API does), as fast as one
     thread manages."""
     sys.path.insert(0, str(ROOT))
-    from chuanyu.core.db import session_scope
+    from chuanyu.core.db import write_scope
     from chuanyu.core.schemas import UserRead
     from chuanyu.jobs.schemas import PostingCreate
     from chuanyu.jobs.service import postings
@@ -342,7 +342,7 @@ def replication_lag(rate: float = 200.0, seconds: float = 10.0, group: int = 20)
             rows = [{**BODY, "id": uuid.uuid4().hex, "description": f"负责焊接作业，{tag}"}
                     for _ in range(group)]  # fmt: skip
             if group == 1:
-                with session_scope(cq) as session:
+                with write_scope(cq) as session:
                     data = PostingCreate.model_validate(rows[0])
                     pids = [postings.create(session=session, member="CQ", user=officer,
                                             data=data).id]  # fmt: skip

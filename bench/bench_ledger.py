@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from chuanyu import domains  # noqa: E402
 from chuanyu.core.config import Settings  # noqa: E402
+from chuanyu.core.db import write_scope  # noqa: E402
 from chuanyu.exchange import federation  # noqa: E402
 from chuanyu.exchange.registry import SERVICES, STREAMS  # noqa: E402
 from chuanyu.ledger.generate import generate_entries  # noqa: E402
@@ -148,7 +149,7 @@ def main() -> None:
             streams={m: sorted(STREAMS) for m in ("CQ", "SC")},
         )
         seed_node = _node(root, "seed")
-        with seed_node.sessions() as session:
+        with write_scope(seed_node) as session:
             load_seed(session, member="CQ")
         console.print("seed ledger loaded; measuring …")
         seed = _measure(seed_node, AS_OF, repeat)
@@ -156,7 +157,7 @@ def main() -> None:
 
         big_node = _node(root, "big")
         t0 = time.perf_counter()
-        with big_node.sessions() as session, Progress(console=console) as bar:
+        with write_scope(big_node) as session, Progress(console=console) as bar:
             load_seed(session, member="CQ")
             task = bar.add_task(f"storing {count:,} generated entries", total=count)
             batch: list[EntryCreate] = []
@@ -168,7 +169,6 @@ def main() -> None:
                     batch = []
             _bulk_insert(session, batch)
             bar.advance(task, len(batch))
-            session.commit()
         load_s = round(time.perf_counter() - t0, 2)
         console.print(f"{count:,} entries stored in {load_s} s; measuring …")
         big = _measure(big_node, LATE_AS_OF, repeat)

@@ -3,7 +3,9 @@
 One CQ node and one SC node on SQLite in a temporary folder. The CQ window receives
 WINDOW_BENCH_CASES applications (default 2000) for an SC matter, each with two small files, one
 transaction per case; the SC node then applies the transferred cases from CQ's outbox through its
-inbox (as the relay would deliver them, without the HTTP hop). Writes bench/results/window.json.
+inbox (as the relay would deliver them, without the HTTP hop). Then CQ holds a ledger of 10,000
+entries and the intake is timed again while its report renders as a PDF (bench/render_load.py).
+Writes bench/results/window.json.
 """
 
 from __future__ import annotations
@@ -25,16 +27,17 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
+from bench import render_load  # noqa: E402
 from bench.common import machine, summary_ms, write  # noqa: E402
 from chuanyu import domains  # noqa: E402
 from chuanyu.core import clock  # noqa: E402
 from chuanyu.core.config import Settings  # noqa: E402
-from chuanyu.core.db import session_scope  # noqa: E402
+from chuanyu.core.db import write_scope  # noqa: E402
 from chuanyu.core.schemas import UserRead  # noqa: E402
 from chuanyu.exchange import federation, inbox  # noqa: E402
 from chuanyu.exchange.models import OutboxEvent  # noqa: E402
 from chuanyu.exchange.registry import SERVICES, STREAMS  # noqa: E402
-from chuanyu.node import open_node  # noqa: E402
+from chuanyu.node import Node, open_node  # noqa: E402
 from chuanyu.window.catalogue import starter_catalogue  # noqa: E402
 from chuanyu.window.schemas import CaseCreate, MaterialIn, UploadIn  # noqa: E402
 from chuanyu.window.service import catalogue as catalogue_service  # noqa: E402
@@ -44,6 +47,8 @@ from chuanyu.window.workdays import WorkdayCalendar  # noqa: E402
 
 console = Console(stderr=True)
 CASES = int(os.environ.get("WINDOW_BENCH_CASES", "2000"))
+# Intakes measured idle and again while the 10,000-entry ledger PDF renders (0: skip).
+RENDER_INTAKES = int(os.environ.get("WINDOW_BENCH_RENDER_INTAKES", "200"))
 DUE_OPS = 20_000
 PDF = b"%PDF-1.4\n" + b"0" * 20_000
 CLERK = UserRead(
@@ -79,6 +84,27 @@ def resident_id(rng: random.Random) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
+def intake_one(cq: Node, rng: random.Random, i: int) -> None:
+    """Receive one application for an SC matter with two small files (one unit of work)."""
+    data = CaseCreate(
+        matter_code="SC-RS-001",
+        authority_member="SC",
+        applicant={"name": "测试申请人", "id_number": resident_id(rng)},
+        materials=[MaterialIn(code="id_card", original_sighted=True)],
+    )
+    uploads = [
+        UploadIn(
+            material_code=c,
+            filename=f"{c}.pdf",
+            content_type="application/pdf",
+            content=PDF + str(i).encode(),
+        )
+        for c in ("id_card", "application_form")
+    ]
+    with write_scope(cq) as session:
+        receive(session, node=cq, user=CLERK, data=data, uploads=uploads)
+
+
 def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-window-"))
     domains.load_handlers()
@@ -97,9 +123,9 @@ def main() -> None:
     result: dict[str, object] = {"machine": machine(), "cases": CASES}
     result["due_dates"] = bench_due_dates()
 
-    with session_scope(sc) as session:
+    with write_scope(sc) as session:
         catalogue_service.load_catalogue(session, node=sc, catalogue=starter_catalogue("SC"))
-    with session_scope(cq) as session:
+    with write_scope(cq) as session:
         catalogue_service.load_catalogue(session, node=cq, catalogue=starter_catalogue("CQ"))
         catalogue_service.seed_peer_copy(session, peer="SC")
 
@@ -110,31 +136,23 @@ def main() -> None:
         task = progress.add_task("window intake (CQ)", total=CASES)
         for i in range(CASES):
             day = start + timedelta(days=i * 60 // CASES)
-            data = CaseCreate(
-                matter_code="SC-RS-001",
-                authority_member="SC",
-                applicant={"name": "测试申请人", "id_number": resident_id(rng)},
-                materials=[MaterialIn(code="id_card", original_sighted=True)],
-            )
-            uploads = [
-                UploadIn(
-                    material_code=c,
-                    filename=f"{c}.pdf",
-                    content_type="application/pdf",
-                    content=PDF + str(i).encode(),
-                )
-                for c in ("id_card", "application_form")
-            ]
             began = time.perf_counter()
-            with (
-                session_scope(cq) as session,
-                clock.freeze(datetime(day.year, day.month, day.day, 2, tzinfo=UTC)),
-            ):
-                receive(session, node=cq, user=CLERK, data=data, uploads=uploads)
+            with clock.freeze(datetime(day.year, day.month, day.day, 2, tzinfo=UTC)):
+                intake_one(cq, rng, i)
             latencies.append(time.perf_counter() - began)
             progress.advance(task)
     total = sum(latencies)
     result["intake"] = {"cases_per_second": round(CASES / total, 1), **summary_ms(latencies)}
+
+    if RENDER_INTAKES:
+        console.print(f"ledger of {render_load.ENTRIES:,} entries on CQ; intakes during its PDF …")
+        render_load.load_ledger(cq)
+        during = render_load.measure(cq, lambda i: intake_one(cq, rng, CASES + i), RENDER_INTAKES)
+        result["intake_during_pdf"] = during
+        result["intake_idle_p99_ms"] = during["idle"]["p99_ms"]
+        result["intake_during_pdf_p99_ms"] = during["render_other_process"]["p99_ms"]
+        result["intake_during_pdf_same_process_p99_ms"] = during["render_same_process"]["p99_ms"]
+        result["intake_during_pdf_p99_within_2x_idle"] = during["target_p99_within_2x_idle"]
 
     today = start + timedelta(days=45)
     for name, run in (
@@ -165,7 +183,7 @@ def main() -> None:
         task = progress.add_task("apply transfers (SC)", total=len(events))
         for i in range(0, len(events), 100):
             batch = events[i : i + 100]
-            with session_scope(sc) as session:
+            with write_scope(sc) as session:
                 outcome = inbox.apply_batch(session, sc, "CQ", INTAKE_STREAM, batch)
                 assert outcome.error is None, outcome.error
             progress.advance(task, len(batch))

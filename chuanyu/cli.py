@@ -15,7 +15,7 @@ from chuanyu import domains
 from chuanyu.cli_support import MemberOption, node_session, open_cli_node
 from chuanyu.core import runtime
 from chuanyu.core.config import get_settings
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.errors import ChuanyuError
 from chuanyu.exchange.cli import audit_app, exchange_prune, federation_set_tls
 
@@ -338,4 +338,4 @@ def run() -> None:
         raise SystemExit(1) from None
 
 
-__all__ = ["app", "run", "session_scope"]
+__all__ = ["app", "run", "write_scope"]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from chuanyu import domains
 from chuanyu.core.config import get_settings
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.models import User
 from chuanyu.core.security import Role, create_user
 from chuanyu.node import Node, open_node
@@ -33,7 +33,7 @@ def demo_username(member: str, role: str) -> str:
 
 def ensure_demo_users(node: Node) -> None:
     """One account per role on the node, password DEMO_PASSWORD."""
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         for role in Role:
             name = demo_username(node.member, role.value)
             if session.scalar(select(User.id).where(User.username == name)) is None:
@@ -49,7 +49,7 @@ def prepare(member: str) -> list[str]:
         ensure_demo_users(node)
         for domain, module in domains.domain_modules("demo"):
             console.print(f"[{member}] loading demo data: {domain} …")
-            with session_scope(node) as session:
+            with write_scope(node) as session:
                 summaries.append(f"{domain}: {module.load_demo(session, node)}")
     finally:
         node.close()

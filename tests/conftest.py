@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from chuanyu import domains
 from chuanyu.core.config import Settings
-from chuanyu.core.db import Base, session_scope
+from chuanyu.core.db import Base, write_scope
 from chuanyu.core.security import create_user, issue_token
 from chuanyu.node import Node, open_node
 from tests.support.nodes import PASSWORD, LiveFederation, csrf_token_of, wait_until
@@ -83,7 +83,7 @@ class Db:
 
     def scope(self) -> Any:
         """A session that commits when the block succeeds."""
-        return session_scope(self.node)
+        return write_scope(self.node)
 
 
 def _sqlite_node(federation_dir: Path, template: Path, tmp: Path, member: str = "CQ") -> Node:
@@ -140,7 +140,7 @@ class AppClient(TestClient):
     def login_as(self, role: str, *, subject_id: str | None = None,
                  username: str | None = None) -> dict[str, str]:
         """Bearer-token headers for a fresh account holding `role`."""
-        with session_scope(self.node) as session:
+        with write_scope(self.node) as session:
             user = create_user(session, username=username or f"{role}-{uuid.uuid4().hex[:8]}",
                                password=PASSWORD, roles=[role], subject_id=subject_id)
             token = issue_token(session, user)
@@ -149,7 +149,7 @@ class AppClient(TestClient):
     def page_login(self, role: str, *, subject_id: str | None = None) -> None:
         """Sign in through the login form (cookie session), as a browser would."""
         name = f"{role}-{uuid.uuid4().hex[:8]}"
-        with session_scope(self.node) as session:
+        with write_scope(self.node) as session:
             create_user(session, username=name, password=PASSWORD, roles=[role],
                         subject_id=subject_id)
         response = self.post("/login", data={"username": name, "password": PASSWORD},

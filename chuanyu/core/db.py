@@ -209,8 +209,6 @@ def write_scope(node: Node) -> Iterator[Session]:
         session.close()
 
 
-session_scope = write_scope
-
 UnitOfWork = Callable[[], contextlib.AbstractContextManager[Session]]
 
 
@@ -233,21 +231,9 @@ def get_write_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """FastAPI dependency: a write session the route commits itself (being replaced by
-    ReadSessionDep and WriteSessionDep)."""
-    node: Node = request.app.state.node
-    session = node.sessions()
-    try:
-        yield session
-    finally:
-        session.close()
-
-
 ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 # scope="function": the commit runs right after the route function, before the response.
 WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
-SessionDep = Annotated[Session, Depends(get_session)]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
 from chuanyu.core import storage
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep
 from chuanyu.core.security import public, require, signature_auth
 from chuanyu.exchange import limits, server, status, transport
 from chuanyu.node import NodeDep
@@ -104,6 +104,6 @@ def health(node: NodeDep) -> Response:
 
 
 @router.get("/exchange/status", dependencies=[require("admin", "joint_office")])
-def exchange_status(session: SessionDep, node: NodeDep) -> dict[str, Any]:
+def exchange_status(session: ReadSessionDep, node: NodeDep) -> dict[str, Any]:
     """Outbox backlog and lag per subscriber, inbox cursors, last audit checkpoint."""
     return status.summary(session, node)

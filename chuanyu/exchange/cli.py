@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from chuanyu.cli_support import MemberOption, node_session, open_cli_node
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 
 audit_app = typer.Typer(help="Verify the audit chain; export the heads this node witnessed",
                         no_args_is_help=True)
@@ -51,7 +51,7 @@ def audit_verify(
             heads, missing = witness.fetch(node)
             for peer in missing:
                 console.print(f"warning: {peer} did not answer; its witnessed heads are unchecked")
-        with session_scope(node) as session:
+        with write_scope(node) as session:
             verdict = audit.verify(session, node.member, node.descriptor.public_key(node.member),
                                    witnessed=heads)
     finally:

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
-from chuanyu.core.db import is_sqlite, session_scope
+from chuanyu.core.db import is_sqlite, read_scope, write_scope
 from chuanyu.exchange import (
     audit,
     envelope,
@@ -98,11 +98,10 @@ class Relay:
 
     def _backlogged(self) -> list[tuple[str, str]]:
         """(subscriber, stream) pairs with events not yet acknowledged, from one short read."""
-        with self.node.sessions() as session:
+        with read_scope(self.node) as session:
             heads = dict(session.execute(select(StreamHead.stream, StreamHead.last_seq)).all())
             acked = {(d.subscriber, d.stream): d.acked_seq
                      for d in session.scalars(select(Delivery))}
-            session.rollback()
         return [(sub, stream) for sub, stream in
                 self.node.descriptor.subscriptions_of(self.node.member)
                 if heads.get(stream, 0) > acked.get((sub, stream), 0)]
@@ -111,7 +110,7 @@ class Relay:
         if time.monotonic() - self._last_housekeeping < HOUSEKEEPING_EVERY_S:
             return
         self._last_housekeeping = time.monotonic()
-        with session_scope(self.node) as session:
+        with write_scope(self.node) as session:
             audit.checkpoint_if_due(session, self.node)
             guard.forget_expired(session)
         if time.monotonic() >= self._prune_at:

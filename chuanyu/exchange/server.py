@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from chuanyu.core import storage
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.errors import ChuanyuError
 from chuanyu.exchange import audit, guard, idempotency, inbox, registry, throttle, wire
 from chuanyu.exchange.envelope import HEADER_PREFIX, Envelope
@@ -77,7 +77,7 @@ def _refuse(node: Node, req: Request, env: Envelope | None, refusal: Refusal, di
     log.warning("refused %s %s from %s: %s", req.kind, req.name[:64], env.sender, refusal)
     if seen:
         refusal = _use_up(node, env, refusal)
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         audit.record(session, node, direction="in", peer=env.sender, kind=req.kind,
                      name=req.name[:64], message_id=env.message_id[:64], digest=digest,
                      outcome=refusal.code, detail=refusal.detail)
@@ -91,7 +91,7 @@ def _use_up(node: Node, env: Envelope, refusal: Refusal) -> Refusal:
     if not wire.valid_message_id(env.message_id):
         return refusal
     try:
-        with session_scope(node) as session:
+        with write_scope(node) as session:
             guard.remember(session, node, env)
     except Refusal as replayed:
         return replayed
@@ -117,7 +117,7 @@ def _refuse_unverified(node: Node, req: Request, env: Envelope | None,
     detail = {"sender": claimed, "sender_verified": False, "address": req.address,
               "size": len(req.body), "head": req.body[:HEAD_BYTES].decode("utf-8", "replace"),
               "reason": refusal.detail}
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         pending = limiter.unwritten(req.address)
         if pending is not None:
             _summary_entry(session, node, req, pending)
@@ -131,7 +131,7 @@ def _refuse_unverified(node: Node, req: Request, env: Envelope | None,
 
 
 def _summarise(node: Node, req: Request, due: throttle.Tally) -> None:
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         _summary_entry(session, node, req, due)
 
 
@@ -219,7 +219,7 @@ def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer
         return _refuse(node, req, env, refusal, digest, seen=True)
     payload = request.model_dump(mode="json")
     try:
-        with session_scope(node) as session:
+        with write_scope(node) as session:
             guard.remember(session, node, env)
 
             def run() -> dict[str, Any]:
@@ -238,7 +238,7 @@ def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer
                          subject=subject, basis=basis)
         return answer
     except ChuanyuError as err:
-        with session_scope(node) as session:
+        with write_scope(node) as session:
             guard.remember(session, node, env)
             subject, basis = registry.carried(env.name, payload, session=session)
             audit.record(session, node, direction="in", peer=env.sender, kind="call",
@@ -274,7 +274,7 @@ def _handle_batch(node: Node, req: Request) -> Answer:
 
 def _apply(node: Node, env: Envelope, producer: str, stream: str,
            incoming: list[inbox.IncomingEvent], root: str, leaves: list[str]) -> Answer:
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         guard.remember(session, node, env)
         result = inbox.apply_batch(session, node, producer, stream, incoming)
         refused = [{"seq": r.seq, "code": r.code} for r in result.refused]

@@ -21,7 +21,7 @@ import httpx
 from cryptography import x509
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.exchange import audit, envelope, guard, wire
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def refuse_mismatched_sender(node: Node, scope: Mapping[str, Any], headers: Mapp
         return None
     digest = wire.body_digest(body)
     message_id = headers.get(envelope.HEADER_PREFIX + "message-id", "")
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         audit.record(session, node, direction="in", peer=(sender or "?")[:8], kind=kind,
                      name=name[:64], message_id=message_id[:64], digest=digest,
                      outcome="tls_mismatch", detail=reason)

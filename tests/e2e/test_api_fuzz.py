@@ -21,7 +21,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
 
 from chuanyu import api
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.security import Role
 from chuanyu.ledger.service.seed import load_seed
 from chuanyu.node import Node
@@ -58,7 +58,7 @@ OPERATIONS = _operations()
 
 def _seed(node: Node) -> None:
     """Records read back from the database: the seed's entries, matters and cases, licences."""
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         load_seed(session, member=node.member)
         window_demo.load_demo(session, node)
         registry_demo.load_demo(session, node)

@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy.orm import Session
 
 from chuanyu.core.config import Settings
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.security import create_user, issue_token
 from chuanyu.node import Node, open_node
 
@@ -128,7 +128,7 @@ class LiveNode:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session on the node's database that commits on success."""
-        with session_scope(self.node) as session:
+        with write_scope(self.node) as session:
             yield session
 
     def token(self, role: str, subject_id: str | None = None) -> str:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from chuanyu.core import clock
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.errors import FieldError, InvalidInput
 from chuanyu.core.pdf import html_to_pdf
 from chuanyu.core.security import CurrentUser, Role, require
@@ -68,7 +68,7 @@ def _preview(session: Any, node: Node, req: ConsentRequest) -> CertificateBody |
 
 @router.get("/consent", dependencies=[CITIZEN])
 def consent_page(
-    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    request: Request, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse:
     """What the lending centre asks to see, with the depositor's own values; grant or refuse."""
     token = request.query_params.get("request", "")
@@ -84,7 +84,7 @@ def consent_page(
 
 @router.post("/consent", dependencies=[CITIZEN])
 async def consent_decide(
-    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    request: Request, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> RedirectResponse:
     """Issue the consent, or record the refusal, and tell the lending centre."""
     form = await form_fields(request)
@@ -96,13 +96,12 @@ async def consent_decide(
         raise InvalidInput("本中心没有您的缴存账户，无可提供的证明",
                            errors=[FieldError("decision", "本中心没有您的缴存账户")])
     consents.decide(session=session, node=node, request=req, grant=decision == "grant")
-    session.commit()
     return RedirectResponse("/housing_fund/data-log", status_code=303)
 
 
 @router.get("/data-log", dependencies=[CITIZEN])
 def data_log_page(
-    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    request: Request, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse:
     """Every cross-region use of the signed-in citizen's data, and their consents."""
     subject = user.subject_id or ""
@@ -114,7 +113,7 @@ def data_log_page(
 
 
 @router.get("/data-log.json", dependencies=[CITIZEN])
-def data_log_json(session: SessionDep, node: NodeDep, user: CurrentUser) -> Response:
+def data_log_json(session: ReadSessionDep, node: NodeDep, user: CurrentUser) -> Response:
     """The data-use log as JSON."""
     body = {
         "member": node.member,
@@ -129,7 +128,7 @@ def data_log_json(session: SessionDep, node: NodeDep, user: CurrentUser) -> Resp
 
 @router.get("/data-log.pdf", dependencies=[CITIZEN])
 def data_log_pdf(
-    request: Request, session: SessionDep, node: NodeDep, user: CurrentUser
+    request: Request, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> Response:
     """The data-use log as PDF (WeasyPrint)."""
     page = _page(request, "data_log_print.html", {
@@ -143,10 +142,9 @@ def data_log_pdf(
 
 @router.post("/consents/{consent_id}/revoke", dependencies=[CITIZEN])
 def revoke_consent(
-    consent_id: str, session: SessionDep, node: NodeDep, user: CurrentUser
+    consent_id: str, session: WriteSessionDep, node: NodeDep, user: CurrentUser
 ) -> RedirectResponse:
     """Withdraw an unused consent; the lending centre is told."""
     consents.revoke(session=session, node=node, consent_id=consent_id,
                     subject_id=user.subject_id or "")
-    session.commit()
     return RedirectResponse("/housing_fund/data-log", status_code=303)

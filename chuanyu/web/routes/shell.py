@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from chuanyu.core import web_sessions
-from chuanyu.core.db import SessionDep
+from chuanyu.core.db import ReadSessionDep, WriteSessionDep
 from chuanyu.core.security import authenticate, public, require
 from chuanyu.core.throttle import LoginThrottle, wait_message
 from chuanyu.exchange import status
@@ -41,7 +41,7 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 @router.post("/login", dependencies=[public()], response_model=None)
 def login(
     request: Request,
-    session: SessionDep,
+    session: WriteSessionDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/",
@@ -63,15 +63,13 @@ def login(
         return render(request, "shell/login.html", {**form, "failed": True}, status_code=401)
     throttle.succeeded(username)
     web_sessions.start(session, request, user)
-    session.commit()
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[public()])
-def logout(request: Request, session: SessionDep) -> RedirectResponse:
+def logout(request: Request, session: WriteSessionDep) -> RedirectResponse:
     """End the page session, here and in the session table."""
     web_sessions.end(session, request)
-    session.commit()
     return RedirectResponse("/", status_code=303)
 
 
@@ -83,7 +81,7 @@ def _reachable(url: str) -> bool:
 
 
 @router.get("/status", dependencies=[require()])
-async def node_status(request: Request, node: NodeDep, session: SessionDep) -> HTMLResponse:
+async def node_status(request: Request, node: NodeDep, session: ReadSessionDep) -> HTMLResponse:
     """Member, peers, outbox backlog and lag, audit checkpoint, holiday schedules to load."""
     summary = await run_in_threadpool(status.summary, session, node)
     calendar_warnings = await run_in_threadpool(window_service.calendar_warnings, session)

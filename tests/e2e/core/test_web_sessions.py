@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from chuanyu.core import clock, throttle
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.models import User
 from chuanyu.core.security import create_user, set_password, set_roles
 from tests.conftest import AppClient
@@ -23,7 +23,7 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 def _account(client: AppClient, role: str = "window_clerk") -> str:
     name = f"{role}-{uuid.uuid4().hex[:8]}"
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         create_user(session, username=name, password=PASSWORD, roles=[role])
     return name
 
@@ -66,7 +66,7 @@ def test_session_ends_after_its_absolute_lifetime(client: AppClient) -> None:
 def test_password_or_role_change_ends_existing_sessions(client: AppClient, change: str) -> None:
     name = _account(client)
     assert _login(client, name) == 303 and _signed_in(client)
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         user = session.scalar(select(User).where(User.username == name))
         assert user is not None
         if change == "password":

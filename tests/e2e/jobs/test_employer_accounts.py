@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.models import User
 from chuanyu.core.security import create_user
 from tests.conftest import AppClient
@@ -18,13 +18,13 @@ from tests.support.nodes import PASSWORD
 
 def _employer(client: AppClient) -> str:
     name = f"employer-{uuid.uuid4().hex[:8]}"
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         create_user(session, username=name, password=PASSWORD, roles=["employer"])
     return name
 
 
 def _bound(client: AppClient, username: str) -> tuple[str | None, str]:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None
         return user.subject_id, user.display_name
@@ -78,7 +78,7 @@ def test_only_registrars_and_admins_bind(client: AppClient) -> None:
 def test_bound_employer_posts_under_the_registered_name(client: AppClient) -> None:
     lic = issue(client, client.login_as("registrar"), "重庆两江自主招聘科技有限公司")
     client.page_login("employer", subject_id=lic["uscc"])
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         user = session.scalar(select(User).where(User.subject_id == lic["uscc"]))
         assert user is not None
         user.display_name = "重庆两江自主招聘科技有限公司"
@@ -102,10 +102,10 @@ def test_demo_employer_is_bound_to_a_demo_business_of_the_region(client: AppClie
     from chuanyu.registry import demo as registry_demo
     from chuanyu.registry.uscc import is_valid
 
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         registry_demo.load_demo(session, client.node)
         create_user(session, username="cq-employer", password=PASSWORD, roles=["employer"])
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         summary = bind_demo_employer(session, client.node)
     code, name = _bound(client, "cq-employer")
     assert code is not None and is_valid(code) and code[2:4] == "50"

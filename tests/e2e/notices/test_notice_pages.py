@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.notices import service as notices_service
 from tests.conftest import AppClient
 
@@ -13,7 +13,7 @@ SUBJECT = "500106199803071234"
 
 
 def send(client: AppClient, subject: str, link: str | None = "/window/track") -> int:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         notice, = notices_service.notify(
             session=session, recipient=notices_service.subject_address(SUBJECT),
             kind="accepted", subject=subject, body=f"{subject}的正文", link=link)

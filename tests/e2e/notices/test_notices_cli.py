@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from chuanyu import cli_support
 from chuanyu.cli import app
 from chuanyu.core.config import Settings
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.schemas import UserRead
 from chuanyu.core.security import create_user
 from chuanyu.node import open_node
@@ -52,7 +52,7 @@ def test_status_deliver_and_sweep(node_settings: Settings, smtp: SmtpServer) -> 
     assert run("status") == (0, "外发通知队列为空\n")
     node = open_node(node_settings, migrate=False)
     try:
-        with session_scope(node) as session:
+        with write_scope(node) as session:
             row = create_user(session, username="wang", password="password-123",
                               roles=["citizen"])
             account = UserRead(id=row.id, username="wang", display_name="wang",

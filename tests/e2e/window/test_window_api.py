@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from chuanyu.core import clock
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.identifiers import mask_resident_id
 from chuanyu.window.models import Case
 from tests.conftest import AppClient
@@ -56,7 +56,7 @@ def request(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def ready(client: AppClient) -> AppClient:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         load_both_catalogues(session, client.node)
     return client
 
@@ -177,7 +177,7 @@ def test_bad_input_is_a_4xx_with_the_field_and_nothing_is_stored(ready: AppClien
     )
     assert response.status_code == 422
     assert "application.domicile.division_code" in {e["field"] for e in response.json()["errors"]}
-    with session_scope(ready.node) as session:
+    with write_scope(ready.node) as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 0
         assert outbox_count(session, "window.cases") == 0
 

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 from chuanyu.core import clock
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from tests.conftest import AppClient
 from tests.integration.window.window_helpers import (
     APPLICANT_ID,
@@ -20,7 +20,7 @@ GA_MATERIALS = ("household_register", "photo_receipt")  # CQ-GA-001: 20 working 
 
 
 def _ready(client: AppClient) -> None:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         load_both_catalogues(session, client.node)
 
 

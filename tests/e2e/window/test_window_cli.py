@@ -15,7 +15,7 @@ from chuanyu import cli_support
 from chuanyu.cli import app
 from chuanyu.core import clock
 from chuanyu.core.config import Settings
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.node import open_node
 from chuanyu.window.service import receive
 from tests.integration.window.window_helpers import (
@@ -89,7 +89,7 @@ def test_node_commands(node_settings: Settings, tmp_path: Path) -> None:
     assert code == 0 and "没有" in output
     node = open_node(node_settings, migrate=False)
     try:
-        with session_scope(node) as session, clock.freeze(at(date(2020, 9, 21))):
+        with write_scope(node) as session, clock.freeze(at(date(2020, 9, 21))):
             load_both_catalogues(session, node)
             data, uploads = complete_request(session, "SC-YB-001")  # 1 working day
             number = receive(
@@ -110,7 +110,7 @@ def test_node_commands(node_settings: Settings, tmp_path: Path) -> None:
 def test_overdue_marks_provisional_due_dates(node_settings: Settings) -> None:
     node = open_node(node_settings, migrate=False)
     try:
-        with session_scope(node) as session, clock.freeze(at(date(2026, 12, 4))):
+        with write_scope(node) as session, clock.freeze(at(date(2026, 12, 4))):
             load_both_catalogues(session, node)
             data, uploads = complete_request(session, "CQ-GA-001")  # 20 working days
             number = receive(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.registry.demo import sample_application
 from tests.conftest import AppClient
 from tests.integration.window.window_helpers import (
@@ -16,7 +16,7 @@ from tests.integration.window.window_helpers import (
 
 
 def _ready(client: AppClient) -> None:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         load_both_catalogues(session, client.node)
 
 

@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import select
 
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.identifiers import mask_resident_id
 from chuanyu.registry.document import qr_data_uri
 from chuanyu.window import document
@@ -30,7 +30,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"1" * 64
 
 def _case_waiting_for(client: AppClient, *materials: str) -> str:
     """A CQ matter received and decided at CQ, now waiting for `materials`."""
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         load_both_catalogues(session, client.node)
         data, uploads = complete_request(session, "CQ-RS-001")
         case = window_service.receive(
@@ -47,7 +47,7 @@ def _case_waiting_for(client: AppClient, *materials: str) -> str:
 
 
 def _case(client: AppClient, number: str) -> Case:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         case = session.scalar(select(Case).where(Case.case_number == number))
         assert case is not None
         session.expunge(case)
@@ -55,7 +55,7 @@ def _case(client: AppClient, number: str) -> Case:
 
 
 def _pending(client: AppClient, number: str) -> list[str]:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         case_id = session.scalar(select(Case.id).where(Case.case_number == number))
         rows = session.scalars(select(PendingUpload).where(PendingUpload.case_id == case_id))
         return sorted(r.filename for r in rows)
@@ -120,7 +120,7 @@ def test_pending_upload_can_be_removed(client: AppClient) -> None:
     client.page_login("citizen", subject_id=APPLICANT_ID)
     client.post(f"/window/cases/{number}/supplement", data={"intent": "upload"},
                 files={"file.application_form": ("错的.pdf", PDF + b"x", "application/pdf")})
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         pending_id = session.scalar(select(PendingUpload.id))
     client.post(f"/window/cases/{number}/supplement", data={"remove": str(pending_id)})
     assert _pending(client, number) == []
@@ -147,7 +147,7 @@ def test_supplement_through_the_tracking_page_without_an_account(client: AppClie
     )  # fmt: skip
     assert done.status_code == 200 and "补正材料已提交" in done.text
     assert _case(client, number).status == "accepted"
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         row = session.scalar(select(Case).where(Case.case_number == number))
         assert row is not None
         event = row.events[-1]
@@ -180,7 +180,7 @@ def test_receipt_pdf_has_reference_masked_id_due_date_and_tracking_qr(client: Ap
 
 
 def _decide(client: AppClient, number: str, *steps: tuple[Action, str | None]) -> None:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         for action, note in steps:
             window_service.act(
                 session, node=client.node, user=CLERK, case_number=number, action=action,
@@ -189,7 +189,7 @@ def _decide(client: AppClient, number: str, *steps: tuple[Action, str | None]) -
 
 
 def _received(client: AppClient) -> str:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         load_both_catalogues(session, client.node)
         data, uploads = complete_request(session, "CQ-RS-001")
         case = window_service.receive(
@@ -237,12 +237,12 @@ def test_demo_citizen_has_a_case_waiting_for_a_supplement(client: AppClient) -> 
     from chuanyu.core.security import create_user
     from chuanyu.window import demo
 
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         create_user(session, username="cq-citizen", password="chuanyu-demo", roles=["citizen"])
     for _ in range(2):  # loading twice adds nothing
-        with session_scope(client.node) as session:
+        with write_scope(client.node) as session:
             demo.load_demo(session, client.node)
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         account = session.scalar(select(User).where(User.username == "cq-citizen"))
         assert account is not None and account.subject_id == demo.DEMO_CITIZEN["CQ"]
         cases = session.scalars(

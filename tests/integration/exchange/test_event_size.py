@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.exchange import limits
 from chuanyu.exchange.builtin import PROBE_STREAM
 from chuanyu.exchange.models import AuditEntry, Delivery, OutboxEvent, ProbeEvent
@@ -43,13 +43,13 @@ def _drain(relay: Relay, rounds: int = 50) -> None:
 def test_batches_are_sized_by_the_limit_the_subscriber_publishes(
         client: AppClient, sc_client: AppClient) -> None:
     _limit(sc_client, 64 * KIB)
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         for i in range(30):
             publish(session, PROBE_STREAM, "probe", {"note": f"{i} {NOTE}"})
     relay = _relay_to(client, sc_client)
     _drain(relay)
     assert relay.limits.limit("SC") == 64 * KIB
-    with session_scope(sc_client.node) as session:
+    with write_scope(sc_client.node) as session:
         assert session.scalar(select(func.count()).select_from(ProbeEvent)) == 30
         batches = session.scalars(select(AuditEntry.detail).where(
             AuditEntry.kind == "batch", AuditEntry.direction == "in")).all()
@@ -58,27 +58,27 @@ def test_batches_are_sized_by_the_limit_the_subscriber_publishes(
     assert refused == 0
     sizes = [len(json.loads(d)["leaves"]) for d in batches]
     assert len(sizes) > 3 and max(sizes) <= 5  # 64 KiB less the headroom: a few 10 KB events
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         assert session.get(Delivery, ("SC", PROBE_STREAM)).last_error is None  # type: ignore[union-attr]
 
 
 def test_an_event_the_subscriber_can_no_longer_take_is_held_not_sent(
         client: AppClient, sc_client: AppClient) -> None:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         publish(session, PROBE_STREAM, "probe", {"note": NOTE * 4})  # about 40 KB
     _limit(sc_client, 32 * KIB)  # lowered after the event was written
     relay = _relay_to(client, sc_client)
     _drain(relay)
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         delivery = session.get(Delivery, ("SC", PROBE_STREAM))
         assert delivery is not None and delivery.acked_seq == 0
         assert delivery.last_error is not None and delivery.last_error.startswith("too_large")
-    with session_scope(sc_client.node) as session:
+    with write_scope(sc_client.node) as session:
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == 0  # nothing sent
     _limit(sc_client, 4 * 1024 * KIB)  # SC takes larger bodies again: the stream moves on
     relay.limits.forget("SC")
     _drain(relay)
-    with session_scope(sc_client.node) as session:
+    with write_scope(sc_client.node) as session:
         assert session.scalar(select(func.count()).select_from(ProbeEvent)) == 1
 
 
@@ -92,14 +92,14 @@ def test_an_event_too_large_for_any_batch_is_refused_when_written(client: AppCli
         "description": "负责数控车床的编程与操作。" * 300, "contact_name": "王先生",
         "contact_phone": "13800000000",
     }  # fmt: skip
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         before = session.scalar(select(func.count()).select_from(OutboxEvent))
     response = client.post("/api/jobs/postings", json=body, headers=headers)
     assert response.status_code == 422, response.text
     problem = response.json()
     assert problem["code"] == "event_too_large"
     assert "超过对方节点可接收的上限" in problem["detail"]
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         assert session.scalar(select(func.count()).select_from(OutboxEvent)) == before
         assert session.scalar(select(func.count()).select_from(Posting)) == 0
     body["description"] = "负责数控车床的编程与操作。" * 100

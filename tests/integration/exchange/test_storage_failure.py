@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from chuanyu.core import storage
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.exchange import status
 from chuanyu.exchange.builtin import PROBE_STREAM
 from chuanyu.exchange.client import PeerUnavailable
@@ -90,12 +90,12 @@ def _relay_to(cq: AppClient, sc: AppClient) -> Relay:
 def test_a_receiver_that_cannot_store_refuses_signed_and_the_sender_retries(
         client: AppClient, sc_client: AppClient, fault: str,
         caplog: pytest.LogCaptureFixture) -> None:
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         publish(session, PROBE_STREAM, "probe", {"note": "during the fault"})
     relay = _relay_to(client, sc_client)
     with FAULTS[fault](sc_client.node):
         assert relay.pump() is False
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         delivery = session.get(Delivery, ("SC", PROBE_STREAM))
         assert delivery is not None and delivery.acked_seq == 0
         assert delivery.last_error is not None
@@ -109,10 +109,10 @@ def test_a_receiver_that_cannot_store_refuses_signed_and_the_sender_retries(
     assert not [r for r in caplog.records if r.levelname == "ERROR" or r.exc_info]
     relay._retry_at.clear()
     assert relay.pump() is True
-    with session_scope(sc_client.node) as session:
+    with write_scope(sc_client.node) as session:
         notes = session.scalars(select(ProbeEvent.note)).all()
     assert notes == ["during the fault"]
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         assert session.get(Delivery, ("SC", PROBE_STREAM)).last_error is None  # type: ignore[union-attr]
 
 

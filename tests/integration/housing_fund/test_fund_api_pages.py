@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.housing_fund.demo import demo_depositors, load_demo
 from chuanyu.housing_fund.enums import Sex
 from chuanyu.housing_fund.identifiers import make_resident_id
@@ -15,7 +15,7 @@ from chuanyu.housing_fund.identifiers import make_resident_id
 
 @pytest.fixture
 def loaded(client):  # type: ignore[no-untyped-def]
-    with session_scope(client.node) as session:
+    with write_scope(client.node) as session:
         load_demo(session, client.node, population=10)
     return client
 

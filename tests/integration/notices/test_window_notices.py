@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from chuanyu.core import clock
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.schemas import UserRead
 from chuanyu.core.security import create_user
 from chuanyu.node import Node
@@ -47,7 +47,7 @@ def pair(federation_dir: Path, sqlite_template: Path,
 
 
 def account(node: Node, name: str, role: str, subject_id: str | None = None) -> UserRead:
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         row = create_user(session, username=name, password="password-123", roles=[role],
                           subject_id=subject_id)
         return UserRead(id=row.id, username=name, display_name=name, roles=[role],
@@ -55,20 +55,20 @@ def account(node: Node, name: str, role: str, subject_id: str | None = None) -> 
 
 
 def inbox(node: Node, who: UserRead) -> list[tuple[str, str, str | None]]:
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         page = notices_service.list_for(session=session, user=who)
     return [(n.kind, n.subject, n.link) for n in reversed(page.items)]
 
 
 def step(node: Node, day: date, who: UserRead, number: str, action: Action, **data: object
          ) -> None:  # fmt: skip
-    with session_scope(node) as session, clock.freeze(at(day)):
+    with write_scope(node) as session, clock.freeze(at(day)):
         act(session, node=node, user=who, case_number=number, action=action,
             data=TransitionIn(**data))  # type: ignore[arg-type]
 
 
 def received_case(cq: Node, sc: Node) -> str:
-    with session_scope(cq) as session, clock.freeze(at(RECEIVED)):
+    with write_scope(cq) as session, clock.freeze(at(RECEIVED)):
         load_both_catalogues(session, cq)
         data, uploads = complete_request(session, "SC-RS-001")
         number = receive(session, node=cq, user=CQ_CLERK, data=data,
@@ -93,7 +93,7 @@ def test_the_applicant_hears_of_each_step_on_both_nodes(pair: tuple[Node, Node])
                 ("supplement", "请补正材料：社会保障卡挂失与补换", link)]
     assert inbox(cq, here) == expected
     assert inbox(sc, there) == expected
-    with session_scope(cq) as session:
+    with write_scope(cq) as session:
         body = notices_service.list_for(session=session, user=here).items[0].body
     assert "社会保障卡补换申请表" in body and "申请表未签字" in body
 
@@ -122,11 +122,11 @@ def test_staff_are_reminded_once_near_the_due_date_and_once_when_overdue(
     cq_clerk = account(cq, "cq-clerk", "window_clerk")
     number = received_case(cq, sc)
     step(sc, RECEIVED, SC_CLERK, number, Action.ACCEPT)
-    with session_scope(sc) as session, clock.freeze(at(RECEIVED)):
+    with write_scope(sc) as session, clock.freeze(at(RECEIVED)):
         due = read_case(session, user=SC_CLERK, case_number=number).due_date
 
     def sweep(node: Node, day: date) -> int:
-        with session_scope(node) as session, clock.freeze(at(day)):
+        with write_scope(node) as session, clock.freeze(at(day)):
             return window_notices.remind_due(session, node=node)
 
     assert sweep(sc, RECEIVED) == 0  # on track
@@ -138,6 +138,6 @@ def test_staff_are_reminded_once_near_the_due_date_and_once_when_overdue(
     for officer in officers:
         assert [kind for kind, _, _ in inbox(sc, officer)] == ["near_due", "overdue"]
     assert inbox(cq, cq_clerk) == []
-    with session_scope(sc) as session:
+    with write_scope(sc) as session:
         subjects = session.scalars(select(Notice.subject).where(Notice.kind == "overdue"))
         assert set(subjects) == {f"办件已超期：{number}"}

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.errors import ChuanyuError, InvalidInput
 from chuanyu.node import Node
 from chuanyu.window import rules
@@ -49,7 +49,7 @@ def node(
     federation_dir: Path, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Node]:
     cq = _sqlite_node(federation_dir, sqlite_template, tmp_path_factory.mktemp("machine"))
-    with session_scope(cq) as session:
+    with write_scope(cq) as session:
         load_both_catalogues(session, cq)
     yield cq
     cq.close()
@@ -68,7 +68,7 @@ def node(
 def test_random_actions_follow_the_table_or_change_nothing(
     node: Node, steps: list[tuple[Action, str]]
 ) -> None:
-    with session_scope(node) as session:
+    with write_scope(node) as session:
         data, uploads = complete_request(session, "CQ-RS-001")  # decided at CQ by a clerk
         number = receive(
             session, node=node, user=ACCOUNTS["clerk"], data=data, uploads=uploads
@@ -84,7 +84,7 @@ def test_random_actions_follow_the_table_or_change_nothing(
             )
         ]
         try:
-            with session_scope(node) as session:
+            with write_scope(node) as session:
                 act(
                     session,
                     node=node,
@@ -105,7 +105,7 @@ def test_random_actions_follow_the_table_or_change_nothing(
             target = rules.next_status(status, action)
             assert target is not None, (status, action, who)
             status, done = target, done + 1
-        with session_scope(node) as session:
+        with write_scope(node) as session:
             case = session.scalar(select(Case).where(Case.case_number == number))
             assert case is not None and case.status == status.value
             assert [e.seq for e in case.events] == list(range(1, done + 1))

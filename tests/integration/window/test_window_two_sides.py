@@ -10,7 +10,7 @@ import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
 from chuanyu.core import clock
-from chuanyu.core.db import session_scope
+from chuanyu.core.db import write_scope
 from chuanyu.core.errors import RuleViolation
 from chuanyu.node import Node
 from chuanyu.registry.demo import sample_application
@@ -47,7 +47,7 @@ def pair(
 
 
 def step(node: Node, day: date, who, number: str, action: Action, **kw) -> None:  # type: ignore[no-untyped-def]
-    with session_scope(node) as session, clock.freeze(at(day)):
+    with write_scope(node) as session, clock.freeze(at(day)):
         act(
             session,
             node=node,
@@ -63,12 +63,12 @@ def test_business_registration_travels_both_ways_and_issues_a_licence(
     pair: tuple[Node, Node],
 ) -> None:
     cq, sc = pair
-    with session_scope(sc) as session:
+    with write_scope(sc) as session:
         load_catalogue(session, node=sc, catalogue=starter_catalogue("SC"))
     assert pump(sc, cq, "window.catalogue") == len(starter_catalogue("SC").matters)
-    with session_scope(cq) as session:
+    with write_scope(cq) as session:
         load_catalogue(session, node=cq, catalogue=starter_catalogue("CQ"))
-    with session_scope(cq) as session, clock.freeze(at(date(2020, 9, 25))):
+    with write_scope(cq) as session, clock.freeze(at(date(2020, 9, 25))):
         application = sample_application("SC", name="成都渝蓉通测试科技有限公司", seed=7)
         data, uploads = complete_request(
             session, "SC-SCJG-001", application=application.model_dump(mode="json")
@@ -77,7 +77,7 @@ def test_business_registration_travels_both_ways_and_issues_a_licence(
                          end_unit=session.commit).case_number
     assert pump(cq, sc, "window.cases") == 1
 
-    with session_scope(sc) as session, clock.freeze(at(date(2020, 9, 25))):
+    with write_scope(sc) as session, clock.freeze(at(date(2020, 9, 25))):
         there = read_case(session, user=SC_REGISTRAR, case_number=number)
     assert there.status is CaseStatus.RECEIVED and there.due_date == date(2020, 9, 29)
     assert there.applicant_id_number == APPLICANT_ID
@@ -92,7 +92,7 @@ def test_business_registration_travels_both_ways_and_issues_a_licence(
         data={"note": "住所证明不清晰", "materials": ["domicile_proof"]},
     )
     assert pump(sc, cq, "window.results") == 1
-    with session_scope(cq) as session:
+    with write_scope(cq) as session:
         here = read_case(session, user=CQ_CLERK, case_number=number)
     assert here.status is CaseStatus.SUPPLEMENT and here.paused_on == date(2020, 9, 27)
 
@@ -119,7 +119,7 @@ def test_business_registration_travels_both_ways_and_issues_a_licence(
     assert pump(cq, sc, "window.cases") == 1
     assert pump(cq, sc, "window.cases") == 0
 
-    with session_scope(cq) as s1, session_scope(sc) as s2, clock.freeze(at(date(2020, 10, 12))):
+    with write_scope(cq) as s1, write_scope(sc) as s2, clock.freeze(at(date(2020, 10, 12))):
         here = read_case(s1, user=CQ_CLERK, case_number=number)
         there = read_case(s2, user=SC_REGISTRAR, case_number=number)
     assert here.status is there.status is CaseStatus.DELIVERED
@@ -144,7 +144,7 @@ def test_business_registration_travels_both_ways_and_issues_a_licence(
 
 def test_replica_refuses_a_transition_from_the_wrong_side(pair: tuple[Node, Node]) -> None:
     cq, sc = pair
-    with session_scope(cq) as session, clock.freeze(at(date(2020, 9, 21))):
+    with write_scope(cq) as session, clock.freeze(at(date(2020, 9, 21))):
         load_both_catalogues(session, cq)
         data, uploads = complete_request(session, "SC-RS-001")
         number = receive(session, node=cq, user=CQ_CLERK, data=data, uploads=uploads).case_number
@@ -175,12 +175,12 @@ def test_replica_refuses_a_transition_from_the_wrong_side(pair: tuple[Node, Node
         "result": None,
         "attachments": [],
     }
-    with session_scope(sc) as session, pytest.raises(RuleViolation):
+    with write_scope(sc) as session, pytest.raises(RuleViolation):
         apply_transition(session, producer="CQ", payload=forged)
     forged["event"] = {**forged["event"], "seq": 3, "action": "accept", "to_status": "accepted"}
-    with session_scope(sc) as session, pytest.raises(RuleViolation):
+    with write_scope(sc) as session, pytest.raises(RuleViolation):
         apply_transition(session, producer="SC", payload=forged)
-    with session_scope(sc) as session:
+    with write_scope(sc) as session:
         assert read_case(session, user=SC_REGISTRAR, case_number=number).status is (
             CaseStatus.RECEIVED
         )
