@@ -68,7 +68,8 @@ class DeliveryRead(BaseModel):
     sent_at: datetime | None
 
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# No spaces and no control characters in either part; a dot in the domain.
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
 
 
 class ContactIn(BaseModel):
