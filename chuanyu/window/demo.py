@@ -74,6 +74,7 @@ def _citizen_case(session: Session, node: Node, clerk: UserRead) -> str:
     resident = DEMO_CITIZEN[node.member]
     if not account.subject_id:
         account.subject_id = resident
+        account.display_name = DEMO_CITIZEN_NAME[node.member]
     if session.scalar(select(Case.id).where(Case.applicant_id_number == resident)) is not None:
         return ""
     applicant = {"name": DEMO_CITIZEN_NAME[node.member], "id_number": resident}
