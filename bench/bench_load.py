@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -176,6 +177,11 @@ def profile(backend: str, work: Path, duration: int, users: int, workers: int) -
                     conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             engine.dispose()
     total = result["total"]
+    if total["failures"]:
+        kept = Path(tempfile.mkdtemp(prefix=f"chuanyu-load-{backend}-logs-"))
+        for path in (work / backend).glob("*.log"):
+            shutil.copy(path, kept / path.name)
+        log(f"{backend}: failures; the nodes' logs are kept in {kept}")
     log(f"{backend}: {total['requests']} requests, {total['failures']} failures, "
         f"{total['rps']} req/s, p99 {total['p99_ms']} ms")
     return {"workers_per_node": workers, "users": users, **result}

@@ -15,7 +15,9 @@ import random
 import uuid
 
 from locust import HttpUser, between, task
+from requests.adapters import HTTPAdapter
 from stdnum.cn import ric
+from urllib3.util.retry import Retry
 
 CONFIG = json.loads(open(os.environ["LOAD_CONFIG"], encoding="utf-8").read())  # noqa: SIM115
 DIVISIONS = {"CQ": "500103", "SC": "510104"}
@@ -23,6 +25,14 @@ PEER = {"CQ": "SC", "SC": "CQ"}
 TITLES = ("氩弧焊工", "数控车工", "仓库管理员", "会计", "护理员", "软件测试工程师", "电工", "厨师")
 QUERIES = ("焊工", "会计", "仓库", "护理", "软件测试", "电工 重庆", "厨师", "数控")
 PDF = b"%PDF-1.7\n% load material\n" + b"0" * 2048
+
+
+def failure(response: object) -> str:
+    """What went wrong: the status and body, or the connection error (status 0)."""
+    error = getattr(response, "error", None)
+    if error is not None:
+        return f"{type(error).__name__}: {error}"[:300]
+    return f"{getattr(response, 'status_code', '?')} {getattr(response, 'text', '')[:200]}"
 
 
 def resident_id(member: str) -> str:
@@ -38,12 +48,20 @@ class RegionUser(HttpUser):
     wait_time = between(0.0, 0.05)
     host = CONFIG["urls"]["CQ"]
 
+    def on_start(self) -> None:
+        # A kept-alive connection the server closed while idle (uvicorn: 5 s) is retried once,
+        # as browsers do; POSTs carry an Idempotency-Key, so a retried one is not done twice.
+        retry = Retry(total=1, connect=1, read=1, status=0, other=0, redirect=0,
+                      allowed_methods=frozenset({"GET", "POST"}), raise_on_status=False)
+        self.client.mount("http://", HTTPAdapter(max_retries=retry))
+
     def _node(self) -> tuple[str, str]:
         member = random.choice(("CQ", "SC"))
         return member, CONFIG["urls"][member]
 
     def _auth(self, member: str, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {CONFIG['tokens'][member][role]}"}
+        return {"Authorization": f"Bearer {CONFIG['tokens'][member][role]}",
+                "Idempotency-Key": uuid.uuid4().hex}
 
     @task(3)
     def page_view(self) -> None:
@@ -71,7 +89,7 @@ class RegionUser(HttpUser):
                               data={"case": json.dumps(body, ensure_ascii=False)}, files=files,
                               catch_response=True) as r:
             if r.status_code != 201:
-                r.failure(f"{r.status_code} {r.text[:200]}")
+                r.failure(failure(r))
 
     @task(2)
     def certificate(self) -> None:
@@ -80,7 +98,7 @@ class RegionUser(HttpUser):
         with self.client.get(f"{url}/api/registry/verify", params={"uscc": code},
                              name="certificate (cross-region)", catch_response=True) as r:
             if r.status_code != 200 or r.json().get("outcome") != "valid":
-                r.failure(f"{r.status_code} {r.text[:200]}")
+                r.failure(failure(r))
 
     @task(2)
     def posting(self) -> None:
@@ -96,4 +114,4 @@ class RegionUser(HttpUser):
                               headers=self._auth(member, "hr_officer"),
                               catch_response=True) as r:
             if r.status_code != 201:
-                r.failure(f"{r.status_code} {r.text[:200]}")
+                r.failure(failure(r))
