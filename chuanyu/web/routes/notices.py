@@ -4,7 +4,7 @@ unread count the page header shows."""
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -14,9 +14,10 @@ from chuanyu.core.db import ReadSessionDep, WriteSessionDep, read_scope
 from chuanyu.core.messages import zh_message
 from chuanyu.core.schemas import UserRead
 from chuanyu.core.security import CurrentUser, require
+from chuanyu.notices import channels
 from chuanyu.notices import service as notices_service
 from chuanyu.notices.deps import NoticeId
-from chuanyu.notices.enums import KIND_LABELS
+from chuanyu.notices.enums import KIND_LABELS, DeliveryStatus
 from chuanyu.notices.schemas import ContactIn
 from chuanyu.web import render, templates
 from chuanyu.web.forms import form_fields
@@ -43,6 +44,25 @@ def unread_for(request: Request, user: UserRead | None) -> int | None:
 
 
 templates.env.globals["notices_unread"] = unread_for
+
+CHANNEL_LABELS = {"email": "电子邮件", "sms": "短信"}
+
+
+def outbox_for(request: Request) -> dict[str, Any] | None:
+    """The delivery outbox's counts and channels for the status page (None: not readable)."""
+    node = request.app.state.node
+    try:
+        with read_scope(node) as session:
+            counts = notices_service.delivery_counts(session=session)
+        names = channels.for_node(node)
+    except Exception:  # the status page must render even when this part cannot be read
+        log.exception("notice outbox counts failed")
+        return None
+    return {"channels": [CHANNEL_LABELS.get(n, n) for n in names],
+            **{s.value: counts.get(s.value, 0) for s in DeliveryStatus}}
+
+
+templates.env.globals["notices_outbox"] = outbox_for
 
 
 def _local_link(link: str | None) -> str:

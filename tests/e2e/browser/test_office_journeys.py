@@ -114,6 +114,7 @@ def test_administrator_checks_the_status_of_both_regions(
         demo_federation.wait_until(sc_reachable, timeout=60, message="SC shown as reachable")
         assert page.inner_text("#backlog").strip().isdigit()
         assert int(page.inner_text("#audit-entries")) >= 1
+        assert page.inner_text("#notice-failed") == "0"  # the notice outbox, on the same page
         _fits(page)
         _shot(page, screenshots, "status-1-admin", size)
     finally:

@@ -97,3 +97,11 @@ def test_only_administrators_read_the_delivery_outbox(client: AppClient) -> None
     assert client.get("/api/notices/deliveries", headers=citizen).status_code == 403
     assert client.get("/api/notices/deliveries", headers=admin).json() == []
     assert client.post("/api/notices/deliveries/retry", headers=admin).json() == {"queued": 0}
+
+
+def test_the_status_page_shows_the_notice_outbox(client: AppClient) -> None:
+    client.page_login("admin")
+    page = client.get("/status")
+    assert page.status_code == 200
+    assert 'id="notice-outbox" data-failed="0"' in page.text
+    assert "未配置（仅站内消息）" in page.text
