@@ -94,3 +94,6 @@ for (const link of document.querySelectorAll(".subnav a[href]")) {
     link.setAttribute("aria-current", "page");
   }
 }
+
+// A refused form: move focus to the error summary so screen readers announce it first.
+document.querySelector(".error-summary[tabindex]")?.focus();
