@@ -6,6 +6,7 @@ import json
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, event, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chuanyu.core import clock
@@ -34,7 +35,12 @@ def _next_seq(session: Session, stream: str) -> int:
     result = conn.execute(_BUMP, {"s": stream}).scalar()
     if result is not None:
         return int(result)
-    conn.execute(_FIRST, {"s": stream})
+    try:
+        with session.begin_nested():
+            session.connection().execute(_FIRST, {"s": stream})
+    except IntegrityError:
+        # Another process of the node published the stream's first event meanwhile.
+        return int(session.connection().execute(_BUMP, {"s": stream}).scalar_one())
     return 1
 
 
