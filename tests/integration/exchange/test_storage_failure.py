@@ -157,3 +157,19 @@ def test_health_answers_503_when_the_disk_is_short_of_space(client: AppClient) -
     assert "磁盘剩余空间不足" in response.json()["detail"]
     client.node.settings = settings
     assert client.get("/api/health").status_code == 200
+
+
+@pytest.mark.parametrize(("status", "code"), [(500, "unavailable"), (502, "unavailable"),
+                                              (413, "too_large"), (429, "rate_limited")])
+def test_an_unsigned_error_answer_is_not_taken_for_a_bad_signature(
+        client: AppClient, status: int, code: str) -> None:
+    import httpx
+
+    from chuanyu.exchange import envelope
+    from chuanyu.exchange.guard import Refusal
+
+    sent = envelope.make("CQ", "SC", "batch", PROBE_STREAM, "0" * 64)
+    with pytest.raises(Refusal) as info:
+        Relay(client.node)._check_ack(sent, httpx.Response(status, text="Internal Server Error"))
+    assert info.value.code == code
+    assert f"HTTP {status}" in info.value.detail
