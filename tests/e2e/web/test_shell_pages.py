@@ -1,4 +1,4 @@
-"""What every visitor meets in the shell: Chinese errors, plain validation messages, one time format."""
+"""What every visitor meets in the shell: Chinese errors and messages, the menu per role."""
 
 from __future__ import annotations
 
