@@ -162,7 +162,7 @@ def test_full_consent_flow_through_pages(fed: LiveFederation) -> None:
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
-def test_refused_consent_stops_the_application(fed: LiveFederation) -> None:
+def test_refused_consent_stops_the_application_until_asked_again(fed: LiveFederation) -> None:
     rid, name = depositor(fed, 5)
     app = apply_api(fed, rid, name)
     assert decide(fed, rid, app["consent_request"], "refuse").status_code == 303
@@ -170,6 +170,17 @@ def test_refused_consent_stops_the_application(fed: LiveFederation) -> None:
     assert stopped["refusal_code"] == "consent_refused"
     again = decide(fed, rid, app["consent_request"])  # the decision is taken once
     assert again.status_code == 409
+    # The applicant asks again; a new request, and this time the depositor agrees.
+    renewed = httpx.post(f"{fed.sc.url}/api/housing_fund/applications/"
+                         f"{app['application_no']}/consent",
+                         headers=fed.sc.headers("citizen", rid), timeout=30)
+    assert renewed.status_code == 200, renewed.text
+    fresh = renewed.json()
+    assert fresh["status"] == "awaiting_consent" and fresh["consent_request"] != (
+        app["consent_request"])
+    assert decide(fed, rid, fresh["consent_request"]).status_code == 303
+    done = wait_status(fed, app["application_no"], "approved", "rejected")
+    assert done["certificate_verified"] is True
 
 
 def test_certificate_calls_without_a_valid_consent_are_refused(fed: LiveFederation) -> None:
