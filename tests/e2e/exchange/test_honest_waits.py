@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from chuanyu.core.security import create_user
 from chuanyu.exchange import federation
 from chuanyu.exchange.registry import SERVICES, STREAMS
 from chuanyu.registry.demo import sample_application
+from tests.e2e.browser.conftest import SCREENSHOTS
 from tests.integration.window.window_helpers import APPLICANT_ID, PDF
 from tests.support.nodes import PASSWORD, LiveFederation, LiveNode
 from tests.support.partition import Partition
@@ -180,3 +182,37 @@ def test_a_slow_region_does_not_hold_up_the_window_intake(linked) -> None:  # ty
     assert took < PAGE_BOUND_S
     # The name is checked again by SC when it accepts the case.
     assert received.json()["events"][0]["data"] == {"name_check": "deferred"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+def test_the_waiting_page_updates_itself_in_a_browser_or_by_its_link(
+        linked, browser: Any, script: bool) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    fed, proxy = linked
+    code = sc_licence(fed, f"成都浏览器等待{'甲' if script else '乙'}测试科技有限公司",
+                      35 if script else 36)
+    context = browser.new_context(locale="zh-CN", java_script_enabled=script,
+                                  viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    proxy.hold()
+    try:
+        page.goto(f"{fed.cq.url}/registry/verify?uscc={code}")
+        status = page.locator('[data-wait="pending"]')
+        assert WAITING in status.inner_text() and status.get_attribute("role") == "status"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"wait-verify-pending-{'js' if script else 'nojs'}"
+                                 "-390.png"), full_page=True)
+        proxy.release()
+        if script:  # nobody touches the page: it reloads itself until the answer is in
+            page.wait_for_selector('[data-outcome="valid"]', timeout=30_000)
+        else:
+            def answered() -> bool:
+                page.get_by_role("link", name="点此刷新").click()
+                page.wait_for_load_state()
+                return page.locator('[data-outcome="valid"]').count() == 1
+
+            fed.wait_until(answered, timeout=30, message="the answer after a refresh")
+        assert WAITING not in page.inner_text("main")
+    finally:
+        proxy.release()
+        context.close()
