@@ -108,13 +108,15 @@ def _bulk_insert(session: Session, entries: list[EntryCreate]) -> None:
 
 def _measure(node: Node, as_of: date, repeat: int) -> dict[str, object]:
     with node.sessions() as session:
-        build = _median(lambda: build_report_for(session, as_of=as_of, with_live=False), repeat)
+        build = _median(
+            lambda: build_report_for(session=session, as_of=as_of, with_live=False), repeat
+        )
         build_cpu = _median(
-            lambda: build_report_for(session, as_of=as_of, with_live=False),
+            lambda: build_report_for(session=session, as_of=as_of, with_live=False),
             repeat,
             time.process_time,
         )
-        report = build_report_for(session, as_of=as_of, with_live=False)
+        report = build_report_for(session=session, as_of=as_of, with_live=False)
     result: dict[str, object] = {
         "as_of": as_of.isoformat(),
         "build_cpu_s": build_cpu,
@@ -150,7 +152,7 @@ def main() -> None:
         )
         seed_node = _node(root, "seed")
         with write_scope(seed_node) as session:
-            load_seed(session, member="CQ")
+            load_seed(session=session, member="CQ")
         console.print("seed ledger loaded; measuring …")
         seed = _measure(seed_node, AS_OF, repeat)
         seed_node.close()
@@ -158,7 +160,7 @@ def main() -> None:
         big_node = _node(root, "big")
         t0 = time.perf_counter()
         with write_scope(big_node) as session, Progress(console=console) as bar:
-            load_seed(session, member="CQ")
+            load_seed(session=session, member="CQ")
             task = bar.add_task(f"storing {count:,} generated entries", total=count)
             batch: list[EntryCreate] = []
             for entry in generate_entries(count):

@@ -36,7 +36,7 @@ GUARD_S = 600  # a render that never signals fails the run instead of hanging it
 def load_ledger(node: Node, count: int = ENTRIES) -> None:
     """The seed ledger and `count` generated entries, in units of 1,000."""
     with write_scope(node) as session:
-        load_seed(session, member=node.member)
+        load_seed(session=session, member=node.member)
     batch = []
     for entry in generate_entries(count):
         batch.append(entry)
@@ -49,14 +49,14 @@ def load_ledger(node: Node, count: int = ENTRIES) -> None:
 def _store(node: Node, entries: list[Any]) -> None:
     with write_scope(node) as session:
         for entry in entries:
-            add_entry(session, member=node.member, data=entry)
+            add_entry(session=session, member=node.member, data=entry)
 
 
 def render_pdf(node: Node, started: Any) -> float:
     """Build and render the report on one read session held open throughout; seconds taken."""
     began = time.perf_counter()
     with read_scope(node) as session:
-        report = build_report_for(session, as_of=AS_OF, with_live=True)
+        report = build_report_for(session=session, as_of=AS_OF, with_live=True)
         started.set()
         render(report, "pdf")
     return time.perf_counter() - began

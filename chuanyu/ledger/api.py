@@ -73,19 +73,21 @@ def list_entries(
         date_to=date_to,
         q=q,
     )
-    return service.list_entries(session, filters=filters, limit=page.limit, offset=page.offset)
+    return service.list_entries(
+        session=session, filters=filters, limit=page.limit, offset=page.offset
+    )
 
 
 @router.post("/entries", status_code=201, dependencies=[require(WRITER), idempotent()])
 def create_entry(body: EntryCreate, session: WriteSessionDep, node: NodeDep) -> EntryRead:
     """Record an entry on this node; it is replicated to the other region."""
-    return service.create_entry(session, member=node.member, data=body)
+    return service.create_entry(session=session, member=node.member, data=body)
 
 
 @router.get("/entries/{entry_id}", dependencies=[require()])
 def get_entry(entry_id: str, session: ReadSessionDep) -> EntryRead:
     """One entry."""
-    return service.get_entry(session, entry_id=entry_id)
+    return service.get_entry(session=session, entry_id=entry_id)
 
 
 @router.put("/entries/{entry_id}", dependencies=[require(WRITER)])
@@ -93,13 +95,13 @@ def update_entry(
     entry_id: str, body: EntryUpdate, session: WriteSessionDep, node: NodeDep
 ) -> EntryRead:
     """Replace an entry's content (only on the node that recorded it)."""
-    return service.update_entry(session, member=node.member, entry_id=entry_id, data=body)
+    return service.update_entry(session=session, member=node.member, entry_id=entry_id, data=body)
 
 
 @router.delete("/entries/{entry_id}", status_code=204, dependencies=[require(WRITER)])
 def delete_entry(entry_id: str, session: WriteSessionDep, node: NodeDep) -> Response:
     """Delete an entry (only on the node that recorded it)."""
-    service.delete_entry(session, member=node.member, entry_id=entry_id)
+    service.delete_entry(session=session, member=node.member, entry_id=entry_id)
     return Response(status_code=204)
 
 
@@ -108,19 +110,19 @@ def list_figures(
     session: ReadSessionDep, metric: Annotated[str | None, Query(max_length=64)] = None
 ) -> list[FigureRead]:
     """Published totals."""
-    return service.list_figures(session, metric=metric)
+    return service.list_figures(session=session, metric=metric)
 
 
 @router.post("/figures", status_code=201, dependencies=[require(WRITER), idempotent()])
 def add_figure(body: FigureCreate, session: WriteSessionDep, node: NodeDep) -> FigureRead:
     """Record a published total."""
-    return service.add_figure(session, member=node.member, data=body)
+    return service.add_figure(session=session, member=node.member, data=body)
 
 
 @router.get("/firsts", dependencies=[require()])
 def firsts(session: ReadSessionDep, as_of: dt.date | None = None) -> dict[str, Any]:
     """The firsts and totals as of a date (the report's JSON form)."""
-    return report_dict(service.build_report_for(session, as_of=_as_of(as_of)))
+    return report_dict(service.build_report_for(session=session, as_of=_as_of(as_of)))
 
 
 @router.get("/report", dependencies=[require()], response_class=Response,
@@ -132,7 +134,7 @@ def report(
 ) -> Response:
     """The “N firsts” report in html, pdf, md, xlsx or json."""
     day = _as_of(as_of)
-    data = render(service.build_report_for(session, as_of=day), format)
+    data = render(service.build_report_for(session=session, as_of=day), format)
     name = f"ledger-report-{day.isoformat()}.{format}"
     disposition = "inline" if format in ("html", "pdf", "json") else "attachment"
     return Response(
@@ -152,7 +154,7 @@ def import_entries(file: UploadFile, session: WriteSessionDep, node: NodeDep) ->
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(file.file.read())
         try:
-            count = import_file(session, member=node.member, path=path)
+            count = import_file(session=session, member=node.member, path=path)
         except (KeyError, ValueError, OSError) as exc:
             raise invalid("file", f"无法读取文件：{exc}") from exc
     return ImportResult(imported=count)
@@ -163,7 +165,7 @@ def import_entries(file: UploadFile, session: WriteSessionDep, node: NodeDep) ->
 def export(session: ReadSessionDep) -> Response:
     """Every entry on this node as .xlsx (the import layout)."""
     headers = {"Content-Disposition": 'attachment; filename="ledger-export.xlsx"'}
-    return Response(export_xlsx(session), media_type=XLSX, headers=headers)
+    return Response(export_xlsx(session=session), media_type=XLSX, headers=headers)
 
 
 @router.get("/template.xlsx", dependencies=[require()], response_class=Response,

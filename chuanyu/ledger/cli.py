@@ -53,7 +53,7 @@ def load_seed_cmd(
     """Record the seed report's entries and figures on this node (repeatable; keeps existing)."""
     dataset = load_dataset(file) if file else None
     with node_session(member) as (node, session):
-        result = load_seed(session, member=node.member, dataset=dataset, progress=True)
+        result = load_seed(session=session, member=node.member, dataset=dataset, progress=True)
     out.print(
         f"{member}: {result.entries} entries and {result.figures} figures recorded, "
         f"{result.skipped} already present"
@@ -68,7 +68,7 @@ def firsts_cmd(
     day = _as_of(as_of)
     catalog = load_catalog(catalog_file)
     with node_session(member, write=False) as (_node, session):
-        facts = entry_facts(session)
+        facts = entry_facts(session=session)
     table = Table("类别", "状态", "事项", "日期", "阶段", title=f"截至 {day.isoformat()}")
     for first in rules.firsts(catalog.categories, facts, catalog.stages, day):
         if first.entry is not None:
@@ -101,7 +101,7 @@ def report_cmd(
         task = bar.add_task("读取台账…", total=2)
         with node_session(member, write=False) as (_node, session):
             report = build_report_for(
-                session, as_of=day, with_live=live, catalog=load_catalog(catalog_file)
+                session=session, as_of=day, with_live=live, catalog=load_catalog(catalog_file)
             )
         bar.update(task, advance=1, description=f"生成 {fmt}…")
         data = render(report, fmt)
@@ -131,7 +131,7 @@ def import_cmd(
     """Import entries from .xlsx/.csv: every row is checked first; any error imports nothing."""
     try:
         with node_session(member) as (node, session):
-            count = import_file(session, member=node.member, path=file, progress=True)
+            count = import_file(session=session, member=node.member, path=file, progress=True)
     except InvalidInput as exc:
         err.print(f"[red]{exc.detail}[/red]")
         for e in exc.errors:
@@ -147,6 +147,6 @@ def export_cmd(
 ) -> None:
     """Export every entry on this node to .xlsx (the import layout)."""
     with node_session(member, write=False) as (_node, session):
-        data = export_xlsx(session)
+        data = export_xlsx(session=session)
     output.write_bytes(data)
     out.print(f"ledger exported to {output}")

@@ -20,7 +20,7 @@ def load_demo(session: Session, node: Node) -> str:
     """Load the seed on CQ; on SC, rely on replication."""
     if node.member != SEED_OWNER:
         return "seed entries arrive from CQ through the ledger.entries stream"
-    result = load_seed(session, member=node.member)
+    result = load_seed(session=session, member=node.member)
     return (
         f"{result.entries} entries and {result.figures} reported figures recorded "
         f"({result.skipped} already present)"

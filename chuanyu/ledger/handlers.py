@@ -39,10 +39,10 @@ def apply_ledger_event(
     """Apply one replicated ledger event in the consumer's transaction."""
     del node, seq  # ordering and de-duplication are the inbox's job
     if event_type == "entry.upserted":
-        apply_remote_entry(session, producer=producer, payload=payload)
+        apply_remote_entry(session=session, producer=producer, payload=payload)
     elif event_type == "entry.deleted":
-        apply_remote_delete(session, producer=producer, payload=payload)
+        apply_remote_delete(session=session, producer=producer, payload=payload)
     elif event_type == "figure.upserted":
-        apply_remote_figure(session, producer=producer, payload=payload)
+        apply_remote_figure(session=session, producer=producer, payload=payload)
     else:
         raise ValueError(f"unknown ledger event type {event_type!r}")

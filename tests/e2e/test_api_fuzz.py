@@ -59,7 +59,7 @@ OPERATIONS = _operations()
 def _seed(node: Node) -> None:
     """Records read back from the database: the seed's entries, matters and cases, licences."""
     with write_scope(node) as session:
-        load_seed(session, member=node.member)
+        load_seed(session=session, member=node.member)
         window_demo.load_demo(session, node)
         registry_demo.load_demo(session, node)
 

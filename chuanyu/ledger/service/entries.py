@@ -57,7 +57,7 @@ def _owned(row: LedgerEntry, member: str) -> None:
         raise NotOwner(f"该记录由{region}节点录入，只能在{region}节点修改或删除")
 
 
-def add_entry(session: Session, *, member: str, data: EntryCreate) -> LedgerEntry:
+def add_entry(*, session: Session, member: str, data: EntryCreate) -> LedgerEntry:
     """Insert an entry owned by `member` and publish it (flushes only)."""
     entry_id = data.id or new_entry_id(member)
     if session.get(LedgerEntry, entry_id) is not None:
@@ -74,13 +74,13 @@ def add_entry(session: Session, *, member: str, data: EntryCreate) -> LedgerEntr
     return row
 
 
-def create_entry(session: Session, *, member: str, data: EntryCreate) -> EntryRead:
+def create_entry(*, session: Session, member: str, data: EntryCreate) -> EntryRead:
     """Record a new entry on this node and send it to the other region."""
-    row = add_entry(session, member=member, data=data)
+    row = add_entry(session=session, member=member, data=data)
     return to_read(row)
 
 
-def update_entry(session: Session, *, member: str, entry_id: str, data: EntryUpdate) -> EntryRead:
+def update_entry(*, session: Session, member: str, entry_id: str, data: EntryUpdate) -> EntryRead:
     """Replace an entry's content; only its owning node may."""
     row = _row(session, entry_id)
     _owned(row, member)
@@ -92,7 +92,7 @@ def update_entry(session: Session, *, member: str, entry_id: str, data: EntryUpd
     return to_read(row)
 
 
-def delete_entry(session: Session, *, member: str, entry_id: str) -> None:
+def delete_entry(*, session: Session, member: str, entry_id: str) -> None:
     """Remove an entry; only its owning node may, and the other region follows."""
     row = _row(session, entry_id)
     _owned(row, member)
@@ -102,7 +102,7 @@ def delete_entry(session: Session, *, member: str, entry_id: str) -> None:
     outbox.publish(session, STREAM, "entry.deleted", payload)
 
 
-def get_entry(session: Session, *, entry_id: str) -> EntryRead:
+def get_entry(*, session: Session, entry_id: str) -> EntryRead:
     """One entry by id."""
     return to_read(_row(session, entry_id))
 
@@ -113,8 +113,8 @@ def _region_of(code: str) -> str | None:
 
 
 def list_entries(
-    session: Session,
     *,
+    session: Session,
     filters: EntryFilter | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -161,7 +161,7 @@ def list_entries(
     )
 
 
-def apply_remote_entry(session: Session, *, producer: str, payload: dict[str, Any]) -> None:
+def apply_remote_entry(*, session: Session, producer: str, payload: dict[str, Any]) -> None:
     """Store or refresh the replica of an entry the other node owns (flushes only)."""
     data = EntryRead.model_validate(payload)
     if data.owner != producer:
@@ -180,7 +180,7 @@ def apply_remote_entry(session: Session, *, producer: str, payload: dict[str, An
     session.flush()
 
 
-def apply_remote_delete(session: Session, *, producer: str, payload: dict[str, Any]) -> None:
+def apply_remote_delete(*, session: Session, producer: str, payload: dict[str, Any]) -> None:
     """Drop the replica of an entry its owner deleted (flushes only)."""
     row = session.get(LedgerEntry, str(payload["id"]))
     if row is None:

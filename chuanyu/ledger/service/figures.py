@@ -32,7 +32,7 @@ def _new_figure(fig_id: str, owner: str, data: FigureCreate | FigureRead) -> Led
     )
 
 
-def put_figure(session: Session, *, member: str, data: FigureCreate) -> LedgerFigure:
+def put_figure(*, session: Session, member: str, data: FigureCreate) -> LedgerFigure:
     """Insert a figure owned by `member` and publish it (flushes only)."""
     fig_id = data.id or f"{member.lower()}-{data.metric}-{data.as_of.isoformat()}"
     if session.get(LedgerFigure, fig_id) is not None:
@@ -44,13 +44,13 @@ def put_figure(session: Session, *, member: str, data: FigureCreate) -> LedgerFi
     return row
 
 
-def add_figure(session: Session, *, member: str, data: FigureCreate) -> FigureRead:
+def add_figure(*, session: Session, member: str, data: FigureCreate) -> FigureRead:
     """Record a published total."""
-    row = put_figure(session, member=member, data=data)
+    row = put_figure(session=session, member=member, data=data)
     return to_figure_read(row)
 
 
-def list_figures(session: Session, *, metric: str | None = None) -> list[FigureRead]:
+def list_figures(*, session: Session, metric: str | None = None) -> list[FigureRead]:
     """Published totals, by metric and date."""
     query = select(LedgerFigure).order_by(LedgerFigure.metric, LedgerFigure.as_of_date)
     if metric:
@@ -58,7 +58,7 @@ def list_figures(session: Session, *, metric: str | None = None) -> list[FigureR
     return [to_figure_read(r) for r in session.scalars(query)]
 
 
-def apply_remote_figure(session: Session, *, producer: str, payload: dict[str, Any]) -> None:
+def apply_remote_figure(*, session: Session, producer: str, payload: dict[str, Any]) -> None:
     """Store the replica of a figure the other node recorded (flushes only)."""
     data = FigureRead.model_validate(payload)
     if data.owner != producer:

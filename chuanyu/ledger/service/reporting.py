@@ -17,7 +17,7 @@ from chuanyu.ledger.rules import EntryFacts, Figure
 from chuanyu.ledger.service.convert import FACTS_SQL, facts_from_row, figure_fact
 
 
-def entry_facts(session: Session) -> list[EntryFacts]:
+def entry_facts(*, session: Session) -> list[EntryFacts]:
     """Every entry on this node (own and replicated) as rule facts (read without ORM objects)."""
     party_rows = session.execute(
         select(LedgerEntryParty.entry_id, LedgerEntryParty.party_code).order_by(
@@ -34,14 +34,14 @@ def entry_facts(session: Session) -> list[EntryFacts]:
     return [facts_from_row(row, codes[row[0]], sorted(tags[row[0]])) for row in rows]
 
 
-def figure_facts(session: Session) -> list[Figure]:
+def figure_facts(*, session: Session) -> list[Figure]:
     """Every reported figure on this node."""
     return [figure_fact(r) for r in session.scalars(select(LedgerFigure))]
 
 
 def build_report_for(
-    session: Session,
     *,
+    session: Session,
     as_of: date,
     catalog: Catalog | None = None,
     with_live: bool = True,
@@ -57,8 +57,8 @@ def build_report_for(
         exported_by = node.name if node is not None else ""
     return build_report(
         catalog or default_catalog(),
-        entry_facts(session),
-        figure_facts(session),
+        entry_facts(session=session),
+        figure_facts(session=session),
         as_of,
         live,
         exported_by=exported_by,

@@ -23,7 +23,7 @@ class LoadResult:
 
 
 def load_seed(
-    session: Session, *, member: str, dataset: Dataset | None = None, progress: bool = False
+    *, session: Session, member: str, dataset: Dataset | None = None, progress: bool = False
 ) -> LoadResult:
     """Record the dataset's entries and figures as `member`'s own; ids already present are kept."""
     data = dataset or seed_dataset()
@@ -34,14 +34,14 @@ def load_seed(
             if entry.id is not None and session.get(LedgerEntry, entry.id) is not None:
                 skipped += 1
             else:
-                add_entry(session, member=member, data=entry)
+                add_entry(session=session, member=member, data=entry)
                 added += 1
             bar.advance(task)
         for fig in data.figures:
             if fig.id is not None and session.get(LedgerFigure, fig.id) is not None:
                 skipped += 1
             else:
-                put_figure(session, member=member, data=fig)
+                put_figure(session=session, member=member, data=fig)
                 figures += 1
             bar.advance(task)
     return LoadResult(entries=added, figures=figures, skipped=skipped)

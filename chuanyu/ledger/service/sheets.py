@@ -32,7 +32,7 @@ def reject(errors: list[RowError]) -> ImportRejected:
 
 
 def import_rows(
-    session: Session, *, member: str, rows: list[dict[str, str]], progress: bool = False
+    *, session: Session, member: str, rows: list[dict[str, str]], progress: bool = False
 ) -> int:
     """Check every row, then record them all in one transaction; returns the count."""
     entries, errors = check_rows(rows)
@@ -46,17 +46,17 @@ def import_rows(
     with Progress(transient=True, disable=not progress) as bar:
         task = bar.add_task("导入台账", total=len(entries))
         for _, entry in entries:
-            add_entry(session, member=member, data=entry)
+            add_entry(session=session, member=member, data=entry)
             bar.advance(task)
     return len(entries)
 
 
-def import_file(session: Session, *, member: str, path: Path, progress: bool = False) -> int:
+def import_file(*, session: Session, member: str, path: Path, progress: bool = False) -> int:
     """Import an .xlsx or .csv file laid out like the template."""
-    return import_rows(session, member=member, rows=read_rows(path), progress=progress)
+    return import_rows(session=session, member=member, rows=read_rows(path), progress=progress)
 
 
-def export_xlsx(session: Session) -> bytes:
+def export_xlsx(*, session: Session) -> bytes:
     """Every entry on this node (own and replicated) in template layout."""
     rows = session.scalars(select(LedgerEntry).order_by(LedgerEntry.id))
     return workbook_bytes((to_read(r) for r in rows), template=False)

@@ -58,7 +58,7 @@ def dashboard(
 ) -> HTMLResponse:
     """Current firsts, running totals and charts."""
     day = as_of or clock.today()
-    report = service.build_report_for(session, as_of=day)
+    report = service.build_report_for(session=session, as_of=day)
     return render(
         request,
         "ledger/dashboard.html",
@@ -104,7 +104,7 @@ def entry_list(
         error = ""
     except ValueError:
         filters, error = EntryFilter(), "筛选条件格式有误（日期应为 2020-05-06），已显示全部"
-    page = service.list_entries(session, filters=filters, limit=200)
+    page = service.list_entries(session=session, filters=filters, limit=200)
     names = {e.id: _party_names(e) for e in page.items}
     return render(
         request,
@@ -143,14 +143,14 @@ async def create_entry_page(request: Request, session: WriteSessionDep, node: No
     entries, errors = check_rows([_row_of(values)])
     if errors:
         return _form_page(request, values, [e.text().removeprefix("第2行") for e in errors], None)
-    created = service.create_entry(session, member=node.member, data=entries[0][1])
+    created = service.create_entry(session=session, member=node.member, data=entries[0][1])
     return RedirectResponse(f"/ledger/entries/{created.id}", status_code=303)
 
 
 @router.get("/entries/{entry_id}", dependencies=[require()])
 def entry_page(request: Request, entry_id: str, session: ReadSessionDep) -> HTMLResponse:
     """One entry."""
-    entry = service.get_entry(session, entry_id=entry_id)
+    entry = service.get_entry(session=session, entry_id=entry_id)
     return render(
         request,
         "ledger/entry.html",
@@ -161,7 +161,7 @@ def entry_page(request: Request, entry_id: str, session: ReadSessionDep) -> HTML
 @router.get("/entries/{entry_id}/edit", dependencies=[require(Role.joint_office)])
 def edit_entry_form(request: Request, entry_id: str, session: ReadSessionDep) -> HTMLResponse:
     """The entry form filled with the entry."""
-    entry = service.get_entry(session, entry_id=entry_id)
+    entry = service.get_entry(session=session, entry_id=entry_id)
     values = dict(zip([f for _, f in COLUMNS], entry_row(entry), strict=True))
     return _form_page(request, values, [], entry_id)
 
@@ -179,5 +179,5 @@ async def update_entry_page(
             request, values, [e.text().removeprefix("第2行") for e in errors], entry_id
         )
     data = EntryUpdate.model_validate(entries[0][1].model_dump(exclude={"id"}))
-    service.update_entry(session, member=node.member, entry_id=entry_id, data=data)
+    service.update_entry(session=session, member=node.member, entry_id=entry_id, data=data)
     return RedirectResponse(f"/ledger/entries/{entry_id}", status_code=303)

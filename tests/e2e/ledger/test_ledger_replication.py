@@ -61,7 +61,7 @@ def test_entry_recorded_on_cq_appears_on_sc(live_nodes: LiveFederation) -> None:
 def test_seed_recorded_on_cq_reaches_sc_and_reports_there(live_nodes: LiveFederation) -> None:
     cq, sc = live_nodes.cq, live_nodes.sc
     with cq.session() as session:
-        result = load_seed(session, member="CQ")
+        result = load_seed(session=session, member="CQ")
     assert (result.entries, result.figures) == (21, 9)
     sc_headers = sc.headers("citizen")
 

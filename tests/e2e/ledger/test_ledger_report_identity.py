@@ -35,7 +35,7 @@ def _xlsx_parts(data: bytes, name: str, placeholder: str) -> dict[str, bytes]:
 def seeded(live_nodes: LiveFederation) -> LiveFederation:
     cq, sc = live_nodes.cq, live_nodes.sc
     with cq.session() as session:
-        load_seed(session, member="CQ")
+        load_seed(session=session, member="CQ")
     headers = sc.headers("citizen")
 
     def replicated() -> bool:
@@ -84,7 +84,8 @@ def test_reports_built_on_both_members_render_the_same_bytes(
     reports = {}
     for node in (seeded.cq, seeded.sc):
         with node.session() as session:
-            reports[node.member] = build_report_for(session, as_of=date.fromisoformat(AS_OF))
+            reports[node.member] = build_report_for(
+                session=session, as_of=date.fromisoformat(AS_OF))
     assert reports["CQ"].exported_by != reports["SC"].exported_by
     sc_as_cq = dataclasses.replace(reports["SC"], exported_by=reports["CQ"].exported_by)
     assert render(reports["CQ"], fmt) == render(sc_as_cq, fmt)

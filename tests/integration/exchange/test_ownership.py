@@ -80,8 +80,9 @@ def _ledger_entry(**kw: Any) -> EntryCreate:
 
 def test_ledger_forgeries_change_nothing(db: Db) -> None:
     with db.scope() as session:
-        mine = ledger_service.create_entry(session, member="CQ", data=_ledger_entry())
-        figure = ledger_service.add_figure(session, member="CQ", data=FigureCreate.model_validate(
+        mine = ledger_service.create_entry(session=session, member="CQ", data=_ledger_entry())
+        figure = ledger_service.add_figure(
+            session=session, member="CQ", data=FigureCreate.model_validate(
             {"metric": "dept_agreements", "value": 85, "as_of": "2020-07-08"}))
     rewritten = {**mine.model_dump(mode="json"), "title": "被改写的标题", "version": 9}
     legit = {**mine.model_dump(mode="json"), "id": "sc-own-1", "owner": "SC", "title": "四川的记录"}
@@ -96,10 +97,10 @@ def test_ledger_forgeries_change_nothing(db: Db) -> None:
     _assert_refused_and_passed(db, "ledger.entries", result, forged=4)
     assert result.applied == 1
     with db.scope() as session:
-        kept = ledger_service.get_entry(session, entry_id=mine.id)
+        kept = ledger_service.get_entry(session=session, entry_id=mine.id)
         assert (kept.title, kept.owner, kept.version) == (mine.title, "CQ", mine.version)
-        assert ledger_service.get_entry(session, entry_id="sc-own-1").owner == "SC"
-        values = {f.id: f.value for f in ledger_service.list_figures(session)}
+        assert ledger_service.get_entry(session=session, entry_id="sc-own-1").owner == "SC"
+        values = {f.id: f.value for f in ledger_service.list_figures(session=session)}
         assert values[figure.id] == figure.value
 
 
