@@ -48,7 +48,7 @@ def list_licences(
 ) -> LicencePage:
     """Licences issued by this region, newest first."""
     return registry_service.list_licences(
-        session, status=status, query=q, limit=page.limit, offset=page.offset
+        session=session, status=status, query=q, limit=page.limit, offset=page.offset
     )
 
 
@@ -56,7 +56,7 @@ def list_licences(
 def issue_licence(body: IssueRequest, session: WriteSessionDep, node: NodeDep) -> LicenceRead:
     """Register an enterprise in this region and issue its signed licence."""
     licence = registry_service.issue_licence(
-        session, node=node, application=body.application, case_number=body.case_number
+        session=session, node=node, application=body.application, case_number=body.case_number
     )
     return licence
 
@@ -64,7 +64,7 @@ def issue_licence(body: IssueRequest, session: WriteSessionDep, node: NodeDep) -
 @router.get("/licences/{uscc}", dependencies=[require(*READERS)])
 def get_licence(uscc: str, session: ReadSessionDep, node: NodeDep) -> LicenceRead:
     """One licence of either region (the other region's is verified through the exchange)."""
-    return registry_service.fetch(session, node=node, code=uscc)
+    return registry_service.fetch(session=session, node=node, code=uscc)
 
 
 @router.get(
@@ -75,7 +75,7 @@ def get_licence(uscc: str, session: ReadSessionDep, node: NodeDep) -> LicenceRea
 )
 def get_licence_pdf(uscc: str, session: ReadSessionDep, node: NodeDep) -> Response:
     """The licence as a PDF with its verification QR code (either region's)."""
-    licence = registry_service.fetch(session, node=node, code=uscc)
+    licence = registry_service.fetch(session=session, node=node, code=uscc)
     pdf = document.licence_pdf(
         licence, document.issuer_name(node, licence), url=document.verify_url(node, licence.uscc)
     )
@@ -89,7 +89,7 @@ def revoke_licence(
 ) -> LicenceRead:
     """Revoke (吊销) a licence this region issued."""
     licence = registry_service.revoke(
-        session, node=node, code=uscc, reason=body.reason, actor=user.username
+        session=session, node=node, code=uscc, reason=body.reason, actor=user.username
     )
     return licence
 
@@ -104,14 +104,14 @@ def check_name(
     """Whether a name is free in the registering region (this one, or `region`)."""
     target = region or node.member
     if target == node.member:
-        return registry_service.name_status(session, name=body.name, region=target)
+        return registry_service.name_status(session=session, name=body.name, region=target)
     return registry_service.remote_name_status(node, member=target, name=body.name)
 
 
 @router.post("/verify", dependencies=[public()])
 def verify_licence(body: VerifyRequest, session: ReadSessionDep, node: NodeDep) -> VerifyResult:
     """Verify any licence of either region by credit code or QR payload (no sign-in)."""
-    return registry_service.verify(session, node=node, request=body)
+    return registry_service.verify(session=session, node=node, request=body)
 
 
 @router.get("/verify", dependencies=[public()])
@@ -123,4 +123,4 @@ def verify_licence_query(
 ) -> VerifyResult:
     """The same verification as a GET, for links and QR scanners."""
     request = VerifyRequest.from_values(uscc, payload)
-    return registry_service.verify(session, node=node, request=request)
+    return registry_service.verify(session=session, node=node, request=request)

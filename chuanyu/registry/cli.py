@@ -67,7 +67,7 @@ def verify(
         raise _fail("；".join(str(e["msg"]) for e in exc.errors())) from None
     try:
         with node_session(member) as (node, session):
-            result = registry_service.verify(session, node=node, request=request)
+            result = registry_service.verify(session=session, node=node, request=request)
     except ChuanyuError as exc:
         raise _fail(exc.detail) from None
     if as_json:
@@ -90,7 +90,7 @@ def show(
     """Show a licence this region issued (optionally write its PDF)."""
     try:
         with node_session(member) as (node, session):
-            lic = registry_service.get(session, code=uscc)
+            lic = registry_service.get(session=session, code=uscc)
             issuer_name = node.name
             url = document.verify_url(node, lic.uscc)
     except ChuanyuError as exc:
@@ -117,7 +117,7 @@ def revoke(
     try:
         with node_session(member) as (node, session):
             lic = registry_service.revoke(
-                session, node=node, code=uscc, reason=reason.strip(), actor=actor
+                session=session, node=node, code=uscc, reason=reason.strip(), actor=actor
             )
     except ChuanyuError as exc:
         raise _fail(exc.detail) from None
@@ -134,7 +134,9 @@ def list_licences(
 ) -> None:
     """List licences this region issued, newest first."""
     with node_session(member) as (_node, session):
-        page = registry_service.list_licences(session, status=status, query=query, limit=limit)
+        page = registry_service.list_licences(
+            session=session, status=status, query=query, limit=limit
+        )
     if as_json:
         out.print_json(json.dumps(page.model_dump(mode="json"), ensure_ascii=False))
         return

@@ -97,12 +97,12 @@ def load_demo(session: Session, node: Node) -> str:
     """Issue this region's demo licences (skipping names already registered)."""
     issued = 0
     for index, name in enumerate(DEMO_NAMES.get(node.member, ())):
-        if registry_service.names.holder_of(session, name=name) is not None:
+        if registry_service.names.holder_of(session=session, name=name) is not None:
             continue
         application = sample_application(node.member, name=name, seed=index + 1)
         registry_service.issue_licence(
-            session, node=node, application=application, case_number=None
+            session=session, node=node, application=application, case_number=None
         )
         issued += 1
-    total = registry_service.list_licences(session, limit=1).total
+    total = registry_service.list_licences(session=session, limit=1).total
     return f"{issued} 张营业执照新核发，本地区共 {total} 张"

@@ -18,11 +18,11 @@ def verify_licence(
 ) -> VerifyResult:
     """Answer another region's verification from this region's register."""
     del caller  # every member may verify; the exchange has checked who is asking
-    return registry_service.verify_local(session, node=node, request=request)
+    return registry_service.verify_local(session=session, node=node, request=request)
 
 
 @service(NAME_SERVICE, request=NameCheck, response=NameCheckResult)
 def check_name(*, session: Session, node: Node, caller: str, request: NameCheck) -> NameCheckResult:
     """Tell the other region's window whether a name is free in this region."""
     del caller
-    return registry_service.name_status(session, name=request.name, region=node.member)
+    return registry_service.name_status(session=session, name=request.name, region=node.member)

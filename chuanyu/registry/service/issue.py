@@ -135,8 +135,8 @@ def insert_with_fresh_code(
 
 
 def issue_licence(
-    session: Session,
     *,
+    session: Session,
     node: Node,
     application: RegistrationApplication,
     case_number: str | None,
@@ -150,7 +150,7 @@ def issue_licence(
     division_code = application.domicile.division_code
     if application.domicile.region != node.member:
         raise errors.outside_jurisdiction(division_code, node.member)
-    check_name(session, name=application.name)
+    check_name(session=session, name=application.name)
     if case_number is not None:
         done = session.scalar(select(Licence.uscc).where(Licence.case_number == case_number))
         if done is not None:
@@ -169,7 +169,7 @@ def issue_licence(
             session, row, node=node, category=uscc.category_code(application.enterprise_type)
         )
     except IntegrityError:
-        holder = holder_of(session, name=application.name)
+        holder = holder_of(session=session, name=application.name)
         if holder is None:
             raise
         raise errors.name_taken(

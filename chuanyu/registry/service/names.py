@@ -17,22 +17,22 @@ if TYPE_CHECKING:
 NAME_SERVICE = "registry.check_name"
 
 
-def holder_of(session: Session, *, name: str) -> Licence | None:
+def holder_of(*, session: Session, name: str) -> Licence | None:
     """The licence of the enterprise holding this name in this region, if any."""
     key = rules.normalise_name(name)
     return session.scalars(select(Licence).where(Licence.name_key == key)).first()
 
 
-def check_name(session: Session, *, name: str) -> None:
+def check_name(*, session: Session, name: str) -> None:
     """Refuse a name already held in this region with a Conflict naming the holder."""
-    holder = holder_of(session, name=name)
+    holder = holder_of(session=session, name=name)
     if holder is not None:
         raise errors.name_taken(name, holder.name, holder.uscc, holder.authority_name)
 
 
-def name_status(session: Session, *, name: str, region: str) -> NameCheckResult:
+def name_status(*, session: Session, name: str, region: str) -> NameCheckResult:
     """Whether the name is free in this region (what the exchange service answers)."""
-    holder = holder_of(session, name=name)
+    holder = holder_of(session=session, name=name)
     if holder is None:
         return NameCheckResult(name=name, region=region, available=True)
     return NameCheckResult(
@@ -45,13 +45,13 @@ def name_status(session: Session, *, name: str, region: str) -> NameCheckResult:
     )
 
 
-def check_name_at(session: Session, *, node: Node, member: str, name: str) -> None:
+def check_name_at(*, session: Session, node: Node, member: str, name: str) -> None:
     """Check a name in the registering region `member`: here, or there through the exchange.
 
     A window receiving an application for the other region calls this at intake.
     """
     if member == node.member:
-        check_name(session, name=name)
+        check_name(session=session, name=name)
         return
     # The window goes on without the answer (the authority checks again at acceptance), so the
     # clerk's page waits no longer than a page may wait for the other region.

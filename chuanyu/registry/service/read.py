@@ -23,27 +23,27 @@ def to_read(row: Licence) -> LicenceRead:
     return from_row(LicenceRead, row, qr_payload=qr_payload(row))
 
 
-def find(session: Session, *, code: str) -> Licence | None:
+def find(*, session: Session, code: str) -> Licence | None:
     """The stored licence with this credit code, or None."""
     return session.scalars(select(Licence).where(Licence.uscc == uscc.compact(code))).first()
 
 
-def get_row(session: Session, *, code: str) -> Licence:
+def get_row(*, session: Session, code: str) -> Licence:
     """The stored licence with this credit code; raises LicenceNotFound."""
-    row = find(session, code=code)
+    row = find(session=session, code=code)
     if row is None:
         raise errors.LicenceNotFound(detail=f"本登记机关未核发统一社会信用代码为 {code} 的营业执照")
     return row
 
 
-def get(session: Session, *, code: str) -> LicenceRead:
+def get(*, session: Session, code: str) -> LicenceRead:
     """One licence issued by this region."""
-    return to_read(get_row(session, code=code))
+    return to_read(get_row(session=session, code=code))
 
 
 def list_licences(
-    session: Session,
     *,
+    session: Session,
     status: LicenceStatus | None = None,
     query: str | None = None,
     limit: int = 50,
@@ -61,7 +61,7 @@ def list_licences(
     return LicencePage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-def list_for_representative(session: Session, *, resident_id: str) -> list[LicenceRead]:
+def list_for_representative(*, session: Session, resident_id: str) -> list[LicenceRead]:
     """Licences this region issued whose legal representative carries this ID number."""
     rows = session.scalars(
         select(Licence)
@@ -72,7 +72,7 @@ def list_for_representative(session: Session, *, resident_id: str) -> list[Licen
     return [to_read(r) for r in rows]
 
 
-def count_cross_region(session: Session, *, issuer: str) -> int:
+def count_cross_region(*, session: Session, issuer: str) -> int:
     """Licences this region issued on applications received at the other region's window."""
     stmt = select(func.count(Licence.id)).where(
         Licence.issuer_member == issuer, Licence.received_member != issuer

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from chuanyu.node import Node
 
 
-def revoke(session: Session, *, node: Node, code: str, reason: str, actor: str) -> LicenceRead:
+def revoke(*, session: Session, node: Node, code: str, reason: str, actor: str) -> LicenceRead:
     """Revoke a licence this region issued; flushes, the caller commits."""
-    row = get_row(session, code=code)
+    row = get_row(session=session, code=code)
     if row.issuer_member != node.member:
         raise errors.LicenceNotFound(detail=f"统一社会信用代码 {code} 不是本登记机关核发的")
     if row.status == LicenceStatus.REVOKED.value:

@@ -59,13 +59,13 @@ def _result(
     )
 
 
-def verify_local(session: Session, *, node: Node, request: VerifyRequest) -> VerifyResult:
+def verify_local(*, session: Session, node: Node, request: VerifyRequest) -> VerifyResult:
     """Verify against this region's own register (what the issuing side answers)."""
     code, payload, unreadable = _target(request)
     if unreadable is not None or code is None:
         forged = licence.Assessment(VerifyOutcome.FORGED, unreadable or "缺少核验数据")
         return _result(forged, code=None, issuer=None, checked_by=[node.member], record=None)
-    row = find(session, code=code)
+    row = find(session=session, code=code)
     record = None
     if row is not None:
         record = licence.Record(facts_of(row), row.digest, row.signature, LicenceStatus(row.status))
@@ -79,7 +79,7 @@ def verify_local(session: Session, *, node: Node, request: VerifyRequest) -> Ver
     return result
 
 
-def verify(session: Session, *, node: Node, request: VerifyRequest) -> VerifyResult:
+def verify(*, session: Session, node: Node, request: VerifyRequest) -> VerifyResult:
     """Verify any licence: locally when this region issued it, else through the exchange.
 
     The answer of the issuing region is checked again here with the same `assess`, against the
@@ -87,7 +87,7 @@ def verify(session: Session, *, node: Node, request: VerifyRequest) -> VerifyRes
     """
     code, payload, unreadable = _target(request)
     if unreadable is not None or code is None:
-        return verify_local(session, node=node, request=request)
+        return verify_local(session=session, node=node, request=request)
     issuer = payload.issuer if payload is not None else uscc.region_member(code)
     if issuer is None or issuer == node.member:
         if issuer is None and payload is None:
@@ -95,7 +95,7 @@ def verify(session: Session, *, node: Node, request: VerifyRequest) -> VerifyRes
                 VerifyOutcome.UNKNOWN, "该代码的登记机关不在川渝两地，无法核验"
             )
             return _result(unknown, code=code, issuer=None, checked_by=[node.member], record=None)
-        return verify_local(session, node=node, request=request)
+        return verify_local(session=session, node=node, request=request)
     check = signature_check(node)
     if payload is not None and not _known_member(node, issuer):
         assessment = licence.assess(record=None, payload=payload, check=check)
@@ -124,15 +124,15 @@ def verify(session: Session, *, node: Node, request: VerifyRequest) -> VerifyRes
 _AUTHENTIC = (VerifyOutcome.VALID, VerifyOutcome.REVOKED)
 
 
-def fetch(session: Session, *, node: Node, code: str) -> LicenceRead:
+def fetch(*, session: Session, node: Node, code: str) -> LicenceRead:
     """A licence of either region: from this register, or verified through the exchange.
 
     The window that received an application for the other region prints the licence for the
     applicant from this; a forged or unknown answer is refused.
     """
     if uscc.region_member(code) in (None, node.member):
-        return to_read(get_row(session, code=code))
-    result = verify(session, node=node, request=VerifyRequest(uscc=code))
+        return to_read(get_row(session=session, code=code))
+    result = verify(session=session, node=node, request=VerifyRequest(uscc=code))
     if result.outcome not in _AUTHENTIC or result.licence is None:
         raise errors.LicenceNotFound(detail=f"{code}：{result.reason}")
     return result.licence

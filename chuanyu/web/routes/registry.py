@@ -48,7 +48,7 @@ def licence_register(
     status: LicenceStatus | None = None,
 ) -> HTMLResponse:
     """The register of licences this region issued."""
-    page = registry_service.list_licences(session, query=q, status=status, limit=100)
+    page = registry_service.list_licences(session=session, query=q, status=status, limit=100)
     return render(
         request,
         "registry/index.html",
@@ -61,7 +61,7 @@ def licence_page(
     request: Request, uscc: str, session: ReadSessionDep, node: NodeDep
 ) -> HTMLResponse:
     """A licence as it is printed (either region's, verified), with its verification QR code."""
-    lic = registry_service.fetch(session, node=node, code=uscc)
+    lic = registry_service.fetch(session=session, node=node, code=uscc)
     return render(
         request,
         "registry/licence.html",
@@ -74,7 +74,7 @@ def licence_page(
 @router.get("/licences/{uscc}/pdf", dependencies=[require(*READERS)])
 def licence_pdf(uscc: str, session: ReadSessionDep, node: NodeDep) -> Response:
     """The licence as a PDF (either region's, verified)."""
-    lic = registry_service.fetch(session, node=node, code=uscc)
+    lic = registry_service.fetch(session=session, node=node, code=uscc)
     headers = {"Content-Disposition": f'inline; filename="licence-{lic.uscc}.pdf"'}
     return Response(
         document.licence_pdf(
@@ -95,7 +95,7 @@ def revoke_licence(
 ) -> RedirectResponse:
     """Revoke a licence from its page."""
     registry_service.revoke(
-        session, node=node, code=uscc, reason=reason.strip(), actor=user.username
+        session=session, node=node, code=uscc, reason=reason.strip(), actor=user.username
     )
     return RedirectResponse(f"/registry/licences/{uscc}", status_code=303)
 
@@ -124,7 +124,7 @@ def verify_page(
 
     def run() -> VerifyResult:
         with read_scope(node) as session:
-            return registry_service.verify(session, node=node, request=check)
+            return registry_service.verify(session=session, node=node, request=check)
 
     key = f"registry.verify:{check.uscc or ''}:{check.payload or ''}"
     outcome = waits.ask(node, key, run)

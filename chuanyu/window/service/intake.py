@@ -135,7 +135,7 @@ def receive(
             end_unit()  # nothing of the case is written yet
         try:
             registry_service.check_name_at(
-                session, node=node, member=matter.member, name=application.name
+                session=session, node=node, member=matter.member, name=application.name
             )
             name_check = "passed"
         except (PeerUnavailable, ExchangeRefused) as exc:

@@ -84,10 +84,10 @@ def _decide(session: Session, node: Node, case: Case, action: Action) -> None:
         return
     application = RegistrationApplication.model_validate(case.application)
     if action is Action.ACCEPT:
-        registry_service.check_name(session, name=application.name)
+        registry_service.check_name(session=session, name=application.name)
     elif action is Action.APPROVE:
         licence = registry_service.issue_licence(
-            session,
+            session=session,
             node=node,
             application=application,
             case_number=case.case_number,

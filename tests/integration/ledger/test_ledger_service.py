@@ -157,7 +157,7 @@ def test_live_counts_of_a_2020_report_leave_out_later_licences(db: Db) -> None:
     app = sample_application("CQ", name="重庆潼南川渝通办测试有限公司", seed=7)
     with clock.freeze(datetime(2026, 3, 2, 10, 0, tzinfo=clock.CHINA)), db.scope() as session:
         registry_service.issue_licence(
-            session,
+            session=session,
             node=db.node,
             application=app,
             case_number="SC-2026-000009",

@@ -17,11 +17,11 @@ def test_demo_licences_load_once_and_verify(db: Db) -> None:
         assert load_demo(session, db.node).startswith(f"{len(DEMO_NAMES['CQ'])} 张")
     with db.scope() as session:
         assert load_demo(session, db.node).startswith("0 张")
-        page = registry_service.list_licences(session)
+        page = registry_service.list_licences(session=session)
     assert page.total == len(DEMO_NAMES["CQ"])
     for lic in page.items:
         with db.scope() as session:
             result = registry_service.verify(
-                session, node=db.node, request=VerifyRequest(payload=lic.qr_payload)
+                session=session, node=db.node, request=VerifyRequest(payload=lic.qr_payload)
             )
         assert result.outcome is VerifyOutcome.VALID

@@ -28,7 +28,7 @@ def test_issued_licence_has_a_valid_code_of_the_authority_and_a_node_signature(d
     app = sample_application("CQ", name="重庆两江川渝数智科技有限公司", seed=1)
     with db.scope() as session:
         lic = registry_service.issue_licence(
-            session,
+            session=session,
             node=db.node,
             application=app,
             case_number="SC-2026-000001",
@@ -44,51 +44,53 @@ def test_issued_licence_has_a_valid_code_of_the_authority_and_a_node_signature(d
         message = licence.signed_message(code=row.uscc, issuer="CQ", facts_digest=row.digest)
         assert db.node.verify("CQ", row.signature, message)
         assert not db.node.verify("SC", row.signature, message)
-        assert registry_service.count_cross_region(session, issuer="CQ") == 1
+        assert registry_service.count_cross_region(session=session, issuer="CQ") == 1
         assert live_counts(session)["cross_region_licences"] == 1
 
 
 def test_same_name_is_refused_naming_the_holder(db: Db) -> None:
     with db.scope() as session:
         first = registry_service.issue_licence(
-            session,
+            session=session,
             node=db.node,
             application=sample_application("CQ", name="重庆潼遂物流有限公司", seed=2),
             case_number=None,
         )
     with db.scope() as session, pytest.raises(errors.NameTaken) as refused:
-        registry_service.check_name(session, name=" 重庆潼遂物流 有限公司")
+        registry_service.check_name(session=session, name=" 重庆潼遂物流 有限公司")
     assert first.uscc in refused.value.detail and "重庆潼遂物流有限公司" in refused.value.detail
     assert refused.value.errors[0].field == "name"
     again = sample_application("CQ", name="重庆潼遂物流有限公司", seed=3)
     with db.scope() as session, pytest.raises(errors.NameTaken):
-        registry_service.issue_licence(session, node=db.node, application=again, case_number=None)
+        registry_service.issue_licence(
+            session=session, node=db.node, application=again, case_number=None)
     with db.scope() as session:
-        assert registry_service.list_licences(session).total == 1
+        assert registry_service.list_licences(session=session).total == 1
 
 
 @SQLITE_ONLY
 def test_domicile_in_the_other_region_is_refused(db: Db) -> None:
     app = sample_application("SC", name="成都天府渝川软件有限公司", seed=4)
     with db.scope() as session, pytest.raises(errors.OutsideJurisdiction) as refused:
-        registry_service.issue_licence(session, node=db.node, application=app, case_number=None)
+        registry_service.issue_licence(
+            session=session, node=db.node, application=app, case_number=None)
     assert refused.value.errors[0].field == "domicile.division_code"
     with db.scope() as session:
-        assert registry_service.list_licences(session).total == 0
+        assert registry_service.list_licences(session=session).total == 0
 
 
 @SQLITE_ONLY
 def test_a_case_issues_one_licence_only(db: Db) -> None:
     with db.scope() as session:
         registry_service.issue_licence(
-            session,
+            session=session,
             node=db.node,
             case_number="SC-1",
             application=sample_application("CQ", name="重庆川渝甲科技有限公司", seed=5),
         )
     with db.scope() as session, pytest.raises(errors.CaseAlreadyLicensed):
         registry_service.issue_licence(
-            session,
+            session=session,
             node=db.node,
             case_number="SC-1",
             application=sample_application("CQ", name="重庆川渝乙科技有限公司", seed=6),
@@ -107,21 +109,21 @@ def test_code_collision_is_retried_under_the_unique_constraint(
     monkeypatch.setattr(issue_module, "draw_index", scripted(["AAAAAA", "AAAAAA", "BBBBBB"]))
     with db.scope() as session:
         first = registry_service.issue_licence(
-            session,
+            session=session,
             node=db.node,
             case_number=None,
             application=sample_application("CQ", name="重庆川渝丙科技有限公司", seed=7),
         )
     with db.scope() as session:
         second = registry_service.issue_licence(
-            session,
+            session=session,
             node=db.node,
             case_number=None,
             application=sample_application("CQ", name="重庆川渝丁科技有限公司", seed=7),
         )
     assert first.uscc[8:14] == "MAAAAA" and second.uscc[8:14] == "MABBBB"
     with db.scope() as session:
-        assert registry_service.list_licences(session).total == 2
+        assert registry_service.list_licences(session=session).total == 2
 
 
 @SQLITE_ONLY

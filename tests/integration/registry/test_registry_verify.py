@@ -20,7 +20,7 @@ SQLITE_ONLY = pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 def issue(db: Db, name: str = "重庆两江验照科技有限公司") -> LicenceRead:
     with db.scope() as session:
         return registry_service.issue_licence(
-            session,
+            session=session,
             node=db.node,
             case_number=None,
             application=sample_application("CQ", name=name, seed=11),
@@ -30,7 +30,7 @@ def issue(db: Db, name: str = "重庆两江验照科技有限公司") -> Licence
 def check(db: Db, **request: str) -> VerifyOutcome:
     with db.scope() as session:
         result = registry_service.verify(
-            session, node=db.node, request=VerifyRequest.model_validate(request)
+            session=session, node=db.node, request=VerifyRequest.model_validate(request)
         )
     return result.outcome
 
@@ -46,13 +46,14 @@ def test_revoked_licence_answers_revoked_and_cannot_be_revoked_twice(db: Db) -> 
     lic = issue(db)
     with db.scope() as session:
         revoked = registry_service.revoke(
-            session, node=db.node, code=lic.uscc, reason="虚假登记", actor="registrar-1"
+            session=session, node=db.node, code=lic.uscc, reason="虚假登记", actor="registrar-1"
         )
     assert revoked.status is LicenceStatus.REVOKED and revoked.revoke_reason == "虚假登记"
     assert check(db, uscc=lic.uscc) is VerifyOutcome.REVOKED
     assert check(db, payload=lic.qr_payload) is VerifyOutcome.REVOKED
     with db.scope() as session, pytest.raises(errors.AlreadyRevoked):
-        registry_service.revoke(session, node=db.node, code=lic.uscc, reason="再次", actor="x")
+        registry_service.revoke(
+            session=session, node=db.node, code=lic.uscc, reason="再次", actor="x")
 
 
 @SQLITE_ONLY
@@ -87,5 +88,5 @@ def test_code_of_a_region_outside_the_federation_is_unknown(db: Db) -> None:
 def test_revoking_an_unknown_licence_is_not_found(db: Db) -> None:
     with db.scope() as session, pytest.raises(errors.LicenceNotFound):
         registry_service.revoke(
-            session, node=db.node, code="91110000600037341L", reason="无", actor="x"
+            session=session, node=db.node, code="91110000600037341L", reason="无", actor="x"
         )
