@@ -18,7 +18,7 @@ from chuanyu import domains
 from chuanyu.core.config import get_settings
 from chuanyu.core.db import write_scope
 from chuanyu.core.models import User
-from chuanyu.core.security import Role, create_user
+from chuanyu.core.security import ROLE_LABELS, Role, create_user
 from chuanyu.node import Node, open_node
 
 console = Console(stderr=True)
@@ -38,7 +38,7 @@ def ensure_demo_users(node: Node) -> None:
             name = demo_username(node.member, role.value)
             if session.scalar(select(User.id).where(User.username == name)) is None:
                 create_user(session, username=name, password=DEMO_PASSWORD, roles=[role.value],
-                            display_name=f"演示-{node.name}-{role.value}")
+                            display_name=f"演示{ROLE_LABELS[role]}（{node.name}）")
 
 
 def prepare(member: str) -> list[str]:
