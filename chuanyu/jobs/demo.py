@@ -44,7 +44,7 @@ def bind_demo_employer(session: Session, node: Node) -> str:
     """Bind the demo employer account to the region's first demo business (registry demo)."""
     username = f"{node.member.lower()}-employer"
     names = DEMO_NAMES.get(node.member, ())
-    row = registry_service.names.holder_of(session, name=names[0]) if names else None
+    row = registry_service.names.holder_of(session=session, name=names[0]) if names else None
     if row is None:
         return f"{username} 未绑定（本地区没有演示营业执照）"
     business = employers.RegisteredBusiness(row.uscc, row.name, row.issuer_member)

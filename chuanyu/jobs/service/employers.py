@@ -63,7 +63,7 @@ def registered_business(session: Session, *, node: Node, code: str) -> Registere
     call in one of its own).
     """
     number = check_code(code)
-    result = registry_service.verify(session, node=node, request=VerifyRequest(uscc=number))
+    result = registry_service.verify(session=session, node=node, request=VerifyRequest(uscc=number))
     if result.outcome is VerifyOutcome.REVOKED:
         raise invalid("uscc", f"{number} 的营业执照已被吊销，不能绑定")
     if result.outcome is not VerifyOutcome.VALID or result.facts is None:

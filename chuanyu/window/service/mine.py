@@ -149,7 +149,7 @@ def local_items(session: Session, *, member: str, resident_id: str) -> list[MyIt
                 needs_action=status is ApplicationStatus.AWAITING_CONSENT,
             )
         )
-    for lic in registry_service.list_for_representative(session, resident_id=rid):
+    for lic in registry_service.list_for_representative(session=session, resident_id=rid):
         items.append(
             MyItem(
                 kind="licence",
