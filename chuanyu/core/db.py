@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, Table, create_engine, event, text
@@ -33,8 +33,15 @@ from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmak
 from chuanyu.core import timestamps
 from chuanyu.core.config import Settings
 
-if TYPE_CHECKING:
-    from chuanyu.node import Node
+
+class Node(Protocol):
+    """What a unit of work needs of a node (`chuanyu.node.Node` has it): its session factories."""
+
+    @property
+    def sessions(self) -> sessionmaker[Session]: ...
+
+    @property
+    def read_sessions(self) -> sessionmaker[Session]: ...
 
 log = logging.getLogger(__name__)
 
