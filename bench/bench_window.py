@@ -102,7 +102,7 @@ def intake_one(cq: Node, rng: random.Random, i: int) -> None:
         for c in ("id_card", "application_form")
     ]
     with write_scope(cq) as session:
-        receive(session, node=cq, user=CLERK, data=data, uploads=uploads)
+        receive(session=session, node=cq, user=CLERK, data=data, uploads=uploads)
 
 
 def main() -> None:
@@ -124,10 +124,14 @@ def main() -> None:
     result["due_dates"] = bench_due_dates()
 
     with write_scope(sc) as session:
-        catalogue_service.load_catalogue(session, node=sc, catalogue=starter_catalogue("SC"))
+        catalogue_service.load_catalogue(
+            session=session, node=sc, catalogue=starter_catalogue("SC")
+        )
     with write_scope(cq) as session:
-        catalogue_service.load_catalogue(session, node=cq, catalogue=starter_catalogue("CQ"))
-        catalogue_service.seed_peer_copy(session, peer="SC")
+        catalogue_service.load_catalogue(
+            session=session, node=cq, catalogue=starter_catalogue("CQ")
+        )
+        catalogue_service.seed_peer_copy(session=session, peer="SC")
 
     rng = random.Random(2)
     start = date(2020, 9, 1)
@@ -156,8 +160,8 @@ def main() -> None:
 
     today = start + timedelta(days=45)
     for name, run in (
-        ("escalations", lambda s: escalations(s, node=cq, today=today)),
-        ("queue_page_50", lambda s: list_cases(s, node=cq, user=CLERK, limit=50)),
+        ("escalations", lambda s: escalations(session=s, node=cq, today=today)),
+        ("queue_page_50", lambda s: list_cases(session=s, node=cq, user=CLERK, limit=50)),
     ):
         times = []
         with clock.freeze(datetime(today.year, today.month, today.day, 2, tzinfo=UTC)):

@@ -23,7 +23,7 @@ def sweep_due(node: Node) -> int:
     from chuanyu.window.service import notices as window_notices
 
     with write_scope(node) as session:
-        return window_notices.remind_due(session, node=node)
+        return window_notices.remind_due(session=session, node=node)
 
 
 class DueSweep:

@@ -57,13 +57,13 @@ def list_matters(
     session: ReadSessionDep, member: Annotated[str | None, Query(pattern="^(CQ|SC)$")] = None
 ) -> list[MatterRead]:
     """The matter catalogue held here: this region's own and the other region's copy."""
-    return window_service.list_matters(session, member=member)
+    return window_service.list_matters(session=session, member=member)
 
 
 @router.get("/matters/{code}", dependencies=[public()])
 def get_matter(code: str, session: ReadSessionDep) -> MatterRead:
     """One matter with its materials checklist, time limit and fees."""
-    return catalogue_service.to_read(window_service.get_matter(session, code))
+    return catalogue_service.to_read(window_service.get_matter(session=session, code=code))
 
 
 @router.post("/catalogue", dependencies=[require(Role.admin)])
@@ -72,14 +72,14 @@ def load_catalogue(
 ) -> dict[str, int]:
     """Load this region's catalogue (the shipped one when no body is given) and send it across."""
     catalogue = body or starter_catalogue(node.member)
-    count = window_service.load_catalogue(session, node=node, catalogue=catalogue)
+    count = window_service.load_catalogue(session=session, node=node, catalogue=catalogue)
     return {"loaded": count}
 
 
 @router.get("/holidays", dependencies=[require(Role.admin, *STAFF)])
 def list_holidays(session: ReadSessionDep) -> list[HolidayScheduleRead]:
     """Holiday schedules loaded by an administrator (they take precedence over the package)."""
-    return window_service.list_schedules(session)
+    return window_service.list_schedules(session=session)
 
 
 @router.post("/holidays", status_code=201, dependencies=[require(Role.admin)])
@@ -87,7 +87,7 @@ def load_holidays(
     body: HolidaySchedule, session: WriteSessionDep, user: CurrentUser
 ) -> HolidayScheduleRead:
     """Load an announced year of holidays and adjusted working days."""
-    read = window_service.load_holidays(session, schedule=body, actor=user.username)
+    read = window_service.load_holidays(session=session, schedule=body, actor=user.username)
     return read
 
 
@@ -98,7 +98,7 @@ def due(
     limit: Annotated[int, Query(ge=0, le=60)],
 ) -> DueAnswer:
     """The due date of a case received on `received` with `limit` working days."""
-    return window_service.due_date(session, received=received, limit_days=limit)
+    return window_service.due_date(session=session, received=received, limit_days=limit)
 
 
 @router.post(
@@ -119,10 +119,16 @@ async def receive_case(
     uploads = await forms.uploads_of(form)
 
     def run() -> CaseRead:
-        case = window_service.receive(session, node=node, user=user, data=data, uploads=uploads,
-                                      end_unit=session.commit)
+        case = window_service.receive(
+            session=session,
+            node=node,
+            user=user,
+            data=data,
+            uploads=uploads,
+            end_unit=session.commit,
+        )
         session.flush()
-        return window_service.read_case(session, user=user, case_number=case.case_number)
+        return window_service.read_case(session=session, user=user, case_number=case.case_number)
 
     return await run_in_threadpool(run)
 
@@ -139,7 +145,7 @@ def list_cases(
 ) -> CasePage:
     """Cases held here, earliest due first; `awaiting=true` keeps those waiting on this side."""
     return window_service.list_cases(
-        session,
+        session=session,
         node=node,
         user=user,
         side=side,
@@ -153,7 +159,7 @@ def list_cases(
 @router.get("/cases/{case_number}", dependencies=[require()])
 def get_case(case_number: str, session: ReadSessionDep, user: CurrentUser) -> CaseRead:
     """One case with its checklist, files (by digest) and the timeline both sides share."""
-    return window_service.read_case(session, user=user, case_number=case_number)
+    return window_service.read_case(session=session, user=user, case_number=case_number)
 
 
 @router.post(
@@ -203,7 +209,7 @@ async def take_action(
 
     def run() -> CaseRead:
         window_service.act(
-            session,
+            session=session,
             node=node,
             user=user,
             case_number=case_number,
@@ -211,7 +217,7 @@ async def take_action(
             data=data,
             uploads=uploads,
         )
-        return window_service.read_case(session, user=user, case_number=case_number)
+        return window_service.read_case(session=session, user=user, case_number=case_number)
 
     return await run_in_threadpool(run)
 
@@ -222,7 +228,7 @@ def download_file(
 ) -> Response:
     """A material file: from here, or fetched from the receiving window and checked by digest."""
     row, content = files_service.content(
-        session, node=node, user=user, case_number=case_number, attachment_id=attachment_id
+        session=session, node=node, user=user, case_number=case_number, attachment_id=attachment_id
     )
     return Response(
         content,
@@ -234,10 +240,12 @@ def download_file(
 @router.get("/escalations", dependencies=[require(*STAFF)])
 def escalations(session: ReadSessionDep, node: NodeDep) -> list[CaseSummary]:
     """Open cases near or past their due date, on both sides of this node."""
-    return window_service.escalations(session, node=node)
+    return window_service.escalations(session=session, node=node)
 
 
 @router.post("/track", dependencies=[public()])
 def track(body: TrackQuery, session: ReadSessionDep) -> CaseRead:
     """An applicant follows a case by its number and their ID number (shown masked)."""
-    return window_service.track(session, case_number=body.case_number, id_number=body.id_number)
+    return window_service.track(
+        session=session, case_number=body.case_number, id_number=body.id_number
+    )

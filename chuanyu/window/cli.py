@@ -63,7 +63,7 @@ def due_command(
             from chuanyu.window.service.common import loaded_schedules
 
             with node_session(member) as (_, session):
-                schedules += loaded_schedules(session)
+                schedules += loaded_schedules(session=session)
         calendar = WorkdayCalendar(schedules)
         due = calendar.add_workdays(day, limit)
         note = ""
@@ -86,7 +86,7 @@ def overdue_command(
 
     try:
         with node_session(member) as (node, session):
-            items = escalations(session, node=node)
+            items = escalations(session=session, node=node)
     except ChuanyuError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -125,7 +125,7 @@ def load_holidays_command(
     try:
         schedule = read_schedule_file(file)
         with node_session(member) as (_, session):
-            read = load_holidays(session, schedule=schedule, actor="cli")
+            read = load_holidays(session=session, schedule=schedule, actor="cli")
     except ChuanyuError as exc:
         raise _fail(exc) from None
     out.print(
@@ -140,7 +140,7 @@ def holidays_command(member: MemberOption = "CQ") -> None:
     from chuanyu.window.service import list_schedules
 
     with node_session(member) as (_, session):
-        rows = list_schedules(session)
+        rows = list_schedules(session=session)
     for row in rows:
         out.print(
             f"{row.year}\t{row.festivals} 个节日\t{row.announcement}\t{row.loaded_at:%Y-%m-%d}"
@@ -162,7 +162,7 @@ def catalogue_load(
     try:
         catalogue = read_catalogue_file(file) if file else starter_catalogue(member)
         with node_session(member) as (node, session):
-            count = load_catalogue(session, node=node, catalogue=catalogue)
+            count = load_catalogue(session=session, node=node, catalogue=catalogue)
     except ChuanyuError as exc:
         raise _fail(exc) from None
     out.print(f"{member}: 已载入 {count} 个事项，并同步至对方地区")
@@ -177,7 +177,7 @@ def catalogue_list(
     from chuanyu.window.service import list_matters
 
     with node_session(member) as (_, session):
-        matters = list_matters(session, member=region)
+        matters = list_matters(session=session, member=region)
     table = Table()
     table.add_column("编码", no_wrap=True)
     for name in ("事项", "主管部门", "办理方式", "时限(工作日)", "材料", "收费(元)"):

@@ -42,7 +42,7 @@ def demo_pdf(title: str) -> bytes:
 def _request(
     session: Session, code: str, rng: random.Random, **extra: object
 ) -> tuple[CaseCreate, list[UploadIn]]:
-    matter = catalogue_service.get_matter(session, code)
+    matter = catalogue_service.get_matter(session=session, code=code)
     uploads = [
         UploadIn(
             material_code=m["code"],
@@ -81,10 +81,10 @@ def _citizen_case(session: Session, node: Node, clerk: UserRead) -> str:
     data, uploads = _request(
         session, f"{node.member}-RS-001", random.Random(resident), applicant=applicant
     )
-    case = receive(session, node=node, user=clerk, data=data, uploads=uploads,
+    case = receive(session=session, node=node, user=clerk, data=data, uploads=uploads,
                 end_unit=session.commit)
     act(
-        session,
+        session=session,
         node=node,
         user=clerk,
         case_number=case.case_number,
@@ -101,10 +101,10 @@ def _citizen_case(session: Session, node: Node, clerk: UserRead) -> str:
 def load_demo(session: Session, node: Node) -> str:
     """Load this region's catalogue and receive two applications for the other region."""
     count = catalogue_service.load_catalogue(
-        session, node=node, catalogue=starter_catalogue(node.member)
+        session=session, node=node, catalogue=starter_catalogue(node.member)
     )
     peer = "SC" if node.member == "CQ" else "CQ"
-    catalogue_service.seed_peer_copy(session, peer=peer)
+    catalogue_service.seed_peer_copy(session=session, peer=peer)
     session.flush()
     clerk = UserRead(
         id=0,
@@ -122,13 +122,13 @@ def load_demo(session: Session, node: Node) -> str:
     numbers = []
     for code in DEMO_MATTERS[node.member]:
         data, uploads = _request(session, code, rng)
-        numbers.append(receive(session, node=node, user=clerk, data=data, uploads=uploads,
+        numbers.append(receive(session=session, node=node, user=clerk, data=data, uploads=uploads,
                 end_unit=session.commit))
     application = sample_application(peer, name=DEMO_ENTERPRISE[node.member], seed=11)
     data, uploads = _request(
         session, f"{peer}-SCJG-001", rng, application=application.model_dump(mode="json")
     )
-    numbers.append(receive(session, node=node, user=clerk, data=data, uploads=uploads,
+    numbers.append(receive(session=session, node=node, user=clerk, data=data, uploads=uploads,
                 end_unit=session.commit))
     listed = ", ".join(c.case_number for c in numbers)
     return f"catalogue {count} matters; cases received for {peer}: {listed}{mine}"

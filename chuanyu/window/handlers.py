@@ -104,7 +104,9 @@ def apply_catalogue(
     *, session: Session, producer: str, event_type: str, payload: dict[str, Any], **_: Any
 ) -> None:
     """Keep the peer's matter catalogue."""
-    catalogue.apply_event(session, producer=producer, event_type=event_type, payload=payload)
+    catalogue.apply_event(
+        session=session, producer=producer, event_type=event_type, payload=payload
+    )
 
 
 @stream(INTAKE_STREAM, owner=Ownership(claimed=intake_claimed, stored=intake_stored))
@@ -119,9 +121,11 @@ def apply_intake_event(
 ) -> None:
     """A case received at the peer's window for us, or the applicant's part of a case."""
     if event_type == "case.received":
-        replica.apply_received(session, member=node.member, producer=producer, payload=payload)
+        replica.apply_received(
+            session=session, member=node.member, producer=producer, payload=payload
+        )
     else:
-        replica.apply_transition(session, producer=producer, payload=payload)
+        replica.apply_transition(session=session, producer=producer, payload=payload)
 
 
 @stream(AUTHORITY_STREAM, owner=Ownership(claimed=_names_no_owner, stored=authority_stored))
@@ -129,7 +133,7 @@ def apply_authority_event(
     *, session: Session, producer: str, payload: dict[str, Any], **_: Any
 ) -> None:
     """The peer authority's decision on a case received at our window."""
-    replica.apply_transition(session, producer=producer, payload=payload)
+    replica.apply_transition(session=session, producer=producer, payload=payload)
 
 
 @service(files.SERVICE, request=files.AttachmentRequest, response=files.AttachmentContent)
@@ -137,7 +141,7 @@ def serve_attachment(
     *, session: Session, caller: str, request: files.AttachmentRequest, **_: Any
 ) -> files.AttachmentContent:
     """Hand a material file to the authority deciding the case."""
-    return files.serve(session, caller=caller, request=request)
+    return files.serve(session=session, caller=caller, request=request)
 
 
 # A signed-in citizen asks the node they use for their records of both regions; that node asks
@@ -158,4 +162,4 @@ def serve_my_records(
     *, session: Session, node: Node, request: mine.MyRecordsRequest, **_: Any
 ) -> mine.MyRecordsReply:
     """The records this region holds for a resident, for their 我的办件 on the other node."""
-    return mine.answer(session, node=node, request=request)
+    return mine.answer(session=session, node=node, request=request)

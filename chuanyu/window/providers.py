@@ -20,7 +20,7 @@ def count_cross_region_cases(session: Session, as_of: date | None = None) -> int
     node = session.info.get("node")
     member = node.member if node is not None else None
     if as_of is None:
-        return count_cross_region(session, member=member)
+        return count_cross_region(session=session, member=member)
     query = select(func.count(Case.id)).where(
         Case.intake_member != Case.authority_member, Case.received_date <= as_of
     )

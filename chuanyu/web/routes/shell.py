@@ -84,7 +84,7 @@ def _reachable(url: str) -> bool:
 async def node_status(request: Request, node: NodeDep, session: ReadSessionDep) -> HTMLResponse:
     """Member, peers, outbox backlog and lag, audit checkpoint, holiday schedules to load."""
     summary = await run_in_threadpool(status.summary, session, node)
-    calendar_warnings = await run_in_threadpool(window_service.calendar_warnings, session)
+    calendar_warnings = await run_in_threadpool(window_service.calendar_warnings, session=session)
     index_queued = await run_in_threadpool(indexing.queued, session)
     session.rollback()
     peers = []

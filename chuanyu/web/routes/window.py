@@ -60,7 +60,9 @@ def window_home(request: Request, user: OptionalUser) -> HTMLResponse:
 @router.get("/catalogue", dependencies=[public()])
 def catalogue_page(request: Request, session: ReadSessionDep) -> HTMLResponse:
     """Both regions' matters: materials, time limits, fees."""
-    return _page(request, "catalogue.html", {"matters": window_service.list_matters(session)})
+    return _page(
+        request, "catalogue.html", {"matters": window_service.list_matters(session=session)}
+    )
 
 
 @router.get("/desk", dependencies=[CLERK])
@@ -68,9 +70,11 @@ def desk(
     request: Request, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse:
     """The clerk's desk: cases received here with their countdowns, and escalations."""
-    page = window_service.list_cases(session, node=node, user=user, side=Side.INTAKE, limit=200)
+    page = window_service.list_cases(
+        session=session, node=node, user=user, side=Side.INTAKE, limit=200
+    )
     waiting = window_service.list_cases(
-        session, node=node, user=user, side=Side.INTAKE, awaiting_me=True
+        session=session, node=node, user=user, side=Side.INTAKE, awaiting_me=True
     )
     return _page(
         request,
@@ -78,8 +82,8 @@ def desk(
         {
             "cases": page,
             "waiting": waiting,
-            "escalations": window_service.escalations(session, node=node),
-            "calendar_warnings": window_service.calendar_warnings(session),
+            "escalations": window_service.escalations(session=session, node=node),
+            "calendar_warnings": window_service.calendar_warnings(session=session),
         },
     )
 
@@ -89,8 +93,10 @@ def officer_queue(
     request: Request, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> HTMLResponse:
     """The deciding officer's queue: cases for this region's authorities."""
-    page = window_service.list_cases(session, node=node, user=user, side=Side.AUTHORITY, limit=200)
-    warnings = window_service.calendar_warnings(session)
+    page = window_service.list_cases(
+        session=session, node=node, user=user, side=Side.AUTHORITY, limit=200
+    )
+    warnings = window_service.calendar_warnings(session=session)
     return _page(request, "officer.html", {"cases": page, "calendar_warnings": warnings})
 
 
@@ -98,8 +104,8 @@ def officer_queue(
 def escalation_page(request: Request, session: ReadSessionDep, node: NodeDep) -> HTMLResponse:
     """Cases near or past their due date on both sides of this node."""
     context = {
-        "items": window_service.escalations(session, node=node),
-        "calendar_warnings": window_service.calendar_warnings(session),
+        "items": window_service.escalations(session=session, node=node),
+        "calendar_warnings": window_service.calendar_warnings(session=session),
     }
     return _page(request, "escalations.html", context)
 
@@ -107,7 +113,9 @@ def escalation_page(request: Request, session: ReadSessionDep, node: NodeDep) ->
 def _intake_context(session: Session, node: Node, matter_code: str | None) -> dict[str, Any]:
     matter = None
     if matter_code:
-        matter = catalogue_service.to_read(window_service.get_matter(session, matter_code))
+        matter = catalogue_service.to_read(
+            window_service.get_matter(session=session, code=matter_code)
+        )
     peer = next(m for m in ("CQ", "SC") if m != node.member)
     places = []
     if matter is not None and matter.payload_kind is PayloadKind.BUSINESS_REGISTRATION:
@@ -118,8 +126,8 @@ def _intake_context(session: Session, node: Node, matter_code: str | None) -> di
         ]
     return {
         "matter": matter,
-        "peer_matters": window_service.list_matters(session, member=peer),
-        "own_matters": window_service.list_matters(session, member=node.member),
+        "peer_matters": window_service.list_matters(session=session, member=peer),
+        "own_matters": window_service.list_matters(session=session, member=node.member),
         "enterprise_types": list(EnterpriseType),
         "places": places,
         "investor_rows": range(INVESTOR_ROWS),
@@ -186,12 +194,18 @@ async def intake_submit(
     uploads = await forms.uploads_of(form)
 
     def run() -> str:
-        matter = window_service.get_matter(session, code)
+        matter = window_service.get_matter(session=session, code=code)
         if matter.payload_kind == PayloadKind.BUSINESS_REGISTRATION.value:
             raw["application"] = _application(form)
         data = forms.parse(CaseCreate, raw)
-        case = window_service.receive(session, node=node, user=user, data=data, uploads=uploads,
-                                      end_unit=session.commit)
+        case = window_service.receive(
+            session=session,
+            node=node,
+            user=user,
+            data=data,
+            uploads=uploads,
+            end_unit=session.commit,
+        )
         return case.case_number
 
     try:
@@ -213,7 +227,7 @@ def case_page(
     case_number: str, request: Request, session: ReadSessionDep, user: CurrentUser
 ) -> HTMLResponse:
     """One case: countdown, checklist with files, timeline, and what this account can do."""
-    case = window_service.read_case(session, user=user, case_number=case_number)
+    case = window_service.read_case(session=session, user=user, case_number=case_number)
     extras = self_service.case_extras(session, case)
     return _page(request, "case.html", {"case": case, "errors": {}, **extras})
 
@@ -224,8 +238,8 @@ def receipt_page(
 ) -> HTMLResponse:
     """The printable acknowledgement of receipt (受理回执), saying whether the case has reached
     the deciding region yet."""
-    case = window_service.read_case(session, user=user, case_number=case_number)
-    state = forwarding_service.forwarding(session, node=node, case_number=case.case_number)
+    case = window_service.read_case(session=session, user=user, case_number=case_number)
+    state = forwarding_service.forwarding(session=session, node=node, case_number=case.case_number)
     context = {"case": case, "forwarding": state.value,
                "forwarding_note": forwarding_service.FORWARDING_NOTES[state]}
     return _page(request, "receipt.html", context)
@@ -252,7 +266,7 @@ async def case_action(
     def run() -> None:
         data = forms.parse(TransitionIn, body)
         window_service.act(
-            session,
+            session=session,
             node=node,
             user=user,
             case_number=case_number,
@@ -265,7 +279,7 @@ async def case_action(
         await run_in_threadpool(run)
     except ChuanyuError as exc:
         session.rollback()
-        case = window_service.read_case(session, user=user, case_number=case_number)
+        case = window_service.read_case(session=session, user=user, case_number=case_number)
         extras = self_service.case_extras(session, case)
         return _page(
             request,
@@ -290,7 +304,7 @@ async def track_submit(request: Request, session: ReadSessionDep, node: NodeDep)
     try:
         query = forms.parse(TrackQuery, form)
         case = window_service.track(
-            session, case_number=query.case_number, id_number=query.id_number
+            session=session, case_number=query.case_number, id_number=query.id_number
         )
     except ChuanyuError as exc:
         return _page(

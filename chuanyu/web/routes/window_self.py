@@ -54,11 +54,11 @@ def window_page(
 
 def case_extras(session: Session, case: CaseRead) -> dict[str, Any]:
     """Step bar, next step and the open supplement request of a case, for its pages."""
-    row = get_case(session, case.case_number)
+    row = get_case(session=session, case_number=case.case_number)
     return {
         "steps": progress.steps(case.status, (e.action for e in case.events)),
         "next_step": progress.next_step(case.status, authority_name=case.authority_name),
-        "supplement": supplement.request_of(session, row),
+        "supplement": supplement.request_of(session=session, case=row),
         "decided": case.status in document.DECIDED,
     }
 
@@ -79,7 +79,7 @@ def my_cases(
     items: list[mine.MyItem] = []
     notice = None
     if user.subject_id:
-        items, notice = mine.gather(session, node=node, resident_id=user.subject_id)
+        items, notice = mine.gather(session=session, node=node, resident_id=user.subject_id)
     peers = {m: d.base_url for m, d in node.descriptor.members.items()}
     context = {"items": items, "notice": notice, "bound": bool(user.subject_id), "peers": peers}
     return window_page(request, "my.html", context)
@@ -98,7 +98,7 @@ def receipt_pdf(
     case_number: str, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> Response:
     """The 受理回执 as a printable PDF."""
-    case = window_service.read_case(session, user=user, case_number=case_number)
+    case = window_service.read_case(session=session, user=user, case_number=case_number)
     return _pdf(document.receipt_html(node, case), f"receipt-{case_number}")
 
 
@@ -107,7 +107,7 @@ def decision_pdf(
     case_number: str, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> Response:
     """The 办结通知 or 不予办理决定书 as a printable PDF."""
-    case = window_service.read_case(session, user=user, case_number=case_number)
+    case = window_service.read_case(session=session, user=user, case_number=case_number)
     return _pdf(document.decision_html(node, case), f"decision-{case_number}")
 
 
@@ -136,15 +136,15 @@ def _passed_case(node: Node, token: str) -> str:
 
 def _tracked(session: Session, node: Node, fields: dict[str, str]) -> tuple[Case, CaseRead]:
     if fields.get("pass"):
-        row = get_case(session, _passed_case(node, fields["pass"]))
+        row = get_case(session=session, case_number=_passed_case(node, fields["pass"]))
     else:
         query = forms.parse(
             TrackQuery, {k: fields.get(k, "") for k in ("case_number", "id_number")}
         )
         row = supplement.tracked_case(
-            session, case_number=query.case_number, id_number=query.id_number
+            session=session, case_number=query.case_number, id_number=query.id_number
         )
-    return row, to_read(row, cal=calendar(session), today=clock.today(), viewer=None)
+    return row, to_read(row, cal=calendar(session=session), today=clock.today(), viewer=None)
 
 
 @router.post("/track/{kind}.pdf", dependencies=[public()])
@@ -173,16 +173,16 @@ async def _supplement_step(
 
     def run() -> tuple[bool, dict[str, str]]:
         if fields.get("remove", "").isdigit():
-            supplement.discard(session, node=node, user=user, case=row,
+            supplement.discard(session=session, node=node, user=user, case=row,
                                upload_id=int(fields["remove"]))  # fmt: skip
             session.commit()
             return False, {}
-        problems = supplement.keep(session, node=node, user=user, case=row, uploads=uploads)
+        problems = supplement.keep(session=session, node=node, user=user, case=row, uploads=uploads)
         session.commit()  # the files that passed are kept whatever happens next
         errors = dict(problems)
         if errors or fields.get("intent") != "submit":
             return False, errors
-        supplement.submit(session, node=node, user=user, case=row,
+        supplement.submit(session=session, node=node, user=user, case=row,
                           note=fields.get("note", "").strip() or None)  # fmt: skip
         session.commit()
         return True, {}
@@ -203,12 +203,12 @@ async def supplement_signed_in(
     user: CurrentUser,
 ) -> HTMLResponse | RedirectResponse:
     """Upload 补正 files (kept between attempts) and submit them, from the case page."""
-    row = visible_case(session, case_number, user)
+    row = visible_case(session=session, case_number=case_number, user=user)
     done, errors = await _supplement_step(session, node, user, row, await request.form())
     if done or not errors:
         anchor = "" if done else "#supplement"
         return RedirectResponse(f"/window/cases/{case_number}{anchor}", status_code=303)
-    case = window_service.read_case(session, user=user, case_number=case_number)
+    case = window_service.read_case(session=session, user=user, case_number=case_number)
     context: dict[str, Any] = {"case": case, "errors": errors, **case_extras(session, case)}
     return window_page(request, "case.html", context, status_code=422)
 

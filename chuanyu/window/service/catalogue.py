@@ -40,7 +40,7 @@ def matter_values(spec: MatterSpec) -> dict[str, Any]:
     }
 
 
-def _upsert(session: Session, code: str, values: dict[str, Any], *, active: bool) -> Matter:
+def _upsert(*, session: Session, code: str, values: dict[str, Any], active: bool) -> Matter:
     row = session.scalar(select(Matter).where(Matter.code == code))
     if row is None:
         row = Matter(code=code, **values, active=active, updated_at=clock.now())
@@ -54,7 +54,7 @@ def _upsert(session: Session, code: str, values: dict[str, Any], *, active: bool
     return row
 
 
-def load_catalogue(session: Session, *, node: Node, catalogue: CatalogueFile) -> int:
+def load_catalogue(*, session: Session, node: Node, catalogue: CatalogueFile) -> int:
     """Store this region's catalogue and send it to the peer; matters left out are withdrawn."""
     if catalogue.member != node.member:
         raise RuleViolation(
@@ -64,7 +64,7 @@ def load_catalogue(session: Session, *, node: Node, catalogue: CatalogueFile) ->
     listed = {spec.code for spec in catalogue.matters}
     for spec in catalogue.matters:
         values = matter_values(spec)
-        _upsert(session, spec.code, values, active=True)
+        _upsert(session=session, code=spec.code, values=values, active=True)
         outbox.publish(session, STREAM, "matter.upserted", {"code": spec.code, **values})
     stale = session.scalars(
         select(Matter).where(Matter.member == node.member, Matter.active.is_(True))
@@ -78,7 +78,7 @@ def load_catalogue(session: Session, *, node: Node, catalogue: CatalogueFile) ->
 
 
 def apply_event(
-    session: Session, *, producer: str, event_type: str, payload: dict[str, Any]
+    *, session: Session, producer: str, event_type: str, payload: dict[str, Any]
 ) -> None:
     """Keep the peer's matters as a read-only copy (the peer is their only writer)."""
     code = str(payload["code"])
@@ -93,10 +93,10 @@ def apply_event(
     values = {k: v for k, v in payload.items() if k != "code"}
     if values.get("member") != producer:
         raise RuleViolation(f"事项 {code} 的地区与发布方 {producer} 不符")
-    _upsert(session, code, values, active=True)
+    _upsert(session=session, code=code, values=values, active=True)
 
 
-def seed_peer_copy(session: Session, *, peer: str) -> int:
+def seed_peer_copy(*, session: Session, peer: str) -> int:
     """Start the copy of the peer's catalogue from the data shipped for it.
 
     For a node prepared before the peer is reachable (the demo, benchmarks); the peer's own
@@ -106,12 +106,14 @@ def seed_peer_copy(session: Session, *, peer: str) -> int:
     for spec in starter_catalogue(peer).matters:
         if session.scalar(select(Matter.id).where(Matter.code == spec.code)) is None:
             payload = {"code": spec.code, **matter_values(spec)}
-            apply_event(session, producer=peer, event_type="matter.upserted", payload=payload)
+            apply_event(
+                session=session, producer=peer, event_type="matter.upserted", payload=payload
+            )
             added += 1
     return added
 
 
-def get_matter(session: Session, code: str) -> Matter:
+def get_matter(*, session: Session, code: str) -> Matter:
     """The matter with this code (active or not); NotFound otherwise."""
     row = session.scalar(select(Matter).where(Matter.code == code))
     if row is None:
@@ -119,7 +121,7 @@ def get_matter(session: Session, code: str) -> Matter:
     return row
 
 
-def list_matters(session: Session, *, member: str | None = None) -> list[MatterRead]:
+def list_matters(*, session: Session, member: str | None = None) -> list[MatterRead]:
     """Active matters, of one region or both, by code."""
     query = select(Matter).where(Matter.active.is_(True)).order_by(Matter.code)
     if member:

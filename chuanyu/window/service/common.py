@@ -28,15 +28,15 @@ from chuanyu.window.workdays import WorkdayCalendar
 NEAR_DAYS = 1  # a case with this many working days left or fewer is escalated
 
 
-def loaded_schedules(session: Session) -> list[ScheduleSpec]:
+def loaded_schedules(*, session: Session) -> list[ScheduleSpec]:
     """Every holiday schedule an administrator loaded on this node, by year."""
     rows = session.scalars(select(HolidaySchedule).order_by(HolidaySchedule.year)).all()
     return [parse_schedule(row.body) for row in rows]
 
 
-def calendar(session: Session) -> WorkdayCalendar:
+def calendar(*, session: Session) -> WorkdayCalendar:
     """The working-day calendar: the package plus every schedule an administrator loaded."""
-    return WorkdayCalendar(loaded_schedules(session))
+    return WorkdayCalendar(loaded_schedules(session=session))
 
 
 def clock_of(case: Case) -> rules.Clock:
@@ -97,7 +97,7 @@ def load_clock_payload(case: Case, data: dict[str, object]) -> None:
     )
 
 
-def get_case(session: Session, case_number: str) -> Case:
+def get_case(*, session: Session, case_number: str) -> Case:
     """The case with this number; NotFound otherwise."""
     case = session.scalar(select(Case).where(Case.case_number == case_number))
     if case is None:
@@ -105,9 +105,9 @@ def get_case(session: Session, case_number: str) -> Case:
     return case
 
 
-def visible_case(session: Session, case_number: str, user: UserRead) -> Case:
+def visible_case(*, session: Session, case_number: str, user: UserRead) -> Case:
     """The case, if `user` may see it (NotFound otherwise, so numbers cannot be probed)."""
-    case = get_case(session, case_number)
+    case = get_case(session=session, case_number=case_number)
     if not permissions.can_see(user, case):
         raise NotFound(f"办件 {case_number} 不存在")
     return case

@@ -47,7 +47,7 @@ def reconcile(case: Case, cal: WorkdayCalendar, *, reason: str, actor: str) -> D
     return change
 
 
-def follow_peer_clock(session: Session, case: Case) -> None:
+def follow_peer_clock(*, session: Session, case: Case) -> None:
     """Recount a provisional due date the other side sent when this node has the year's schedule.
 
     Each node counts on the schedules its administrator loaded; until both have loaded a year, the
@@ -56,14 +56,14 @@ def follow_peer_clock(session: Session, case: Case) -> None:
     if case.due_provisional:
         reconcile(
             case,
-            calendar(session),
+            calendar(session=session),
             reason="对方按暂定日历计算的到期日，已按本节点载入的节假日安排重算",
             actor=SYSTEM_ACTOR,
         )
 
 
 def recount_provisional(
-    session: Session, *, cal: WorkdayCalendar, reason: str, actor: str
+    *, session: Session, cal: WorkdayCalendar, reason: str, actor: str
 ) -> list[tuple[str, DueChange]]:
     """Recount every open case whose due date is provisional; (case number, change) per change."""
     rows = session.scalars(

@@ -130,7 +130,7 @@ def record(
 
 
 def publish_transition(
-    session: Session, case: Case, event: CaseEvent, new_files: list[Attachment]
+    *, session: Session, case: Case, event: CaseEvent, new_files: list[Attachment]
 ) -> None:
     """Send a transition to the other side (nothing to send for a case within one region)."""
     if case.intake_member == case.authority_member:

@@ -37,7 +37,7 @@ class AttachmentContent(BaseModel):
     content_b64: str
 
 
-def serve(session: Session, *, caller: str, request: AttachmentRequest) -> AttachmentContent:
+def serve(*, session: Session, caller: str, request: AttachmentRequest) -> AttachmentContent:
     """Hand a file of a case to the authority of that case (and nobody else)."""
     case = session.scalar(select(Case).where(Case.case_number == request.case_number))
     if case is None:
@@ -59,10 +59,10 @@ def serve(session: Session, *, caller: str, request: AttachmentRequest) -> Attac
 
 
 def content(
-    session: Session, *, node: Node, user: UserRead, case_number: str, attachment_id: int
+    *, session: Session, node: Node, user: UserRead, case_number: str, attachment_id: int
 ) -> tuple[Attachment, bytes]:
     """A file of a case the user may see: from here, or fetched from the intake side."""
-    case = visible_case(session, case_number, user)
+    case = visible_case(session=session, case_number=case_number, user=user)
     row = next((a for a in case.attachments if a.id == attachment_id), None)
     if row is None:
         raise NotFound("文件不存在")

@@ -36,9 +36,9 @@ FORWARDING_NOTES: dict[Forwarding, str] = {
 }
 
 
-def forwarding(session: Session, *, node: Node, case_number: str) -> Forwarding:
+def forwarding(*, session: Session, node: Node, case_number: str) -> Forwarding:
     """How far the case has travelled to its deciding authority, as this node knows it."""
-    case = get_case(session, case_number)
+    case = get_case(session=session, case_number=case_number)
     if case.intake_member == case.authority_member:
         return Forwarding.LOCAL
     if case.intake_member != node.member:

@@ -42,7 +42,7 @@ def check_complete(schedule: ScheduleSpec) -> None:
     )
 
 
-def load_holidays(session: Session, *, schedule: ScheduleSpec, actor: str) -> HolidayScheduleRead:
+def load_holidays(*, session: Session, schedule: ScheduleSpec, actor: str) -> HolidayScheduleRead:
     """Store a complete year (replacing an earlier load) and recount provisional due dates."""
     check_complete(schedule)
     row = session.scalar(select(HolidaySchedule).where(HolidaySchedule.year == schedule.year))
@@ -55,8 +55,8 @@ def load_holidays(session: Session, *, schedule: ScheduleSpec, actor: str) -> Ho
     row.loaded_by = actor
     session.flush()
     changes = recount_provisional(
-        session,
-        cal=calendar(session),
+        session=session,
+        cal=calendar(session=session),
         reason=(
             f"载入 {schedule.year} 年节假日安排（{schedule.announcement}），按正式安排重算到期日"
         ),
@@ -65,15 +65,15 @@ def load_holidays(session: Session, *, schedule: ScheduleSpec, actor: str) -> Ho
     return to_read(row, recomputed=len(changes))
 
 
-def list_schedules(session: Session) -> list[HolidayScheduleRead]:
+def list_schedules(*, session: Session) -> list[HolidayScheduleRead]:
     """Loaded years, oldest first."""
     rows = session.scalars(select(HolidaySchedule).order_by(HolidaySchedule.year))
     return [to_read(row) for row in rows]
 
 
-def due_date(session: Session, *, received: date, limit_days: int) -> DueAnswer:
+def due_date(*, session: Session, received: date, limit_days: int) -> DueAnswer:
     """The due date of a case received on `received` with `limit_days` working days."""
-    cal = calendar(session)
+    cal = calendar(session=session)
     due = cal.add_workdays(received, limit_days)
     provisional = cal.provisional_between(received, due)
     years = [y for y in range(received.year, due.year + 1) if cal.is_provisional(y)]
@@ -86,10 +86,10 @@ def due_date(session: Session, *, received: date, limit_days: int) -> DueAnswer:
     )
 
 
-def calendar_warnings(session: Session, *, today: date | None = None) -> list[str]:
+def calendar_warnings(*, session: Session, today: date | None = None) -> list[str]:
     """What administrators must load: this year's or, from November, next year's schedule."""
     today = today or clock.today()
-    cal = calendar(session)
+    cal = calendar(session=session)
     years = [today.year] + ([today.year + 1] if today.month >= WARN_FROM_MONTH else [])
     return [
         f"{year} 年国务院节假日安排尚未载入，涉及 {year} 年的到期日按《全国年节及纪念日放假办法》"

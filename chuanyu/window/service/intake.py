@@ -41,9 +41,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _matter(session: Session, data: CaseCreate, problems: list[tuple[str, str]]) -> Matter | None:
+def _matter(
+    *, session: Session, data: CaseCreate, problems: list[tuple[str, str]]
+) -> Matter | None:
     try:
-        matter: Matter | None = catalogue.get_matter(session, data.matter_code)
+        matter: Matter | None = catalogue.get_matter(session=session, code=data.matter_code)
     except NotFound:
         matter = None
     if matter is None or not matter.active:
@@ -92,8 +94,8 @@ def validate_application(
 
 
 def receive(
-    session: Session,
     *,
+    session: Session,
     node: Node,
     user: UserRead,
     data: CaseCreate,
@@ -109,7 +111,7 @@ def receive(
     across the network.
     """
     problems: list[tuple[str, str]] = []
-    matter = _matter(session, data, problems)
+    matter = _matter(session=session, data=data, problems=problems)
     if matter is None:
         raise invalid_fields(problems)
     if not rules.may_act(
@@ -168,7 +170,7 @@ def receive(
         received_by=user.username,
         updated_at=clock.now(),
     )
-    store_clock(case, rules.start_clock(calendar(session), today, matter.time_limit_days))
+    store_clock(case, rules.start_clock(calendar(session=session), today, matter.time_limit_days))
     session.add(case)
     session.flush()
     case.case_number = rules.case_number(node.member, today, case.id)

@@ -123,7 +123,7 @@ def _case_item(case: Case, member: str) -> MyItem:
     )
 
 
-def local_items(session: Session, *, member: str, resident_id: str) -> list[MyItem]:
+def local_items(*, session: Session, member: str, resident_id: str) -> list[MyItem]:
     """The resident's records held on this node (flush-free read)."""
     rid = resident_id.strip().upper()
     if not rid:
@@ -166,12 +166,12 @@ def local_items(session: Session, *, member: str, resident_id: str) -> list[MyIt
     return items
 
 
-def gather(session: Session, *, node: Node, resident_id: str) -> tuple[list[MyItem], str | None]:
+def gather(*, session: Session, node: Node, resident_id: str) -> tuple[list[MyItem], str | None]:
     """This node's records and the other region's, and a notice when the other did not answer.
 
     `session` is a read session: it holds no lock while the peer is asked.
     """
-    mine = local_items(session, member=node.member, resident_id=resident_id)
+    mine = local_items(session=session, member=node.member, resident_id=resident_id)
     peers = [m for m in node.descriptor.members if m != node.member]
     notice = None
     seen = {(i.kind, i.reference) for i in mine}
@@ -190,8 +190,8 @@ def gather(session: Session, *, node: Node, resident_id: str) -> tuple[list[MyIt
     return mine, notice
 
 
-def answer(session: Session, *, node: Node, request: MyRecordsRequest) -> MyRecordsReply:
+def answer(*, session: Session, node: Node, request: MyRecordsRequest) -> MyRecordsReply:
     """The other region asks for a resident's records held here."""
     return MyRecordsReply(
-        items=local_items(session, member=node.member, resident_id=request.resident_id)
+        items=local_items(session=session, member=node.member, resident_id=request.resident_id)
     )

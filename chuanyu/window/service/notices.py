@@ -66,7 +66,7 @@ def _message(case: Case, event: CaseEvent) -> tuple[NoticeKind, str, str] | None
     return None
 
 
-def notify_transition(session: Session, *, case: Case, event: CaseEvent) -> None:
+def notify_transition(*, session: Session, case: Case, event: CaseEvent) -> None:
     """Tell the applicant's accounts on this node about a step of their case (flushes)."""
     message = _message(case, event)
     if message is None:
@@ -93,11 +93,11 @@ def _acting_role(case: Case, member: str) -> str | None:
     return None
 
 
-def remind_due(session: Session, *, node: Node, today: date | None = None) -> int:
+def remind_due(*, session: Session, node: Node, today: date | None = None) -> int:
     """Notify the staff who must act on each open case near or past its due date, once per
     case and condition (near due, overdue); how many notices were written."""
     written = 0
-    for item in escalations(session, node=node, today=today):
+    for item in escalations(session=session, node=node, today=today):
         case = session.scalar(select(Case).where(Case.case_number == item.case_number))
         role = _acting_role(case, node.member) if case is not None else None
         if case is None or role is None:

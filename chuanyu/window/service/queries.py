@@ -26,15 +26,15 @@ OPEN = [s.value for s in CaseStatus if s not in rules.DECIDED | rules.TERMINAL]
 ESCALATE = (Urgency.NEAR, Urgency.OVERDUE)
 
 
-def read_case(session: Session, *, user: UserRead, case_number: str) -> CaseRead:
+def read_case(*, session: Session, user: UserRead, case_number: str) -> CaseRead:
     """A case as `user` may see it."""
-    case = visible_case(session, case_number, user)
-    return to_read(case, cal=calendar(session), today=clock.today(), viewer=user)
+    case = visible_case(session=session, case_number=case_number, user=user)
+    return to_read(case, cal=calendar(session=session), today=clock.today(), viewer=user)
 
 
 def list_cases(
-    session: Session,
     *,
+    session: Session,
     node: Node,
     user: UserRead,
     side: Side | None = None,
@@ -62,7 +62,7 @@ def list_cases(
     rows, total = fetch_page(
         session, query.options(selectinload(Case.events)).order_by(Case.due_date, Case.id),
         limit=min(limit, 500), offset=offset)
-    cal, today = calendar(session), clock.today()
+    cal, today = calendar(session=session), clock.today()
     return CasePage(items=[to_summary(c, cal, today) for c in rows], total=total, limit=limit,
                     offset=offset)
 
@@ -77,10 +77,10 @@ def _owned_here(member: str) -> ColumnElement[bool]:
     )
 
 
-def escalations(session: Session, *, node: Node, today: date | None = None) -> list[CaseSummary]:
+def escalations(*, session: Session, node: Node, today: date | None = None) -> list[CaseSummary]:
     """Open cases on this node near or past their due date, most overdue first."""
     today = today or clock.today()
-    cal = calendar(session)
+    cal = calendar(session=session)
     horizon = cal.add_workdays(today, NEAR_DAYS)
     rows = session.scalars(
         select(Case)
@@ -94,15 +94,15 @@ def escalations(session: Session, *, node: Node, today: date | None = None) -> l
     return [i for i in items if i.urgency in ESCALATE]
 
 
-def track(session: Session, *, case_number: str, id_number: str) -> CaseRead:
+def track(*, session: Session, case_number: str, id_number: str) -> CaseRead:
     """An applicant follows a case by its number and their ID number (or USCC)."""
     case = session.scalar(select(Case).where(Case.case_number == case_number.strip()))
     if case is None or case.applicant_id_number.upper() != id_number.strip().upper():
         raise NotFound("未找到该办件，请核对办件编号和证件号码")
-    return to_read(case, cal=calendar(session), today=clock.today(), viewer=None)
+    return to_read(case, cal=calendar(session=session), today=clock.today(), viewer=None)
 
 
-def count_cross_region(session: Session, *, member: str | None) -> int:
+def count_cross_region(*, session: Session, member: str | None) -> int:
     """Cases received at `member`'s window for the other region (any window when None)."""
     query = select(func.count(Case.id)).where(Case.intake_member != Case.authority_member)
     if member is not None:

@@ -52,7 +52,7 @@ def _attachment(data: dict[str, Any]) -> Attachment:
 
 
 def apply_received(
-    session: Session, *, member: str, producer: str, payload: dict[str, Any]
+    *, session: Session, member: str, producer: str, payload: dict[str, Any]
 ) -> None:
     """Hold a case received at the peer's window for an authority of this region.
 
@@ -75,15 +75,15 @@ def apply_received(
         case.events.append(_event(data))
     for data in payload["attachments"]:
         case.attachments.append(_attachment(data))
-    follow_peer_clock(session, case)
+    follow_peer_clock(session=session, case=case)
     case.version = len(case.events)
     session.add(case)
     session.flush()
 
 
-def apply_transition(session: Session, *, producer: str, payload: dict[str, Any]) -> None:
+def apply_transition(*, session: Session, producer: str, payload: dict[str, Any]) -> None:
     """Follow a transition the other side made; it must be the next one, by the owning side."""
-    case = get_case(session, payload["case_number"])
+    case = get_case(session=session, case_number=payload["case_number"])
     data = payload["event"]
     seq = int(data["seq"])
     if seq <= case.version:
@@ -110,6 +110,6 @@ def apply_transition(session: Session, *, producer: str, payload: dict[str, Any]
     case.result = payload.get("result")
     case.updated_at = clock.now()
     load_clock_payload(case, payload["clock"])
-    follow_peer_clock(session, case)
+    follow_peer_clock(session=session, case=case)
     session.flush()
-    notify_transition(session, case=case, event=event)
+    notify_transition(session=session, case=case, event=event)

@@ -60,7 +60,7 @@ class SupplementRequest:
     materials: list[RequestedMaterial]
 
 
-def tracked_case(session: Session, *, case_number: str, id_number: str) -> Case:
+def tracked_case(*, session: Session, case_number: str, id_number: str) -> Case:
     """The case of this number whose applicant has this ID number (the tracking factors)."""
     case = session.scalar(select(Case).where(Case.case_number == case_number.strip()))
     if case is None or case.applicant_id_number.upper() != id_number.strip().upper():
@@ -80,7 +80,7 @@ def applicant(case: Case, node: Node) -> UserRead:
     )
 
 
-def request_of(session: Session, case: Case) -> SupplementRequest | None:
+def request_of(*, session: Session, case: Case) -> SupplementRequest | None:
     """The open supplement request of a case waiting for supplements (None otherwise)."""
     if case.status != CaseStatus.SUPPLEMENT.value:
         return None
@@ -115,7 +115,7 @@ def _open_for(case: Case, user: UserRead, node: Node) -> None:
 
 
 def keep(
-    session: Session, *, node: Node, user: UserRead, case: Case, uploads: list[UploadIn]
+    *, session: Session, node: Node, user: UserRead, case: Case, uploads: list[UploadIn]
 ) -> list[FieldProblem]:
     """Store the files that pass the checks as pending uploads; one problem per refused file."""
     _open_for(case, user, node)
@@ -150,7 +150,7 @@ def keep(
     return problems
 
 
-def discard(session: Session, *, node: Node, user: UserRead, case: Case, upload_id: int) -> None:
+def discard(*, session: Session, node: Node, user: UserRead, case: Case, upload_id: int) -> None:
     """Remove one pending upload of the case (flush only)."""
     _open_for(case, user, node)
     session.execute(
@@ -159,7 +159,7 @@ def discard(session: Session, *, node: Node, user: UserRead, case: Case, upload_
     session.flush()
 
 
-def submit(session: Session, *, node: Node, user: UserRead, case: Case, note: str | None) -> Case:
+def submit(*, session: Session, node: Node, user: UserRead, case: Case, note: str | None) -> Case:
     """Submit the pending uploads as the supplement (SUPPLY); they become the case's files."""
     _open_for(case, user, node)
     rows = session.scalars(
@@ -175,7 +175,7 @@ def submit(session: Session, *, node: Node, user: UserRead, case: Case, note: st
         for r in rows
     ]
     done = act(
-        session,
+        session=session,
         node=node,
         user=user,
         case_number=case.case_number,
@@ -189,12 +189,12 @@ def submit(session: Session, *, node: Node, user: UserRead, case: Case, note: st
 
 
 def case_for(
-    session: Session, *, user: UserRead | None, case_number: str, id_number: str | None
+    *, session: Session, user: UserRead | None, case_number: str, id_number: str | None
 ) -> Case:
     """The case a signed-in viewer may see, or the one the tracking factors name."""
     if user is not None and id_number is None:
-        return visible_case(session, case_number, user)
+        return visible_case(session=session, case_number=case_number, user=user)
     if id_number is None:
         raise NotFound(f"办件 {case_number} 不存在")
-    return tracked_case(session, case_number=case_number, id_number=id_number)
+    return tracked_case(session=session, case_number=case_number, id_number=id_number)
 

@@ -78,7 +78,7 @@ def _check_input(
     return files, extra
 
 
-def _decide(session: Session, node: Node, case: Case, action: Action) -> None:
+def _decide(*, session: Session, node: Node, case: Case, action: Action) -> None:
     """Business registration: the name at acceptance, the licence at approval."""
     if case.payload_kind != PayloadKind.BUSINESS_REGISTRATION.value or case.application is None:
         return
@@ -103,15 +103,15 @@ def _decide(session: Session, node: Node, case: Case, action: Action) -> None:
         }
 
 
-def _move_clock(session: Session, case: Case, action: Action) -> None:
+def _move_clock(*, session: Session, case: Case, action: Action) -> None:
     if action in rules.CLOCK_MOVES:
-        moved = rules.move(calendar(session), clock_of(case), action, clock.today())
+        moved = rules.move(calendar(session=session), clock_of(case), action, clock.today())
         store_clock(case, moved)
 
 
 def act(
-    session: Session,
     *,
+    session: Session,
     node: Node,
     user: UserRead,
     case_number: str,
@@ -120,7 +120,7 @@ def act(
     uploads: list[UploadIn] | None = None,
 ) -> Case:
     """Take `action` on a case: checked against its state and the caller's role; flush only."""
-    case = visible_case(session, case_number, user)
+    case = visible_case(session=session, case_number=case_number, user=user)
     status = CaseStatus(case.status)
     if action is Action.RECEIVE or rules.next_status(status, action) is None:
         raise TransitionNotAllowed(
@@ -129,8 +129,8 @@ def act(
     if not permissions.may_act(user, case, action):
         raise ActionForbidden(f"当前账号无权对本办件{ACTION_LABELS[action]}")
     files, extra = _check_input(case, action, data, uploads or [])
-    _decide(session, node, case, action)
-    _move_clock(session, case, action)
+    _decide(session=session, node=node, case=case, action=action)
+    _move_clock(session=session, case=case, action=action)
     event = record(
         case,
         action=action,
@@ -144,6 +144,6 @@ def act(
     )
     new_files = attach(case, files, seq=event.seq)
     session.flush()
-    publish_transition(session, case, event, new_files)
-    notify_transition(session, case=case, event=event)
+    publish_transition(session=session, case=case, event=event, new_files=new_files)
+    notify_transition(session=session, case=case, event=event)
     return case

@@ -45,9 +45,9 @@ def _case_waiting_for_supplement(fed: LiveFederation) -> str:
     with cq.session() as session:
         data, uploads = complete_request(session, "CQ-RS-001", name=DEMO_CITIZEN_NAME["CQ"],
                                          id_number=DEMO_CITIZEN["CQ"])  # fmt: skip
-        number = window_service.receive(session, node=cq.node, user=clerk, data=data,
+        number = window_service.receive(session=session, node=cq.node, user=clerk, data=data,
                                         uploads=uploads).case_number  # fmt: skip
-        window_service.act(session, node=cq.node, user=clerk, case_number=number,
+        window_service.act(session=session, node=cq.node, user=clerk, case_number=number,
                            action=Action.REQUEST_SUPPLEMENT,
                            data=TransitionIn(note="申请表缺少本人签名，请签名后上传",
                                              materials=["application_form"],

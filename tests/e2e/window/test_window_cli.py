@@ -93,7 +93,11 @@ def test_node_commands(node_settings: Settings, tmp_path: Path) -> None:
             load_both_catalogues(session, node)
             data, uploads = complete_request(session, "SC-YB-001")  # 1 working day
             number = receive(
-                session, node=node, user=user("window_clerk", "CQ"), data=data, uploads=uploads
+                session=session,
+                node=node,
+                user=user("window_clerk", "CQ"),
+                data=data,
+                uploads=uploads,
             ).case_number
     finally:
         node.close()
@@ -114,7 +118,11 @@ def test_overdue_marks_provisional_due_dates(node_settings: Settings) -> None:
             load_both_catalogues(session, node)
             data, uploads = complete_request(session, "CQ-GA-001")  # 20 working days
             number = receive(
-                session, node=node, user=user("window_clerk", "CQ"), data=data, uploads=uploads
+                session=session,
+                node=node,
+                user=user("window_clerk", "CQ"),
+                data=data,
+                uploads=uploads,
             ).case_number
     finally:
         node.close()

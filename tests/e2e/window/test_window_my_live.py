@@ -19,14 +19,24 @@ def test_my_cases_gathers_both_regions(live_nodes: LiveFederation) -> None:
     with sc.session() as session:
         load_both_catalogues(session, sc.node)
         data, uploads = complete_request(session, "SC-RS-001", name="李蓉", id_number=RESIDENT)
-        sc_case = window_service.receive(session, node=sc.node, user=user("window_clerk", "SC"),
-                                         data=data, uploads=uploads).case_number  # fmt: skip
+        sc_case = window_service.receive(
+            session=session,
+            node=sc.node,
+            user=user("window_clerk", "SC"),
+            data=data,
+            uploads=uploads,
+        ).case_number
     with cq.session() as session:
         load_both_catalogues(session, cq.node)
         data, uploads = complete_request(session, "CQ-RS-001", name="李蓉", id_number=RESIDENT)
-        cq_case = window_service.receive(session, node=cq.node, user=user("window_clerk", "CQ"),
-                                         data=data, uploads=uploads).case_number  # fmt: skip
-        assert catalogue_service.get_matter(session, "SC-RS-001").member == "SC"
+        cq_case = window_service.receive(
+            session=session,
+            node=cq.node,
+            user=user("window_clerk", "CQ"),
+            data=data,
+            uploads=uploads,
+        ).case_number
+        assert catalogue_service.get_matter(session=session, code="SC-RS-001").member == "SC"
     application = sample_application("SC", name="成都天府我的办件科技有限公司", seed=31)
     application.legal_representative.id_number = RESIDENT
     issued = httpx.post(f"{sc.url}/api/registry/licences", headers=sc.headers("registrar"),

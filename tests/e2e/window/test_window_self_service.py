@@ -34,11 +34,11 @@ def _case_waiting_for(client: AppClient, *materials: str) -> str:
         load_both_catalogues(session, client.node)
         data, uploads = complete_request(session, "CQ-RS-001")
         case = window_service.receive(
-            session, node=client.node, user=CLERK, data=data, uploads=uploads
+            session=session, node=client.node, user=CLERK, data=data, uploads=uploads
         )
         number = case.case_number
         window_service.act(
-            session, node=client.node, user=CLERK, case_number=number,
+            session=session, node=client.node, user=CLERK, case_number=number,
             action=Action.REQUEST_SUPPLEMENT,
             data=TransitionIn(note="申请表缺少本人签名", materials=list(materials),
                               repeat_reason=None),
@@ -158,7 +158,7 @@ def test_receipt_pdf_has_reference_masked_id_due_date_and_tracking_qr(client: Ap
     number = _case_waiting_for(client, "application_form")
     client.page_login("citizen", subject_id=APPLICANT_ID)
     case = window_service.read_case(
-        client.node.sessions(), user=user("citizen", "CQ", subject_id=APPLICANT_ID),
+        session=client.node.sessions(), user=user("citizen", "CQ", subject_id=APPLICANT_ID),
         case_number=number,
     )  # fmt: skip
     html = document.receipt_html(client.node, case)
@@ -183,7 +183,7 @@ def _decide(client: AppClient, number: str, *steps: tuple[Action, str | None]) -
     with write_scope(client.node) as session:
         for action, note in steps:
             window_service.act(
-                session, node=client.node, user=CLERK, case_number=number, action=action,
+                session=session, node=client.node, user=CLERK, case_number=number, action=action,
                 data=TransitionIn(note=note, repeat_reason=None),
             )  # fmt: skip
 
@@ -193,7 +193,7 @@ def _received(client: AppClient) -> str:
         load_both_catalogues(session, client.node)
         data, uploads = complete_request(session, "CQ-RS-001")
         case = window_service.receive(
-            session, node=client.node, user=CLERK, data=data, uploads=uploads
+            session=session, node=client.node, user=CLERK, data=data, uploads=uploads
         )
         return case.case_number
 
@@ -209,7 +209,7 @@ def test_decision_letter_once_decided(client: AppClient) -> None:
     pdf = client.get(f"/window/cases/{number}/decision.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     case = window_service.read_case(
-        client.node.sessions(), user=user("citizen", "CQ", subject_id=APPLICANT_ID),
+        session=client.node.sessions(), user=user("citizen", "CQ", subject_id=APPLICANT_ID),
         case_number=number,
     )  # fmt: skip
     html = document.decision_html(client.node, case)
@@ -221,7 +221,7 @@ def test_refusal_letter_states_reason_and_remedies(client: AppClient) -> None:
     _decide(client, number, (Action.REJECT, "申请人不属于本事项的办理对象"))
     client.page_login("citizen", subject_id=APPLICANT_ID)
     case = window_service.read_case(
-        client.node.sessions(), user=user("citizen", "CQ", subject_id=APPLICANT_ID),
+        session=client.node.sessions(), user=user("citizen", "CQ", subject_id=APPLICANT_ID),
         case_number=number,
     )  # fmt: skip
     html = document.decision_html(client.node, case)

@@ -160,7 +160,7 @@ def test_job_posting_forgeries_change_nothing(db: Db) -> None:
 
 def test_catalogue_forgeries_change_nothing(db: Db) -> None:
     with db.scope() as session:
-        catalogue.load_catalogue(session, node=db.node, catalogue=starter_catalogue("CQ"))
+        catalogue.load_catalogue(session=session, node=db.node, catalogue=starter_catalogue("CQ"))
     spec = starter_catalogue("CQ").matters[0]
     mine = {"code": spec.code, **matter_values(spec)}
     theirs = starter_catalogue("SC").matters[0]
@@ -181,10 +181,10 @@ def test_catalogue_forgeries_change_nothing(db: Db) -> None:
 
 def _case(db: Db, matter_code: str) -> str:
     with db.scope() as session, clock.freeze(at(date(2020, 9, 21))):
-        catalogue.load_catalogue(session, node=db.node, catalogue=starter_catalogue("CQ"))
-        catalogue.seed_peer_copy(session, peer="SC")
+        catalogue.load_catalogue(session=session, node=db.node, catalogue=starter_catalogue("CQ"))
+        catalogue.seed_peer_copy(session=session, peer="SC")
         data, uploads = complete_request(session, matter_code)
-        return receive(session, node=db.node, user=user("window_clerk", "CQ"), data=data,
+        return receive(session=session, node=db.node, user=user("window_clerk", "CQ"), data=data,
                        uploads=uploads).case_number
 
 

@@ -63,7 +63,7 @@ def inbox(node: Node, who: UserRead) -> list[tuple[str, str, str | None]]:
 def step(node: Node, day: date, who: UserRead, number: str, action: Action, **data: object
          ) -> None:  # fmt: skip
     with write_scope(node) as session, clock.freeze(at(day)):
-        act(session, node=node, user=who, case_number=number, action=action,
+        act(session=session, node=node, user=who, case_number=number, action=action,
             data=TransitionIn(**data))  # type: ignore[arg-type]
 
 
@@ -71,7 +71,7 @@ def received_case(cq: Node, sc: Node) -> str:
     with write_scope(cq) as session, clock.freeze(at(RECEIVED)):
         load_both_catalogues(session, cq)
         data, uploads = complete_request(session, "SC-RS-001")
-        number = receive(session, node=cq, user=CQ_CLERK, data=data,
+        number = receive(session=session, node=cq, user=CQ_CLERK, data=data,
                          uploads=uploads).case_number
     assert pump(cq, sc, "window.cases") == 1
     return number
@@ -123,11 +123,11 @@ def test_staff_are_reminded_once_near_the_due_date_and_once_when_overdue(
     number = received_case(cq, sc)
     step(sc, RECEIVED, SC_CLERK, number, Action.ACCEPT)
     with write_scope(sc) as session, clock.freeze(at(RECEIVED)):
-        due = read_case(session, user=SC_CLERK, case_number=number).due_date
+        due = read_case(session=session, user=SC_CLERK, case_number=number).due_date
 
     def sweep(node: Node, day: date) -> int:
         with write_scope(node) as session, clock.freeze(at(day)):
-            return window_notices.remind_due(session, node=node)
+            return window_notices.remind_due(session=session, node=node)
 
     assert sweep(sc, RECEIVED) == 0  # on track
     assert sweep(sc, due) == 2  # near due: each officer of the deciding side

@@ -35,10 +35,10 @@ def test_receipt_carries_a_member_prefixed_number_and_the_due_date(db: Db) -> No
     with db.scope() as session, clock.freeze(at(date(2020, 9, 30))):
         load_both_catalogues(session, db.node)
         data, uploads = complete_request(session, "SC-RS-001")  # 5 working days
-        case = receive(session, node=db.node, user=CLERK, data=data, uploads=uploads)
+        case = receive(session=session, node=db.node, user=CLERK, data=data, uploads=uploads)
         number = case.case_number
     with db.session() as session, clock.freeze(at(date(2020, 9, 30))):
-        read = read_case(session, user=CLERK, case_number=number)
+        read = read_case(session=session, user=CLERK, case_number=number)
     assert number.startswith("CQ-20200930-")
     # Oct 1-8 off; 10-09 (Fri), 10-10 (make-up Sat), 10-12, 10-13, 10-14.
     assert read.due_date == date(2020, 10, 14)
@@ -94,7 +94,7 @@ def test_bad_input_is_refused_with_field_and_reason_and_nothing_is_stored(db: Db
             data = data.model_copy(update=change)
             with pytest.raises(InvalidInput) as caught:
                 receive(
-                    session,
+                    session=session,
                     node=db.node,
                     user=CLERK,
                     data=data,
@@ -111,12 +111,16 @@ def test_local_case_runs_the_whole_machine_and_pauses_the_clock(db: Db) -> None:
     with db.scope() as session, clock.freeze(at(date(2020, 9, 21))):
         load_both_catalogues(session, db.node)
         data, uploads = complete_request(session, "CQ-RS-001")  # 5 working days, local
-        number = receive(session, node=db.node, user=CLERK, data=data, uploads=uploads).case_number
+        number = receive(
+            session=session, node=db.node, user=CLERK, data=data, uploads=uploads
+        ).case_number
     with db.scope() as session, clock.freeze(at(date(2020, 9, 21))):
-        assert read_case(session, user=CLERK, case_number=number).due_date == date(2020, 9, 27)
+        assert read_case(session=session, user=CLERK, case_number=number).due_date == date(
+            2020, 9, 27
+        )
     with db.scope() as session, clock.freeze(at(date(2020, 9, 23))):
         act(
-            session,
+            session=session,
             node=db.node,
             user=CQ_OFFICER,
             case_number=number,
@@ -124,12 +128,12 @@ def test_local_case_runs_the_whole_machine_and_pauses_the_clock(db: Db) -> None:
             data=TransitionIn(note="申请表缺签字", materials=["application_form"]),
         )
     with db.scope() as session, clock.freeze(at(date(2020, 9, 24))):
-        read = read_case(session, user=CLERK, case_number=number)
+        read = read_case(session=session, user=CLERK, case_number=number)
         assert read.status is CaseStatus.SUPPLEMENT and read.urgency is Urgency.PAUSED
         assert read.used_days == 2 and read.days_left is None
         with pytest.raises(InvalidInput) as caught:
             act(
-                session,
+                session=session,
                 node=db.node,
                 user=CLERK,
                 case_number=number,
@@ -140,7 +144,7 @@ def test_local_case_runs_the_whole_machine_and_pauses_the_clock(db: Db) -> None:
     applicant = user("citizen", "CQ", subject_id=APPLICANT_ID)
     with db.scope() as session, clock.freeze(at(date(2020, 9, 25))):
         act(
-            session,
+            session=session,
             node=db.node,
             user=applicant,
             case_number=number,
@@ -156,10 +160,10 @@ def test_local_case_runs_the_whole_machine_and_pauses_the_clock(db: Db) -> None:
             ],
         )
     with db.scope() as session, clock.freeze(at(date(2020, 9, 28))):
-        read = read_case(session, user=CLERK, case_number=number)
+        read = read_case(session=session, user=CLERK, case_number=number)
         assert read.due_date == date(2020, 9, 29) and read.urgency is Urgency.NEAR
         act(
-            session,
+            session=session,
             node=db.node,
             user=CQ_OFFICER,
             case_number=number,
@@ -167,7 +171,7 @@ def test_local_case_runs_the_whole_machine_and_pauses_the_clock(db: Db) -> None:
             data=TransitionIn(note="准予"),
         )
         act(
-            session,
+            session=session,
             node=db.node,
             user=CLERK,
             case_number=number,
@@ -175,7 +179,7 @@ def test_local_case_runs_the_whole_machine_and_pauses_the_clock(db: Db) -> None:
             data=TransitionIn(),
         )
     with db.session() as session, clock.freeze(at(date(2020, 9, 28))):
-        read = read_case(session, user=CLERK, case_number=number)
+        read = read_case(session=session, user=CLERK, case_number=number)
     assert read.status is CaseStatus.DELIVERED and read.on_time is True
     assert [e.action for e in read.events] == [
         "receive",
@@ -195,11 +199,13 @@ def test_transitions_not_allowed_from_the_state_or_by_the_role(db: Db) -> None:
     with db.scope() as session, clock.freeze(at(date(2020, 9, 21))):
         load_both_catalogues(session, db.node)
         data, uploads = complete_request(session, "CQ-SCJG-003")  # officer: registrar
-        number = receive(session, node=db.node, user=CLERK, data=data, uploads=uploads).case_number
+        number = receive(
+            session=session, node=db.node, user=CLERK, data=data, uploads=uploads
+        ).case_number
     with db.session() as session:
         with pytest.raises(TransitionNotAllowed):
             act(
-                session,
+                session=session,
                 node=db.node,
                 user=user("registrar", "CQ"),
                 case_number=number,
@@ -208,7 +214,7 @@ def test_transitions_not_allowed_from_the_state_or_by_the_role(db: Db) -> None:
             )
         with pytest.raises(ActionForbidden):
             act(
-                session,
+                session=session,
                 node=db.node,
                 user=CLERK,
                 case_number=number,
@@ -217,7 +223,7 @@ def test_transitions_not_allowed_from_the_state_or_by_the_role(db: Db) -> None:
             )
         with pytest.raises(ActionForbidden):
             act(
-                session,
+                session=session,
                 node=db.node,
                 user=user("registrar", "SC"),
                 case_number=number,
@@ -226,7 +232,7 @@ def test_transitions_not_allowed_from_the_state_or_by_the_role(db: Db) -> None:
             )
         with pytest.raises(InvalidInput) as caught:
             act(
-                session,
+                session=session,
                 node=db.node,
                 user=user("registrar", "CQ"),
                 case_number=number,
@@ -247,9 +253,9 @@ def test_escalation_lists_cases_near_and_past_due(db: Db) -> None:
         for code in ("SC-YB-001", "SC-RS-001", "SC-GA-001"):  # limits 1, 5, 20 working days
             data, uploads = complete_request(session, code)
             numbers[code] = receive(
-                session, node=db.node, user=CLERK, data=data, uploads=uploads
+                session=session, node=db.node, user=CLERK, data=data, uploads=uploads
             ).case_number
     with db.session() as session:
-        listed = escalations(session, node=db.node, today=date(2020, 9, 25))
+        listed = escalations(session=session, node=db.node, today=date(2020, 9, 25))
     urgency = {i.case_number: i.urgency for i in listed}
     assert urgency == {numbers["SC-YB-001"]: Urgency.OVERDUE, numbers["SC-RS-001"]: Urgency.NEAR}

@@ -71,7 +71,7 @@ def test_random_actions_follow_the_table_or_change_nothing(
     with write_scope(node) as session:
         data, uploads = complete_request(session, "CQ-RS-001")  # decided at CQ by a clerk
         number = receive(
-            session, node=node, user=ACCOUNTS["clerk"], data=data, uploads=uploads
+            session=session, node=node, user=ACCOUNTS["clerk"], data=data, uploads=uploads
         ).case_number
     status, done = CaseStatus.RECEIVED, 1
     for action, who in steps:
@@ -86,7 +86,7 @@ def test_random_actions_follow_the_table_or_change_nothing(
         try:
             with write_scope(node) as session:
                 act(
-                    session,
+                    session=session,
                     node=node,
                     user=ACCOUNTS[who],
                     case_number=number,

@@ -33,8 +33,10 @@ def _waiting(db: Db, day: date) -> str:
     with db.scope() as session, clock.freeze(at(day)):
         load_both_catalogues(session, db.node)
         data, uploads = complete_request(session, "CQ-RS-001")
-        number = receive(session, node=db.node, user=CLERK, data=data, uploads=uploads).case_number
-        act(session, node=db.node, user=CLERK, case_number=number,
+        number = receive(
+            session=session, node=db.node, user=CLERK, data=data, uploads=uploads
+        ).case_number
+        act(session=session, node=db.node, user=CLERK, case_number=number,
             action=Action.REQUEST_SUPPLEMENT,
             data=TransitionIn(note="缺少签名", materials=["application_form", "id_card"],
                               repeat_reason=None))  # fmt: skip
@@ -55,10 +57,10 @@ def test_files_wait_between_attempts_and_become_the_cases_files(db: Db) -> None:
     number = _waiting(db, date(2026, 12, 1))  # a Tuesday
     with db.scope() as session, clock.freeze(at(date(2026, 12, 3))):
         case = _case(session, number)
-        request = supplement.request_of(session, case)
+        request = supplement.request_of(session=session, case=case)
         assert request is not None and request.reason == "缺少签名"
         assert [m.code for m in request.materials] == ["application_form", "id_card"]
-        problems = supplement.keep(session, node=db.node, user=CITIZEN, case=case, uploads=[
+        problems = supplement.keep(session=session, node=db.node, user=CITIZEN, case=case, uploads=[
             _upload("application_form", "表.pdf", PDF + b"a"),
             _upload("application_form", "表.pdf", PDF + b"a"),  # the same file twice: kept once
             _upload("id_card", "证.exe", b"MZ\x90\x00"),
@@ -67,15 +69,15 @@ def test_files_wait_between_attempts_and_become_the_cases_files(db: Db) -> None:
     with db.scope() as session, clock.freeze(at(date(2026, 12, 3))):
         case = _case(session, number)
         with pytest.raises(InvalidInput) as refused:
-            supplement.submit(session, node=db.node, user=CITIZEN, case=case, note=None)
+            supplement.submit(session=session, node=db.node, user=CITIZEN, case=case, note=None)
         assert "materials.id_card" in {e.field for e in refused.value.errors}
     with db.scope() as session:  # the refused submission kept what was uploaded
         assert session.scalars(select(PendingUpload.filename)).all() == ["表.pdf"]
     with db.scope() as session, clock.freeze(at(date(2026, 12, 7))):
         case = _case(session, number)
-        assert supplement.keep(session, node=db.node, user=CITIZEN, case=case,
+        assert supplement.keep(session=session, node=db.node, user=CITIZEN, case=case,
                                uploads=[_upload("id_card", "证.png", PNG)]) == []  # fmt: skip
-        supplement.submit(session, node=db.node, user=CITIZEN, case=case, note="已签名")
+        supplement.submit(session=session, node=db.node, user=CITIZEN, case=case, note="已签名")
     with db.scope() as session:
         case = _case(session, number)
         assert case.status == CaseStatus.ACCEPTED.value
@@ -90,11 +92,13 @@ def test_a_pending_file_can_be_removed(db: Db) -> None:
     number = _waiting(db, date(2026, 12, 1))
     with db.scope() as session:
         case = _case(session, number)
-        supplement.keep(session, node=db.node, user=CITIZEN, case=case,
+        supplement.keep(session=session, node=db.node, user=CITIZEN, case=case,
                         uploads=[_upload("id_card", "错.pdf", PDF + b"x")])  # fmt: skip
         upload_id = session.scalar(select(PendingUpload.id))
         assert upload_id is not None
-        supplement.discard(session, node=db.node, user=CITIZEN, case=case, upload_id=upload_id)
+        supplement.discard(
+            session=session, node=db.node, user=CITIZEN, case=case, upload_id=upload_id
+        )
     with db.scope() as session:
         assert session.scalars(select(PendingUpload)).all() == []
 
@@ -103,12 +107,14 @@ def test_only_a_case_waiting_for_supplements_takes_files(db: Db) -> None:
     with db.scope() as session:
         load_both_catalogues(session, db.node)
         data, uploads = complete_request(session, "CQ-RS-001")
-        number = receive(session, node=db.node, user=CLERK, data=data, uploads=uploads).case_number
+        number = receive(
+            session=session, node=db.node, user=CLERK, data=data, uploads=uploads
+        ).case_number
     with db.scope() as session:
         case = _case(session, number)
-        assert supplement.request_of(session, case) is None
+        assert supplement.request_of(session=session, case=case) is None
         with pytest.raises(TransitionNotAllowed):
-            supplement.keep(session, node=db.node, user=CITIZEN, case=case,
+            supplement.keep(session=session, node=db.node, user=CITIZEN, case=case,
                             uploads=[_upload("id_card", "证.pdf", PDF)])  # fmt: skip
 
 
@@ -118,7 +124,7 @@ def test_someone_else_cannot_supply(db: Db) -> None:
     with db.scope() as session:
         case = _case(session, number)
         with pytest.raises(TransitionNotAllowed):
-            supplement.keep(session, node=db.node, user=stranger, case=case,
+            supplement.keep(session=session, node=db.node, user=stranger, case=case,
                             uploads=[_upload("id_card", "证.pdf", PDF)])  # fmt: skip
 
 
@@ -130,10 +136,10 @@ def test_pending_files_are_capped(db: Db) -> None:
             for i in range(MAX_FILES_PER_CASE + 1)]  # fmt: skip
     with db.scope() as session:
         case = _case(session, number)
-        first = supplement.keep(session, node=db.node, user=CITIZEN, case=case,
+        first = supplement.keep(session=session, node=db.node, user=CITIZEN, case=case,
                                 uploads=many[:MAX_FILES_PER_CASE])  # fmt: skip
         assert first == []
-        again = supplement.keep(session, node=db.node, user=CITIZEN, case=case,
+        again = supplement.keep(session=session, node=db.node, user=CITIZEN, case=case,
                                 uploads=many[MAX_FILES_PER_CASE:])  # fmt: skip
         assert [field for field, _ in again] == ["files"]
     with db.scope() as session:

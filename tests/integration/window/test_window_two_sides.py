@@ -49,7 +49,7 @@ def pair(
 def step(node: Node, day: date, who, number: str, action: Action, **kw) -> None:  # type: ignore[no-untyped-def]
     with write_scope(node) as session, clock.freeze(at(day)):
         act(
-            session,
+            session=session,
             node=node,
             user=who,
             case_number=number,
@@ -64,21 +64,21 @@ def test_business_registration_travels_both_ways_and_issues_a_licence(
 ) -> None:
     cq, sc = pair
     with write_scope(sc) as session:
-        load_catalogue(session, node=sc, catalogue=starter_catalogue("SC"))
+        load_catalogue(session=session, node=sc, catalogue=starter_catalogue("SC"))
     assert pump(sc, cq, "window.catalogue") == len(starter_catalogue("SC").matters)
     with write_scope(cq) as session:
-        load_catalogue(session, node=cq, catalogue=starter_catalogue("CQ"))
+        load_catalogue(session=session, node=cq, catalogue=starter_catalogue("CQ"))
     with write_scope(cq) as session, clock.freeze(at(date(2020, 9, 25))):
         application = sample_application("SC", name="成都渝蓉通测试科技有限公司", seed=7)
         data, uploads = complete_request(
             session, "SC-SCJG-001", application=application.model_dump(mode="json")
         )
-        number = receive(session, node=cq, user=CQ_CLERK, data=data, uploads=uploads,
+        number = receive(session=session, node=cq, user=CQ_CLERK, data=data, uploads=uploads,
                          end_unit=session.commit).case_number
     assert pump(cq, sc, "window.cases") == 1
 
     with write_scope(sc) as session, clock.freeze(at(date(2020, 9, 25))):
-        there = read_case(session, user=SC_REGISTRAR, case_number=number)
+        there = read_case(session=session, user=SC_REGISTRAR, case_number=number)
     assert there.status is CaseStatus.RECEIVED and there.due_date == date(2020, 9, 29)
     assert there.applicant_id_number == APPLICANT_ID
     assert all(not f.stored_here for m in there.materials for f in m.files)
@@ -93,7 +93,7 @@ def test_business_registration_travels_both_ways_and_issues_a_licence(
     )
     assert pump(sc, cq, "window.results") == 1
     with write_scope(cq) as session:
-        here = read_case(session, user=CQ_CLERK, case_number=number)
+        here = read_case(session=session, user=CQ_CLERK, case_number=number)
     assert here.status is CaseStatus.SUPPLEMENT and here.paused_on == date(2020, 9, 27)
 
     step(
@@ -120,8 +120,8 @@ def test_business_registration_travels_both_ways_and_issues_a_licence(
     assert pump(cq, sc, "window.cases") == 0
 
     with write_scope(cq) as s1, write_scope(sc) as s2, clock.freeze(at(date(2020, 10, 12))):
-        here = read_case(s1, user=CQ_CLERK, case_number=number)
-        there = read_case(s2, user=SC_REGISTRAR, case_number=number)
+        here = read_case(session=s1, user=CQ_CLERK, case_number=number)
+        there = read_case(session=s2, user=SC_REGISTRAR, case_number=number)
     assert here.status is there.status is CaseStatus.DELIVERED
     timeline = [(e.seq, e.action, e.actor, e.actor_member, e.at) for e in here.events]
     assert timeline == [(e.seq, e.action, e.actor, e.actor_member, e.at) for e in there.events]
@@ -147,7 +147,9 @@ def test_replica_refuses_a_transition_from_the_wrong_side(pair: tuple[Node, Node
     with write_scope(cq) as session, clock.freeze(at(date(2020, 9, 21))):
         load_both_catalogues(session, cq)
         data, uploads = complete_request(session, "SC-RS-001")
-        number = receive(session, node=cq, user=CQ_CLERK, data=data, uploads=uploads).case_number
+        number = receive(
+            session=session, node=cq, user=CQ_CLERK, data=data, uploads=uploads
+        ).case_number
     pump(cq, sc, "window.cases")
     forged = {
         "case_number": number,
@@ -176,11 +178,11 @@ def test_replica_refuses_a_transition_from_the_wrong_side(pair: tuple[Node, Node
         "attachments": [],
     }
     with write_scope(sc) as session, pytest.raises(RuleViolation):
-        apply_transition(session, producer="CQ", payload=forged)
+        apply_transition(session=session, producer="CQ", payload=forged)
     forged["event"] = {**forged["event"], "seq": 3, "action": "accept", "to_status": "accepted"}
     with write_scope(sc) as session, pytest.raises(RuleViolation):
-        apply_transition(session, producer="SC", payload=forged)
+        apply_transition(session=session, producer="SC", payload=forged)
     with write_scope(sc) as session:
-        assert read_case(session, user=SC_REGISTRAR, case_number=number).status is (
+        assert read_case(session=session, user=SC_REGISTRAR, case_number=number).status is (
             CaseStatus.RECEIVED
         )

@@ -49,8 +49,10 @@ def user(role: str, member: str, *, subject_id: str | None = None, name: str = "
 
 def load_both_catalogues(session: Session, node: Node) -> None:
     """This node's own catalogue, plus the peer's as if it had arrived over the exchange."""
-    catalogue_service.load_catalogue(session, node=node, catalogue=starter_catalogue(node.member))
-    catalogue_service.seed_peer_copy(session, peer="SC" if node.member == "CQ" else "CQ")
+    catalogue_service.load_catalogue(
+        session=session, node=node, catalogue=starter_catalogue(node.member)
+    )
+    catalogue_service.seed_peer_copy(session=session, peer="SC" if node.member == "CQ" else "CQ")
     session.flush()
 
 
@@ -62,7 +64,7 @@ def complete_request(
     **applicant: Any,
 ) -> tuple[CaseCreate, list[UploadIn]]:
     """A request with every material uploaded and every original sighted."""
-    matter = catalogue_service.get_matter(session, matter_code)
+    matter = catalogue_service.get_matter(session=session, code=matter_code)
     uploads = [
         UploadIn(
             material_code=m["code"],
