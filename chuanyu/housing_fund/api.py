@@ -79,7 +79,7 @@ def list_applications(
     """Applications at this centre (a depositor sees only their own)."""
     own = None if permissions.is_officer(user) else (user.subject_id or "-")
     rows, total = lending.listing(
-        session, status=status_filter, resident_id=own, offset=page.offset, limit=page.limit
+        session=session, status=status_filter, resident_id=own, offset=page.offset, limit=page.limit
     )
     return ApplicationPage.of([present.to_read(r) for r in rows], total, page)
 
@@ -97,7 +97,7 @@ def fetch_certificate(
     """Ask for the certificate to be fetched now; the background fetcher makes the call, so this
     answers at once (poll the application for the outcome)."""
     app = waiting.request_fetch(session=session, application_no=application_no)
-    waiting.wake_fetcher_after_commit(session, node)
+    waiting.wake_fetcher_after_commit(session=session, node=node)
     return present.to_read(app)
 
 
@@ -138,8 +138,12 @@ def list_accounts(
     page: PageQuery = paging(max_limit=200),
 ) -> AccountPage:
     """Depositor accounts at this centre."""
-    rows, total = accounts.search(session, q=q.strip(), offset=page.offset, limit=page.limit)
-    return AccountPage.of([present.to_account_read(session, r) for r in rows], total, page)
+    rows, total = accounts.search(
+        session=session, q=q.strip(), offset=page.offset, limit=page.limit
+    )
+    return AccountPage.of(
+        [present.to_account_read(session=session, row=r) for r in rows], total, page
+    )
 
 
 @router.get("/accounts/{resident_id}", dependencies=[require()])
@@ -147,10 +151,10 @@ def get_account(resident_id: str, session: ReadSessionDep, user: CurrentUser) ->
     """One depositor's account (officers, or the depositor themself)."""
     if not (permissions.is_officer(user) or permissions.acts_for(user, resident_id)):
         raise PermissionDenied("只能查看本人的缴存账户")
-    row = accounts.by_resident_id(session, resident_id.upper())
+    row = accounts.by_resident_id(session=session, resident_id=resident_id.upper())
     if row is None:
         raise AccountNotFound()
-    return present.to_account_read(session, row)
+    return present.to_account_read(session=session, row=row)
 
 
 @router.get("/certificates/issued", dependencies=[OFFICER])
@@ -159,7 +163,7 @@ def list_issued(
     page: PageQuery = paging(max_limit=200),
 ) -> IssuedCertificatePage:
     """Certificates this centre issued to lending centres."""
-    rows, total = certify.issued(session, offset=page.offset, limit=page.limit)
+    rows, total = certify.issued(session=session, offset=page.offset, limit=page.limit)
     return IssuedCertificatePage.of([present.to_issued_read(r) for r in rows], total, page)
 
 
@@ -176,5 +180,5 @@ def list_requests(
             "detail": e.detail,
             "message_id": e.message_id,
         }
-        for e in certify.requests_received(session, limit=limit)
+        for e in certify.requests_received(session=session, limit=limit)
     ]

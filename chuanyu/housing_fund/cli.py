@@ -135,9 +135,9 @@ def generate_command(
     with node_session(member) as (node, session), _progress() as bar:
         task = bar.add_task(f"{node.member} 生成缴存账户", total=accounts)
         written = generate(
-            session,
-            node.member,
-            accounts,
+            session=session,
+            member=node.member,
+            count=accounts,
             seed=seed,
             as_of_month=as_of,
             max_months=months,
@@ -161,7 +161,10 @@ def import_command(
         with node_session(member) as (node, session), _progress() as bar:
             task = bar.add_task(f"检查 {file.name}", total=None)
             report = import_file(
-                session, node.member, file, progress=lambda n: bar.advance(task, n)
+                session=session,
+                member=node.member,
+                path=file,
+                progress=lambda n: bar.advance(task, n),
             )
     except ImportRejected as rejected:
         err.print(f"[red]{rejected.detail}[/red]")

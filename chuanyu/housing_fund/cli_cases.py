@@ -129,7 +129,7 @@ def show_command(application_no: str, member: Member = "CQ") -> None:
     from chuanyu.housing_fund.service import lending
 
     with node_session(member) as (_node, session):
-        _show(present.to_read(lending.get(session, application_no)))
+        _show(present.to_read(lending.get(session=session, application_no=application_no)))
 
 
 @app.command("applications")
@@ -144,7 +144,7 @@ def applications_command(
     from chuanyu.housing_fund.service import lending
 
     with node_session(member) as (_node, session):
-        rows, total = lending.listing(session, status=status, limit=limit)
+        rows, total = lending.listing(session=session, status=status, limit=limit)
         table = Table("申请编号", "姓名", "证件", "缴存地", "金额", "状态", title=f"共 {total} 件")
         for row in rows:
             r = present.to_read(row)
@@ -171,12 +171,12 @@ def accounts_command(
     from chuanyu.housing_fund.service import accounts
 
     with node_session(member) as (_node, session):
-        rows, total = accounts.search(session, q=q, limit=limit)
+        rows, total = accounts.search(session=session, q=q, limit=limit)
         table = Table(
             "账号", "身份证号码", "姓名", "状态", "余额", "连续缴存", title=f"共 {total} 户"
         )
         for row in rows:
-            a = present.to_account_read(session, row)
+            a = present.to_account_read(session=session, row=row)
             table.add_row(
                 a.account_no,
                 a.resident_id,
@@ -195,7 +195,7 @@ def issued_command(member: Member = "CQ", limit: Annotated[int, typer.Option()] 
     from chuanyu.housing_fund.service import certify
 
     with node_session(member) as (_node, session):
-        rows, total = certify.issued(session, limit=limit)
+        rows, total = certify.issued(session=session, limit=limit)
         table = Table(
             "证明编号", "出具给", "申请编号", "出具时间", "有效期至", title=f"共 {total} 份"
         )

@@ -89,7 +89,7 @@ def load_demo(session: Session, node: Node, population: int = POPULATION) -> str
     member = node.member
     mine = demo_depositors(member)
     if session.scalar(select(Account.id).where(Account.resident_id == mine[0][0])) is None:
-        generate(session, member, population, seed=7)
+        generate(session=session, member=member, count=population, seed=7)
         today = clock.today()
         latest = add_months(today.year * 100 + today.month, -1)
         uscc = make_uscc(random.Random(f"demo-employer:{member}"), member)

@@ -18,7 +18,7 @@ def get_visible_application(
     application_no: str, session: ReadSessionDep, user: CurrentUser
 ) -> Application:
     """The application, when it exists and the caller may see it (else 404 / 403)."""
-    app = lending.get(session, application_no)
+    app = lending.get(session=session, application_no=application_no)
     if not permissions.can_view_application(user, app):
         raise PermissionDenied("只能查看本人的贷款申请")
     return app

@@ -169,7 +169,7 @@ def _sqlite_value(value: object) -> object:
     return value
 
 
-def _insert(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:  # type: ignore[type-arg]
+def _insert(*, session: Session, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:  # type: ignore[type-arg]
     """Multi-row insert through the driver's executemany, inside the session's transaction."""
     if not rows:
         return
@@ -186,7 +186,7 @@ def _insert(session: Session, table: str, columns: tuple[str, ...], rows: list[t
         cursor.close()
 
 
-def _reserve_ids(session: Session, table: str, last_id: int) -> None:
+def _reserve_ids(*, session: Session, table: str, last_id: int) -> None:
     """Move a PostgreSQL id sequence past the ids about to be written explicitly.
 
     The rows carry their own ids (account numbers derive from them), which bypasses the
@@ -202,10 +202,10 @@ def _reserve_ids(session: Session, table: str, last_id: int) -> None:
 
 
 def generate(
+    *,
     session: Session,
     member: str,
     count: int,
-    *,
     seed: int = 2020,
     as_of_month: int | None = None,
     max_months: int = 24,
@@ -224,7 +224,7 @@ def generate(
     start_id = (session.scalar(select(func.max(Account.id))) or 0) + 1
     taken = set(session.scalars(select(Account.resident_id))) if start_id > 1 else set()
     if count > 0:
-        _reserve_ids(session, Account.__tablename__, start_id + count - 1)
+        _reserve_ids(session=session, table=Account.__tablename__, last_id=start_id + count - 1)
     accounts: list[tuple] = []  # type: ignore[type-arg]
     deposits: list[tuple[int, int, int]] = []
     written = 0
@@ -240,12 +240,25 @@ def generate(
         accounts.append(person.row)
         deposits.extend(person.deposits)
         if len(accounts) >= batch:
-            written += _flush(session, accounts, deposits, progress, end_batch)
-    written += _flush(session, accounts, deposits, progress, end_batch)
+            written += _flush(
+                session=session,
+                accounts=accounts,
+                deposits=deposits,
+                progress=progress,
+                end_batch=end_batch,
+            )
+    written += _flush(
+        session=session,
+        accounts=accounts,
+        deposits=deposits,
+        progress=progress,
+        end_batch=end_batch,
+    )
     return written
 
 
 def _flush(
+    *,
     session: Session,
     accounts: list[tuple],
     deposits: list[tuple[int, int, int]],  # type: ignore[type-arg]
@@ -253,8 +266,13 @@ def _flush(
     end_batch: Callable[[], None] | None,
 ) -> int:
     done = len(accounts)
-    _insert(session, "housing_fund_account", ACCOUNT_COLUMNS, accounts)
-    _insert(session, "housing_fund_deposit", ("account_id", "month", "amount"), deposits)
+    _insert(session=session, table="housing_fund_account", columns=ACCOUNT_COLUMNS, rows=accounts)
+    _insert(
+        session=session,
+        table="housing_fund_deposit",
+        columns=("account_id", "month", "amount"),
+        rows=deposits,
+    )
     if end_batch is not None:
         end_batch()
     accounts.clear()

@@ -101,7 +101,7 @@ def _kind(rows: list[dict[str, Any]]) -> type[BaseModel]:
 
 
 def check(
-    session: Session, path: Path, progress: Callable[[int], None] | None = None
+    *, session: Session, path: Path, progress: Callable[[int], None] | None = None
 ) -> tuple[list[AccountRow], list[DepositRow], list[FieldError]]:
     """Parse and check the whole file without writing anything."""
     accounts: list[AccountRow] = []
@@ -123,19 +123,23 @@ def check(
                 target.append(parsed)
             if progress is not None:
                 progress(1)
-    errors.extend(_cross_checks(session, accounts, deposits, where))
+    errors.extend(_cross_checks(session=session, accounts=accounts, deposits=deposits, where=where))
     return accounts, deposits, errors
 
 
 def _cross_checks(
-    session: Session, accounts: list[AccountRow], deposits: list[DepositRow], where: dict[int, str]
+    *,
+    session: Session,
+    accounts: list[AccountRow],
+    deposits: list[DepositRow],
+    where: dict[int, str],
 ) -> Iterable[FieldError]:
     in_file: set[str] = set()
     for row in accounts:
         if row.resident_id in in_file:
             yield FieldError(f"{where[id(row)]}:resident_id", "文件中该身份证号码重复")
         in_file.add(row.resident_id)
-    existing = _existing_ids(session, in_file | {d.resident_id for d in deposits})
+    existing = _existing_ids(session=session, ids=in_file | {d.resident_id for d in deposits})
     for row in accounts:
         if row.resident_id in existing:
             yield FieldError(f"{where[id(row)]}:resident_id", "本中心已有该身份证号码的账户")
@@ -149,13 +153,13 @@ def _cross_checks(
         if key in seen:
             yield FieldError(f"{where[id(dep)]}:month", "文件中该职工该月份的缴存重复")
         seen.add(key)
-    months = _existing_months(session, existing)
+    months = _existing_months(session=session, existing=existing)
     for dep in deposits:
         if (dep.resident_id, dep.month) in months:
             yield FieldError(f"{where[id(dep)]}:month", "本中心已有该职工该月份的缴存记录")
 
 
-def _existing_ids(session: Session, ids: set[str]) -> dict[str, int]:
+def _existing_ids(*, session: Session, ids: set[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     chunk = list(ids)
     for i in range(0, len(chunk), 500):
@@ -166,7 +170,7 @@ def _existing_ids(session: Session, ids: set[str]) -> dict[str, int]:
     return found
 
 
-def _existing_months(session: Session, existing: dict[str, int]) -> set[tuple[str, int]]:
+def _existing_months(*, session: Session, existing: dict[str, int]) -> set[tuple[str, int]]:
     by_id = {aid: rid for rid, aid in existing.items()}
     out: set[tuple[str, int]] = set()
     ids = list(by_id)
@@ -179,10 +183,10 @@ def _existing_months(session: Session, existing: dict[str, int]) -> set[tuple[st
 
 
 def import_file(
-    session: Session, member: str, path: Path, progress: Callable[[int], None] | None = None
+    *, session: Session, member: str, path: Path, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
     """Check the whole file, then write it (flushes; the caller commits). Raises ImportRejected."""
-    accounts, deposits, errors = check(session, path, progress)
+    accounts, deposits, errors = check(session=session, path=path, progress=progress)
     if errors:
         shown = errors[:MAX_ERRORS]
         more = f"（另有 {len(errors) - len(shown)} 处未列出）" if len(errors) > len(shown) else ""
@@ -202,7 +206,7 @@ def import_file(
             )
         )
     session.flush()
-    ids = _existing_ids(session, {d.resident_id for d in deposits})
+    ids = _existing_ids(session=session, ids={d.resident_id for d in deposits})
     session.add_all(
         Deposit(account_id=ids[d.resident_id], month=d.month, amount=d.amount) for d in deposits
     )

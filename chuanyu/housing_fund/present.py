@@ -70,9 +70,9 @@ def to_read(app: Application, *, home_url: str | None = None) -> ApplicationRead
     )
 
 
-def to_account_read(session: Session, row: Account) -> AccountRead:
+def to_account_read(*, session: Session, row: Account) -> AccountRead:
     """An account with its derived deposit months."""
-    summary = accounts.deposit_summary(session, row.id)
+    summary = accounts.deposit_summary(session=session, account_id=row.id)
     return from_row(AccountRead, row, monthly_amount=accounts.monthly_amount(row),
                     first_month=summary.first_month, latest_month=summary.latest_month,
                     continuous_months=summary.continuous_months)

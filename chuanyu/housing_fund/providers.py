@@ -17,7 +17,7 @@ from chuanyu.ledger.providers import register_live_metric
 def count_remote_loan_cases(session: Session, as_of: date | None = None) -> int:
     """Remote-loan cases this centre approved as lender, up to the end of `as_of` (Beijing time)."""
     if as_of is None:
-        return lending.approved_count(session)
+        return lending.approved_count(session=session)
     day_end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=CHINA)
     query = select(func.count()).where(
         Application.status == ApplicationStatus.APPROVED, Application.decided_at < day_end

@@ -49,7 +49,7 @@ class CertificateFetcher:
     def round(self) -> int:
         """Fetch every due certificate once; returns how many fetches were made."""
         with read_scope(self.node) as session:
-            due = waiting.due_fetches(session, self.node, now=clock.now())
+            due = waiting.due_fetches(session=session, node=self.node, now=clock.now())
         units = units_of(self.node)
         for number in due:
             if self._stop.is_set():

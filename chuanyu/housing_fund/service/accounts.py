@@ -25,12 +25,12 @@ class DepositSummary:
     total: Decimal
 
 
-def by_resident_id(session: Session, resident_id: str) -> Account | None:
+def by_resident_id(*, session: Session, resident_id: str) -> Account | None:
     """The account of a depositor, or None."""
     return session.scalar(select(Account).where(Account.resident_id == resident_id))
 
 
-def get(session: Session, account_id: int) -> Account:
+def get(*, session: Session, account_id: int) -> Account:
     """An account by id, or AccountNotFound."""
     account = session.get(Account, account_id)
     if account is None:
@@ -38,7 +38,7 @@ def get(session: Session, account_id: int) -> Account:
     return account
 
 
-def deposit_summary(session: Session, account_id: int) -> DepositSummary:
+def deposit_summary(*, session: Session, account_id: int) -> DepositSummary:
     """First, latest and continuous deposit months of an account."""
     months = list(
         session.scalars(
@@ -57,7 +57,7 @@ def deposit_summary(session: Session, account_id: int) -> DepositSummary:
     )
 
 
-def history(session: Session, account_id: int, limit: int = 24) -> list[Deposit]:
+def history(*, session: Session, account_id: int, limit: int = 24) -> list[Deposit]:
     """The latest monthly deposits of an account, newest first."""
     query = (
         select(Deposit)
@@ -74,7 +74,7 @@ def monthly_amount(account: Account) -> Decimal:
 
 
 def search(
-    session: Session, *, q: str = "", offset: int = 0, limit: int = 50
+    *, session: Session, q: str = "", offset: int = 0, limit: int = 50
 ) -> tuple[list[Account], int]:
     """Accounts whose ID or account number (digits) or name starts with `q`, with the count.
 

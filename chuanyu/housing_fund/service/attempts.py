@@ -69,7 +69,7 @@ def send(
                 raise
             outcome, last = "unreachable", PeerUnavailable(refused.detail, maybe_delivered=False)
         with units() as session:
-            reload_open(session, application_no).fetch_outcome = outcome
+            reload_open(session=session, application_no=application_no).fetch_outcome = outcome
         log.warning("certificate fetch %s attempt %d/%d: %s (%s)", application_no, attempt,
                     attempts, outcome, last.detail)
         if attempt < attempts:
@@ -80,7 +80,7 @@ def send(
 def note_attempt(*, session: Session, application_no: str, key: str) -> None:
     """Record that a fetch is being sent: until it is answered, its outcome is unknown (the
     caller commits before sending)."""
-    app = reload_open(session, application_no)
+    app = reload_open(session=session, application_no=application_no)
     app.fetch_key = key
     app.fetch_attempts = (app.fetch_attempts or 0) + 1
     app.fetch_outcome = "sending"
@@ -88,7 +88,7 @@ def note_attempt(*, session: Session, application_no: str, key: str) -> None:
     session.flush()
 
 
-def reload_open(session: Session, application_no: str) -> Application:
+def reload_open(*, session: Session, application_no: str) -> Application:
     """Re-read the application for update once the remote call is over."""
     query = select(Application).where(Application.application_no == application_no)
     if session.get_bind().dialect.name != "sqlite":  # SQLite's BEGIN IMMEDIATE already locks

@@ -46,12 +46,14 @@ def issue(
         depositor_id=depositor_id,
         consent_id=request.consent_id,
     )
-    account = accounts.by_resident_id(session, depositor_id)
+    account = accounts.by_resident_id(session=session, resident_id=depositor_id)
     if account is None:
         raise DepositorUnknown()
     if account.status == AccountStatus.CLOSED:
         raise AccountClosed()
-    body = body_for(session, node, caller, account, granted.consent_id)
+    body = body_for(
+        session=session, node=node, caller=caller, account=account, consent_id=granted.consent_id
+    )
     signed = certificate.sign(body, node.sign)
     issued_at = body.issued_at
     session.add(
@@ -73,11 +75,11 @@ def issue(
 
 
 def body_for(
-    session: Session, node: Node, caller: str, account: Account, consent_id: str
+    *, session: Session, node: Node, caller: str, account: Account, consent_id: str
 ) -> CertificateBody:
     """The certificate's facts for `account`, addressed to `caller` (also shown as a preview
     to the depositor before they consent)."""
-    summary = accounts.deposit_summary(session, account.id)
+    summary = accounts.deposit_summary(session=session, account_id=account.id)
     issued_at = clock.now()
     mine = load_policy(node.member).centre
     try:
@@ -108,7 +110,7 @@ def body_for(
 
 
 def issued(
-    session: Session, *, offset: int = 0, limit: int = 50, certificate_no: str | None = None
+    *, session: Session, offset: int = 0, limit: int = 50, certificate_no: str | None = None
 ) -> tuple[list[IssuedCertificate], int]:
     """Certificates this centre issued, newest first, with the total count."""
     query = select(IssuedCertificate)
@@ -118,7 +120,7 @@ def issued(
     return fetch_page(session, query, limit=limit, offset=offset)
 
 
-def requests_received(session: Session, *, limit: int = 50) -> list[AuditEntry]:
+def requests_received(*, session: Session, limit: int = 50) -> list[AuditEntry]:
     """Certificate requests that reached this centre, issued or refused, from the audit log."""
     query = (
         select(AuditEntry)

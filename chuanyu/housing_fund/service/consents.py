@@ -47,7 +47,7 @@ def open_request(node: Node, token: str, *, subject_id: str | None) -> ConsentRe
     return request
 
 
-def decided(session: Session, request_id: str) -> Consent | None:
+def decided(*, session: Session, request_id: str) -> Consent | None:
     """The decision already taken on a request, if any."""
     return session.scalar(select(Consent).where(Consent.request_id == request_id))
 
@@ -76,7 +76,7 @@ def decide(
     *, session: Session, node: Node, request: ConsentRequest, grant: bool
 ) -> Consent:
     """Issue the consent (or record the refusal) and tell the requesting centre."""
-    if decided(session, request.request_id) is not None:
+    if decided(session=session, request_id=request.request_id) is not None:
         raise WrongState(detail="您已对该授权请求作出决定")
     now = clock.now()
     row = Consent(
@@ -99,7 +99,12 @@ def decide(
             session.flush()
     except IntegrityError as exc:  # the same request decided at the same moment elsewhere
         raise WrongState(detail="您已对该授权请求作出决定") from exc
-    _publish(session, node, row, "consent.granted" if grant else "consent.refused")
+    _publish(
+        session=session,
+        node=node,
+        row=row,
+        event_type="consent.granted" if grant else "consent.refused",
+    )
     return row
 
 
@@ -112,11 +117,11 @@ def revoke(*, session: Session, node: Node, consent_id: str, subject_id: str) ->
         raise WrongState(detail="只能撤回尚未使用的授权")
     row.status, row.revoked_at = ConsentStatus.REVOKED, clock.now()
     session.flush()
-    _publish(session, node, row, "consent.revoked")
+    _publish(session=session, node=node, row=row, event_type="consent.revoked")
     return row
 
 
-def _publish(session: Session, node: Node, row: Consent, event_type: str) -> None:
+def _publish(*, session: Session, node: Node, row: Consent, event_type: str) -> None:
     payload: dict[str, Any] = {
         **_claims(node, row).model_dump(mode="json"),
         "status": row.status,
@@ -125,7 +130,7 @@ def _publish(session: Session, node: Node, row: Consent, event_type: str) -> Non
     outbox.publish(session, consent.STREAM, event_type, payload)
 
 
-def of_subject(session: Session, subject_id: str) -> list[Consent]:
+def of_subject(*, session: Session, subject_id: str) -> list[Consent]:
     """A citizen's consents and refusals at this centre, newest first."""
     query = (
         select(Consent)

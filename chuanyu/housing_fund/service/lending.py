@@ -112,7 +112,7 @@ def apply(
     return submit(session=session, node=node, data=data, user_id=user_id)
 
 
-def get(session: Session, application_no: str) -> Application:
+def get(*, session: Session, application_no: str) -> Application:
     """An application by its number, or ApplicationNotFound."""
     app = session.scalar(select(Application).where(Application.application_no == application_no))
     if app is None:
@@ -130,7 +130,7 @@ def fetch_certificate(
     while the other region answers. Returns the application as recorded (detached).
     """
     with units() as session:
-        app = get(session, application_no)
+        app = get(session=session, application_no=application_no)
         if app.status not in _OPEN:
             raise WrongState(detail="该申请已取得缴存使用证明，无需重复调取")
         if app.consent_id is None:
@@ -146,13 +146,13 @@ def fetch_certificate(
                      request=request, key=key, attempts=attempts)
     except ExchangeRefused as refused:
         with units() as session:
-            app = reload_open(session, application_no)
+            app = reload_open(session=session, application_no=application_no)
             app.fetch_outcome = "refused"
             if app.status in _OPEN:
                 _refused(app, refused.code, refused.detail)
         return app
     with units() as session:
-        app = reload_open(session, application_no)
+        app = reload_open(session=session, application_no=application_no)
         app.fetch_outcome = "ok"
         if app.status in _OPEN:  # else a concurrent fetch finished first; keep its result
             _record_certificate(node, app, reply)
@@ -254,7 +254,7 @@ def redecide(
     *, session: Session, node: Node, application_no: str, user_id: int | None
 ) -> Application:
     """Re-verify the stored certificate and decide again (e.g. after the request was corrected)."""
-    app = get(session, application_no)
+    app = get(session=session, application_no=application_no)
     if app.status not in (
         ApplicationStatus.CERTIFIED,
         ApplicationStatus.APPROVED,
@@ -268,8 +268,8 @@ def redecide(
 
 
 def listing(
-    session: Session,
     *,
+    session: Session,
     status: str | None = None,
     resident_id: str | None = None,
     offset: int = 0,
@@ -285,7 +285,7 @@ def listing(
     return fetch_page(session, query, limit=limit, offset=offset)
 
 
-def approved_count(session: Session) -> int:
+def approved_count(*, session: Session) -> int:
     """Remote-loan cases this centre approved (the ledger's "remote-loan cases handled")."""
     query = select(func.count()).where(Application.status == ApplicationStatus.APPROVED)
     return int(session.scalar(query) or 0)
@@ -293,7 +293,7 @@ def approved_count(session: Session) -> int:
 
 def renew_consent(*, session: Session, node: Node, application_no: str) -> Application:
     """Ask the depositor again (the consent was refused, revoked, expired or used up)."""
-    app = get(session, application_no)
+    app = get(session=session, application_no=application_no)
     if app.status not in _RENEWABLE:
         raise WrongState(detail="该申请已取得缴存使用证明，无需重新授权")
     now = clock.now()

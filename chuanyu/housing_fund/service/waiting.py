@@ -60,23 +60,23 @@ def apply_decision(
         app.consent_id, app.consent_expires_at = claims.consent_id, claims.expires_at
         app.status = ApplicationStatus.SUBMITTED
         app.fetch_attempted_at, app.fetch_attempts = None, 0
-        notify_consent(session, app, granted=True)
+        notify_consent(session=session, app=app, granted=True)
     elif event_type == "consent.refused" and app.status == ApplicationStatus.AWAITING_CONSENT:
         _stop(app, "consent_refused", "缴存职工在缴存地拒绝了授权")
-        notify_consent(session, app, granted=False)
+        notify_consent(session=session, app=app, granted=False)
     elif event_type == "consent.revoked" and app.consent_id == claims.consent_id and (
         app.status == ApplicationStatus.SUBMITTED
     ):
         _stop(app, "consent_revoked", "缴存职工在缴存地撤回了授权")
-        notify_consent(session, app, granted=False)
+        notify_consent(session=session, app=app, granted=False)
     else:
         return
     app.updated_at = now
     session.flush()
-    wake_fetcher_after_commit(session, node)
+    wake_fetcher_after_commit(session=session, node=node)
 
 
-def wake_fetcher_after_commit(session: Session, node: Node) -> None:
+def wake_fetcher_after_commit(*, session: Session, node: Node) -> None:
     """Let the background fetcher look for due fetches as soon as this transaction commits."""
     fetcher = node.extras.get("housing_fund.fetcher")
     if fetcher is not None:
@@ -100,7 +100,7 @@ def _stop(app: Application, code: str, detail: str) -> None:
     app.refusal_code, app.refusal_detail = code, detail
 
 
-def notify_consent(session: Session, app: Application, *, granted: bool) -> None:
+def notify_consent(*, session: Session, app: Application, granted: bool) -> None:
     """Tell the applicant and the fund officers that the depositor decided (the one place
     consent notices are sent from)."""
     if granted:
@@ -128,7 +128,7 @@ def backoff(node: Node, attempts: int) -> timedelta:
     return timedelta(seconds=min(MAX_BACKOFF_S, base * 2 ** max(0, attempts - 1)))
 
 
-def due_fetches(session: Session, node: Node, *, now: datetime, limit: int = 20) -> list[str]:
+def due_fetches(*, session: Session, node: Node, now: datetime, limit: int = 20) -> list[str]:
     """Applications whose consent was granted and whose certificate should be fetched now."""
     rows = session.execute(
         select(Application.application_no, Application.fetch_attempts,

@@ -116,7 +116,7 @@ def applications_page(
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
     """Remote-loan applications received at this (lending) centre."""
-    rows, total = lending.listing(session, status=status or None, offset=(page - 1) * 50)
+    rows, total = lending.listing(session=session, status=status or None, offset=(page - 1) * 50)
     items = [present.to_read(r) for r in rows]
     return _page(
         request,
@@ -172,7 +172,7 @@ def fetch_action(application_no: str, session: WriteSessionDep, node: NodeDep) -
     """Ask the background fetcher to fetch the certificate now (the page never waits on the
     other region)."""
     waiting.request_fetch(session=session, application_no=application_no)
-    waiting.wake_fetcher_after_commit(session, node)
+    waiting.wake_fetcher_after_commit(session=session, node=node)
     return RedirectResponse(f"/housing_fund/applications/{application_no}", status_code=303)
 
 
@@ -234,15 +234,15 @@ async def apply_submit(
 def my_page(request: Request, session: ReadSessionDep, user: CurrentUser) -> HTMLResponse:
     """A depositor's own applications here, and their account if this centre holds it."""
     rid = (user.subject_id or "").upper()
-    rows, _total = lending.listing(session, resident_id=rid or "-", limit=100)
-    account = accounts.by_resident_id(session, rid) if rid else None
+    rows, _total = lending.listing(session=session, resident_id=rid or "-", limit=100)
+    account = accounts.by_resident_id(session=session, resident_id=rid) if rid else None
     return _page(
         request,
         "my.html",
         {
             "items": [present.to_read(r) for r in rows],
-            "account": present.to_account_read(session, account) if account else None,
-            "history": accounts.history(session, account.id) if account else [],
+            "account": present.to_account_read(session=session, row=account) if account else None,
+            "history": accounts.history(session=session, account_id=account.id) if account else [],
         },
     )
 
@@ -252,7 +252,7 @@ def issued_page(
     request: Request, session: ReadSessionDep, page: Annotated[int, Query(ge=1)] = 1
 ) -> HTMLResponse:
     """Certificates this (depositing) centre issued to lending centres."""
-    rows, total = certify.issued(session, offset=(page - 1) * 50)
+    rows, total = certify.issued(session=session, offset=(page - 1) * 50)
     return _page(
         request,
         "issued.html",
@@ -263,7 +263,7 @@ def issued_page(
 @router.get("/issued/{certificate_no}", dependencies=[OFFICER])
 def issued_detail(request: Request, certificate_no: str, session: ReadSessionDep) -> HTMLResponse:
     """One issued certificate exactly as signed."""
-    rows, _ = certify.issued(session, limit=1, certificate_no=certificate_no)
+    rows, _ = certify.issued(session=session, limit=1, certificate_no=certificate_no)
     if not rows:
         raise NotFound("未找到该缴存使用证明")
     return _page(request, "issued_detail.html", {"cert": present.to_issued_read(rows[0])})
@@ -272,7 +272,9 @@ def issued_detail(request: Request, certificate_no: str, session: ReadSessionDep
 @router.get("/requests", dependencies=[OFFICER])
 def requests_page(request: Request, session: ReadSessionDep) -> HTMLResponse:
     """Certificate requests received, issued or refused (from the audit log)."""
-    return _page(request, "requests.html", {"items": certify.requests_received(session, limit=200)})
+    return _page(
+        request, "requests.html", {"items": certify.requests_received(session=session, limit=200)}
+    )
 
 
 @router.get("/accounts", dependencies=[OFFICER])
@@ -280,22 +282,22 @@ def accounts_page(
     request: Request, session: ReadSessionDep, q: str = "", page: Annotated[int, Query(ge=1)] = 1
 ) -> HTMLResponse:
     """Depositor accounts at this centre."""
-    rows, total = accounts.search(session, q=q.strip(), offset=(page - 1) * 50)
-    items = [present.to_account_read(session, r) for r in rows]
+    rows, total = accounts.search(session=session, q=q.strip(), offset=(page - 1) * 50)
+    items = [present.to_account_read(session=session, row=r) for r in rows]
     return _page(request, "accounts.html", {"items": items, "total": total, "q": q, "page": page})
 
 
 @router.get("/accounts/{resident_id}", dependencies=[OFFICER])
 def account_page(request: Request, resident_id: str, session: ReadSessionDep) -> HTMLResponse:
     """One account with its latest monthly deposits."""
-    row = accounts.by_resident_id(session, resident_id.upper())
+    row = accounts.by_resident_id(session=session, resident_id=resident_id.upper())
     if row is None:
         raise NotFound("未找到该缴存账户")
     return _page(
         request,
         "account.html",
         {
-            "account": present.to_account_read(session, row),
-            "history": accounts.history(session, row.id, 36),
+            "account": present.to_account_read(session=session, row=row),
+            "history": accounts.history(session=session, account_id=row.id, limit=36),
         },
     )

@@ -60,10 +60,16 @@ def _lender_name(node: Node, member: str) -> str:
 
 
 def _preview(session: Any, node: Node, req: ConsentRequest) -> CertificateBody | None:
-    account = accounts.by_resident_id(session, req.depositor_id.upper())
+    account = accounts.by_resident_id(session=session, resident_id=req.depositor_id.upper())
     if account is None:
         return None
-    return certify.body_for(session, node, req.lending_member, account, "（授权后生成）")
+    return certify.body_for(
+        session=session,
+        node=node,
+        caller=req.lending_member,
+        account=account,
+        consent_id="（授权后生成）",
+    )
 
 
 @router.get("/consent", dependencies=[CITIZEN])
@@ -78,7 +84,7 @@ def consent_page(
     return _page(request, "consent.html", {
         "req": req, "token": token, "cert": preview,
         "lender": _lender_name(node, req.lending_member),
-        "decision": consents.decided(session, req.request_id),
+        "decision": consents.decided(session=session, request_id=req.request_id),
     })
 
 
@@ -107,7 +113,7 @@ def data_log_page(
     subject = user.subject_id or ""
     return _page(request, "data_log.html", {
         "uses": datalog.uses(session, node, subject),
-        "consents": consents.of_subject(session, subject) if subject else [],
+        "consents": consents.of_subject(session=session, subject_id=subject) if subject else [],
         "now": clock.now(),
     })
 

@@ -132,7 +132,7 @@ def local_items(*, session: Session, member: str, resident_id: str) -> list[MyIt
         select(Case).where(Case.applicant_id_number == rid).order_by(Case.received_at.desc())
     ).all()
     items = [_case_item(c, member) for c in cases]
-    rows, _total = lending.listing(session, resident_id=rid, limit=100)
+    rows, _total = lending.listing(session=session, resident_id=rid, limit=100)
     for app in rows:
         status = ApplicationStatus(app.status)
         items.append(

@@ -26,7 +26,7 @@ SERVICE = "housing_fund.certificate"
 @pytest.fixture
 def depositor(db) -> tuple[Any, str]:  # type: ignore[no-untyped-def]
     with db.scope() as session:
-        generate(session, "CQ", 20, seed=5, as_of_month=202006)
+        generate(session=session, member="CQ", count=20, seed=5, as_of_month=202006)
     with db.session() as session:
         rid = session.scalars(select(Account.resident_id).order_by(Account.id)).first()
     return db, rid

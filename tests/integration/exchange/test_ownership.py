@@ -253,7 +253,7 @@ def test_consent_forgeries_change_nothing(db: Db) -> None:
     result = _deliver(db, consent.STREAM, [("consent.granted", payload)])
     _assert_refused_and_passed(db, consent.STREAM, result, forged=1)
     with db.session() as session:
-        assert lending.get(session, number).status == "awaiting_consent"
+        assert lending.get(session=session, application_no=number).status == "awaiting_consent"
 
 
 # --- every stream is covered ------------------------------------------------------------------

@@ -45,7 +45,7 @@ def granted(db, depositor: str, lender: str = "SC") -> str:  # type: ignore[no-u
 @pytest.fixture
 def population(db):  # type: ignore[no-untyped-def]
     with db.scope() as session:
-        generate(session, "CQ", 60, seed=11, as_of_month=202006)
+        generate(session=session, member="CQ", count=60, seed=11, as_of_month=202006)
     return db
 
 
@@ -140,7 +140,7 @@ def test_money_round_trips_exactly_and_summary_adds_up(population) -> None:  # t
     db = population
     with db.session() as session:
         account = first_with(session, AccountStatus.NORMAL)
-        summary = accounts.deposit_summary(session, account.id)
+        summary = accounts.deposit_summary(session=session, account_id=account.id)
         amounts = list(
             session.scalars(select(Deposit.amount).where(Deposit.account_id == account.id))
         )

@@ -25,7 +25,7 @@ def _account(n: int) -> Account:
 
 def test_account_added_after_generation_gets_a_fresh_id(db) -> None:  # type: ignore[no-untyped-def]
     with db.scope() as session:
-        generate(session, "CQ", 30, seed=3, as_of_month=202006, batch=10)
+        generate(session=session, member="CQ", count=30, seed=3, as_of_month=202006, batch=10)
     with db.scope() as session:
         session.add(_account(1))
     with db.scope() as session:
@@ -38,7 +38,7 @@ def test_generation_after_ordinary_inserts_continues_both_ways(db) -> None:  # t
     with db.scope() as session:
         session.add(_account(1))
     with db.scope() as session:
-        generate(session, "CQ", 20, seed=3, as_of_month=202006)
+        generate(session=session, member="CQ", count=20, seed=3, as_of_month=202006)
     with db.scope() as session:
         session.add(_account(2))
     with db.scope() as session:
