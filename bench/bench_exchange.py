@@ -139,7 +139,12 @@ def bench_events(fed: LiveFederation) -> dict[str, float]:
     for chunk in range(EVENTS // 1000):
         with fed.cq.session() as session:
             for i in range(1000):
-                publish(session, PROBE_STREAM, "probe", {"note": f"{chunk}:{i}"})
+                publish(
+                    session=session,
+                    stream=PROBE_STREAM,
+                    event_type="probe",
+                    payload={"note": f"{chunk}:{i}"},
+                )
     published = time.perf_counter() - started
     log("events: restarting SC and waiting for every event to be applied …")
     fed.sc.start()

@@ -188,7 +188,9 @@ def main() -> None:
         for i in range(0, len(events), 100):
             batch = events[i : i + 100]
             with write_scope(sc) as session:
-                outcome = inbox.apply_batch(session, sc, "CQ", INTAKE_STREAM, batch)
+                outcome = inbox.apply_batch(
+                    session=session, node=sc, producer="CQ", stream=INTAKE_STREAM, events=batch
+                )
                 assert outcome.error is None, outcome.error
             progress.advance(task, len(batch))
     elapsed = time.perf_counter() - began

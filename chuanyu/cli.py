@@ -155,7 +155,7 @@ def exchange_status(member: MemberOption = "CQ",
     from chuanyu.exchange import status
 
     with node_session(member) as (node, session):
-        summary = status.summary(session, node)
+        summary = status.summary(session=session, node=node)
     if as_json:
         out.print_json(json.dumps(summary, ensure_ascii=False))
         return
@@ -207,7 +207,12 @@ def exchange_probe(member: MemberOption = "CQ",
 
     with node_session(member) as (_node, session):
         for i in range(count):
-            publish(session, PROBE_STREAM, "probe", {"note": f"probe {i + 1}"})
+            publish(
+                session=session,
+                stream=PROBE_STREAM,
+                event_type="probe",
+                payload={"note": f"probe {i + 1}"},
+            )
     out.print(f"published {count} probe events on {member}")
 
 

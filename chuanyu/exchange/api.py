@@ -106,4 +106,4 @@ def health(node: NodeDep) -> Response:
 @router.get("/exchange/status", dependencies=[require("admin", "joint_office")])
 def exchange_status(session: ReadSessionDep, node: NodeDep) -> dict[str, Any]:
     """Outbox backlog and lag per subscriber, inbox cursors, last audit checkpoint."""
-    return status.summary(session, node)
+    return status.summary(session=session, node=node)

@@ -41,7 +41,7 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
-def _head(session: Session) -> AuditHead:
+def _head(*, session: Session) -> AuditHead:
     query = select(AuditHead).where(AuditHead.id == 1)
     if session.get_bind().dialect.name != "sqlite":
         query = query.with_for_update()
@@ -63,9 +63,9 @@ _MOVE_HEAD = update(_HEADS).where(_HEADS.c.id == 1).values(position=bindparam("p
 
 
 def record(
+    *,
     session: Session,
     node: Node,
-    *,
     direction: str,
     peer: str,
     kind: str,
@@ -90,7 +90,7 @@ def record(
     locked = _READ_HEAD if conn.dialect.name == "sqlite" else _READ_HEAD.with_for_update()
     row = conn.execute(locked).first()
     if row is None:
-        head = _head(session)
+        head = _head(session=session)
         position, prev_hash, checkpointed = head.position, head.hash, head.checkpointed_position
     else:
         position, prev_hash, checkpointed = row
@@ -104,38 +104,38 @@ def record(
     conn.execute(_MOVE_HEAD, {"p": entry.position, "h": entry.hash})
     session.info["sqlite_wrote"] = True
     if entry.position - checkpointed >= node.settings.audit_checkpoint_every:
-        head = _head(session)
+        head = _head(session=session)
         session.refresh(head)
-        _checkpoint(session, node, head)
+        _checkpoint(session=session, node=node, head=head)
         session.flush()
     return entry
 
 
-def _checkpoint(session: Session, node: Node, head: AuditHead) -> None:
+def _checkpoint(*, session: Session, node: Node, head: AuditHead) -> None:
     message = f"{node.member}:{head.position}:{head.hash}".encode()
     session.add(
         AuditCheckpoint(position=head.position, hash=head.hash, at=clock.now(),
                         signature=node.sign(message))
     )
     head.checkpointed_position, head.checkpointed_at = head.position, clock.now()
-    witness.publish_head(session, node, head.position, head.hash)
+    witness.publish_head(session=session, node=node, position=head.position, hash_=head.hash)
 
 
-def checkpoint_if_due(session: Session, node: Node) -> bool:
+def checkpoint_if_due(*, session: Session, node: Node) -> bool:
     """Sign a checkpoint when entries are waiting and the last one is older than T seconds."""
-    head = _head(session)
+    head = _head(session=session)
     if head.position == head.checkpointed_position:
         return False
     last = head.checkpointed_at
     if last is not None and (
             (clock.now() - last).total_seconds() < node.settings.audit_checkpoint_seconds):
         return False
-    _checkpoint(session, node, head)
+    _checkpoint(session=session, node=node, head=head)
     session.flush()
     return True
 
 
-def last_checkpoint(session: Session) -> AuditCheckpoint | None:
+def last_checkpoint(*, session: Session) -> AuditCheckpoint | None:
     """The newest signed checkpoint."""
     return session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.position.desc()))
 
@@ -162,7 +162,7 @@ def _checkpoint_signed(member: str, key: signing.Ed25519PublicKey, cp: AuditChec
     return signing.verify(key, cp.signature, f"{member}:{cp.position}:{cp.hash}".encode())
 
 
-def verify(session: Session, member: str, public_key: signing.Ed25519PublicKey, *,
+def verify(*, session: Session, member: str, public_key: signing.Ed25519PublicKey,
            witnessed: Sequence[witness.SignedHead] = ()) -> Verdict:
     """Check the chain, then the peers' witnessed heads, the checkpoints and the head row.
 
@@ -185,7 +185,7 @@ def verify(session: Session, member: str, public_key: signing.Ed25519PublicKey, 
             return Verdict(count, 0, "removed", expected,
                            f"entry {expected} is missing (next present is {entry.position})")
         if entry.position < expected or entry.prev_hash != prev_hash:
-            return _broken_link(session, entry, count)
+            return _broken_link(session=session, entry=entry, count=count)
         cp = checkpoints.get(entry.position)
         if cp is not None and cp.hash != entry.hash:
             # The signature tells which side was changed: the checkpoint or the entry.
@@ -201,7 +201,7 @@ def verify(session: Session, member: str, public_key: signing.Ed25519PublicKey, 
                       untrusted=len(witnessed) - len(trusted))
     problem = (_against_witnesses(trusted, wanted, expected - 1)
                or _against_checkpoints(checkpoints, member, public_key, expected - 1)
-               or _against_head_row(session, expected - 1, prev_hash))
+               or _against_head_row(session=session, last=expected - 1, last_hash=prev_hash))
     if problem is not None:
         verdict.problem, verdict.position, verdict.message = problem
     return verdict
@@ -233,7 +233,9 @@ def _against_checkpoints(checkpoints: dict[int, AuditCheckpoint], member: str,
     return None
 
 
-def _against_head_row(session: Session, last: int, last_hash: str) -> tuple[str, int, str] | None:
+def _against_head_row(
+    *, session: Session, last: int, last_hash: str
+) -> tuple[str, int, str] | None:
     """The node moves its head row with every append: the chain must end where it says."""
     head = session.get(AuditHead, 1)
     position, hash_ = (head.position, head.hash) if head is not None else (0, GENESIS)
@@ -248,7 +250,7 @@ def _against_head_row(session: Session, last: int, last_hash: str) -> tuple[str,
     return None
 
 
-def _broken_link(session: Session, entry: AuditEntry, count: int) -> Verdict:
+def _broken_link(*, session: Session, entry: AuditEntry, count: int) -> Verdict:
     """Tell a reordering (predecessor appears later) from a removal (predecessor gone)."""
     if entry.prev_hash == GENESIS:
         return Verdict(count, 0, "reordered", entry.position,
@@ -261,6 +263,6 @@ def _broken_link(session: Session, entry: AuditEntry, count: int) -> Verdict:
                    f"the entry before {entry.position} was removed")
 
 
-def count(session: Session) -> int:
+def count(*, session: Session) -> int:
     """Number of entries in the chain."""
     return session.scalar(select(func.count()).select_from(AuditEntry)) or 0

@@ -52,8 +52,12 @@ def audit_verify(
             for peer in missing:
                 console.print(f"warning: {peer} did not answer; its witnessed heads are unchecked")
         with write_scope(node) as session:
-            verdict = audit.verify(session, node.member, node.descriptor.public_key(node.member),
-                                   witnessed=heads)
+            verdict = audit.verify(
+                session=session,
+                member=node.member,
+                public_key=node.descriptor.public_key(node.member),
+                witnessed=heads,
+            )
     finally:
         node.close()
     if verdict.untrusted:
@@ -79,7 +83,7 @@ def audit_export_witnessed(
     from chuanyu.exchange import witness
 
     with node_session(member) as (node, session):
-        data = witness.export(session, node, of.upper())
+        data = witness.export(session=session, node=node, member=of.upper())
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if output is None:
         out.print(text, highlight=False, soft_wrap=True)

@@ -126,11 +126,24 @@ class ExchangeClient:
     def _audit(self, env: envelope.Envelope, held: tuple[str, str], outcome: str, detail: str,
                reply_digest: str = "") -> None:
         with write_scope(self.node) as session:
-            audit.record(session, self.node, direction="out", peer=env.receiver, kind="call",
-                         name=env.name, message_id=env.message_id, digest=env.digest,
-                         outcome=outcome, subject=held[0], basis=held[1],
-                         detail=json.dumps({"reply_digest": reply_digest, "detail": detail},
-                                           ensure_ascii=False) if detail or reply_digest else "")
+            audit.record(
+                session=session,
+                node=self.node,
+                direction="out",
+                peer=env.receiver,
+                kind="call",
+                name=env.name,
+                message_id=env.message_id,
+                digest=env.digest,
+                outcome=outcome,
+                subject=held[0],
+                basis=held[1],
+                detail=json.dumps(
+                    {"reply_digest": reply_digest, "detail": detail}, ensure_ascii=False
+                )
+                if detail or reply_digest
+                else "",
+            )
 
 
 def _problem(content: bytes) -> dict[str, Any]:

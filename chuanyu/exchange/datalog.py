@@ -107,7 +107,7 @@ def _use(node: Node, entry: AuditEntry) -> Use:
     )
 
 
-def uses(session: Session, node: Node, subject: str) -> list[Use]:
+def uses(*, session: Session, node: Node, subject: str) -> list[Use]:
     """Every use of `subject`'s data that left this node, oldest first."""
     wanted = subject.strip().upper()
     if not wanted:

@@ -92,7 +92,7 @@ def check(
                       verified=True)
 
 
-def remember(session: Session, node: Node, env: Envelope) -> None:
+def remember(*, session: Session, node: Node, env: Envelope) -> None:
     """Record the message id; Refusal('replayed') when it was seen before."""
     expires = clock.now() + timedelta(seconds=2 * node.settings.max_clock_skew_s)
     dialect = session.get_bind().dialect.name
@@ -105,7 +105,7 @@ def remember(session: Session, node: Node, env: Envelope) -> None:
                       verified=True)
 
 
-def forget_expired(session: Session) -> int:
+def forget_expired(*, session: Session) -> int:
     """Drop replay-store rows that can no longer pass the skew check anyway."""
     result = session.execute(delete(SeenMessage).where(SeenMessage.expires_at < clock.now()))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -70,14 +70,14 @@ def request_digest(request: BaseModel) -> str:
     return digest(canonical_json(request.model_dump(mode="json")))
 
 
-def answer(session: Session, spec: Service, *, caller: str, key: str | None,
+def answer(*, session: Session, spec: Service, caller: str, key: str | None,
            request: BaseModel, run: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
     """The answer to a call and whether it is a replay: the stored one for a retried key,
     else `run()`'s, stored under the key in the session's transaction."""
     if key is None or not spec.idempotent:
         return run(), False
     wanted = request_digest(request)
-    row = _claim(session, caller, spec.name, key, wanted)
+    row = _claim(session=session, caller=caller, service=spec.name, key=key, wanted=wanted)
     if row.request_digest != wanted:
         raise IdempotencyMismatch(
             f"幂等键 {key} 已用于 {caller} 的另一请求；重试请原样重发，新请求请使用新的键")
@@ -90,14 +90,14 @@ def answer(session: Session, spec: Service, *, caller: str, key: str | None,
     return data, False
 
 
-def _claim(session: Session, caller: str, service: str, key: str, wanted: str
+def _claim(*, session: Session, caller: str, service: str, key: str, wanted: str
            ) -> IdempotentCall:
     """The key's row: the one already stored, or a new one claimed for this call.
 
     Concurrent retries race on the primary key: the loser waits for the winner's transaction
     (PostgreSQL) or for the write slot (SQLite) and then finds its row with the answer.
     """
-    row = _stored(session, caller, service, key)
+    row = _stored(session=session, caller=caller, service=service, key=key)
     if row is not None:
         return row
     row = IdempotentCall(caller=caller, service=service, key=key, request_digest=wanted,
@@ -106,14 +106,14 @@ def _claim(session: Session, caller: str, service: str, key: str, wanted: str
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
-        found = _stored(session, caller, service, key)
+        found = _stored(session=session, caller=caller, service=service, key=key)
         if found is None:
             raise
         return found
     return row
 
 
-def _stored(session: Session, caller: str, service: str, key: str) -> IdempotentCall | None:
+def _stored(*, session: Session, caller: str, service: str, key: str) -> IdempotentCall | None:
     query = select(IdempotentCall).where(IdempotentCall.caller == caller,
                                          IdempotentCall.service == service,
                                          IdempotentCall.key == key)

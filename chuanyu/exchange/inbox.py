@@ -53,7 +53,7 @@ class BatchResult:
     error: str | None = None
 
 
-def _cursor(session: Session, producer: str, stream: str) -> InboxCursor:
+def _cursor(*, session: Session, producer: str, stream: str) -> InboxCursor:
     query = select(InboxCursor).where(InboxCursor.producer == producer,
                                       InboxCursor.stream == stream)
     if session.get_bind().dialect.name != "sqlite":
@@ -66,7 +66,7 @@ def _cursor(session: Session, producer: str, stream: str) -> InboxCursor:
     return cursor
 
 
-def applied_seq(session: Session, producer: str, stream: str) -> int:
+def applied_seq(*, session: Session, producer: str, stream: str) -> int:
     """Last sequence number applied from `producer`'s `stream`."""
     value = session.scalar(select(InboxCursor.applied_seq).where(
         InboxCursor.producer == producer, InboxCursor.stream == stream))
@@ -74,7 +74,7 @@ def applied_seq(session: Session, producer: str, stream: str) -> int:
 
 
 def apply_batch(
-    session: Session, node: Node, producer: str, stream: str, events: list[IncomingEvent]
+    *, session: Session, node: Node, producer: str, stream: str, events: list[IncomingEvent]
 ) -> BatchResult:
     """Apply what can be applied in sequence; hold events that arrive after a gap.
 
@@ -82,7 +82,7 @@ def apply_batch(
     is applied, it is kept in `exchange_inbox_refused`, and the cursor moves past it.
     """
     consumer = STREAMS[stream]
-    cursor = _cursor(session, producer, stream)
+    cursor = _cursor(session=session, producer=producer, stream=stream)
     result = BatchResult(applied_seq=cursor.applied_seq)
     pending: dict[int, IncomingEvent] = {}
     for event in sorted(events, key=lambda e: e.seq):
@@ -92,16 +92,30 @@ def apply_batch(
             pending[event.seq] = event
     held_rows = {h.seq: h for h in session.scalars(select(HeldEvent).where(
         HeldEvent.producer == producer, HeldEvent.stream == stream))}
-    screened = _screen(session, consumer, producer, _contiguous(cursor.applied_seq, pending,
-                                                                held_rows), result)
-    done = screened[:_apply(session, node, consumer, producer, screened, result)]
+    screened = _screen(
+        session=session,
+        consumer=consumer,
+        producer=producer,
+        run=_contiguous(cursor.applied_seq, pending, held_rows),
+        result=result,
+    )
+    done = screened[
+        : _apply(
+            session=session,
+            node=node,
+            consumer=consumer,
+            producer=producer,
+            screened=screened,
+            result=result,
+        )
+    ]
     for item in done:
         held = held_rows.pop(item.event.seq, None)
         if held is not None:
             session.delete(held)
         pending.pop(item.event.seq, None)
         if item.refusal is not None:
-            _keep_refused(session, producer, stream, item)
+            _keep_refused(session=session, producer=producer, stream=stream, item=item)
             result.refused.append(item.refusal)
     cursor.applied_seq += len(done)
     result.applied = len(done) - len(result.refused)
@@ -143,7 +157,7 @@ def _contiguous(applied: int, pending: dict[int, IncomingEvent],
         nxt += 1
 
 
-def _screen(session: Session, consumer: Stream, producer: str, run: list[Any],
+def _screen(*, session: Session, consumer: Stream, producer: str, run: list[Any],
             result: BatchResult) -> list[_Screened]:
     """Decode the run and mark the events writing records `producer` does not own.
 
@@ -171,7 +185,7 @@ def _screen(session: Session, consumer: Stream, producer: str, run: list[Any],
     return out
 
 
-def _keep_refused(session: Session, producer: str, stream: str, item: _Screened) -> None:
+def _keep_refused(*, session: Session, producer: str, stream: str, item: _Screened) -> None:
     refusal = item.refusal
     assert refusal is not None
     session.add(RefusedEvent(producer=producer, stream=stream, seq=refusal.seq,
@@ -180,7 +194,7 @@ def _keep_refused(session: Session, producer: str, stream: str, item: _Screened)
                              digest=refusal.digest, refused_at=clock.now()))
 
 
-def _call(session: Session, node: Node, consumer: Stream, producer: str,
+def _call(*, session: Session, node: Node, consumer: Stream, producer: str,
           run: list[_Screened]) -> None:
     if consumer.batched:
         events = [StreamEvent(s.event.seq, s.event.event_type, s.payload) for s in run]
@@ -192,37 +206,46 @@ def _call(session: Session, node: Node, consumer: Stream, producer: str,
                        seq=item.event.seq)
 
 
-def _apply(session: Session, node: Node, consumer: Stream, producer: str,
+def _apply(*, session: Session, node: Node, consumer: Stream, producer: str,
            screened: list[_Screened], result: BatchResult) -> int:
     """Apply the events not refused; how many of `screened` are now behind the cursor."""
     accepted = [s for s in screened if s.refusal is None]
-    if not accepted or _apply_all(session, node, consumer, producer, accepted):
+    if not accepted or _apply_all(
+        session=session, node=node, consumer=consumer, producer=producer, run=accepted
+    ):
         return len(screened)
-    failed = _apply_until_failure(session, node, consumer, producer, accepted, result)
+    failed = _apply_until_failure(
+        session=session,
+        node=node,
+        consumer=consumer,
+        producer=producer,
+        run=accepted,
+        result=result,
+    )
     if failed is None:
         return len(screened)
     return next(i for i, s in enumerate(screened) if s.event.seq == failed)
 
 
-def _apply_all(session: Session, node: Node, consumer: Stream, producer: str,
+def _apply_all(*, session: Session, node: Node, consumer: Stream, producer: str,
                run: list[_Screened]) -> bool:
     """Apply a whole run in one savepoint (the fast path); False if any event failed."""
     try:
         with session.begin_nested():
-            _call(session, node, consumer, producer, run)
+            _call(session=session, node=node, consumer=consumer, producer=producer, run=run)
             session.flush()
     except Exception:  # retried one by one to find and report the failing event
         return False
     return True
 
 
-def _apply_until_failure(session: Session, node: Node, consumer: Stream, producer: str,
+def _apply_until_failure(*, session: Session, node: Node, consumer: Stream, producer: str,
                          run: list[_Screened], result: BatchResult) -> int | None:
     """Apply one event per savepoint up to the first failure; the failing seq, if any."""
     for item in run:
         try:
             with session.begin_nested():
-                _call(session, node, consumer, producer, [item])
+                _call(session=session, node=node, consumer=consumer, producer=producer, run=[item])
                 session.flush()
         except Exception as exc:  # a poison event must not take the receiving node down
             log.exception("applying %s event %s failed", producer, item.event.seq)

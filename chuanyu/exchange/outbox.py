@@ -28,7 +28,7 @@ _FIRST = insert(_HEADS).values(stream=bindparam("s"), last_seq=1)
 _ADD = insert(cast(Table, OutboxEvent.__table__))
 
 
-def _next_seq(session: Session, stream: str) -> int:
+def _next_seq(*, session: Session, stream: str) -> int:
     # Core statements on the session's connection: they share its transaction and savepoints,
     # so a rolled-back savepoint takes its sequence numbers with it (no gaps).
     conn = session.connection()
@@ -44,7 +44,7 @@ def _next_seq(session: Session, stream: str) -> int:
     return 1
 
 
-def publish(session: Session, stream: str, event_type: str, payload: dict[str, Any]) -> int:
+def publish(*, session: Session, stream: str, event_type: str, payload: dict[str, Any]) -> int:
     """Add an event to `stream`; it is sent only if the caller's transaction commits.
 
     An event too large for any batch to carry to the stream's subscribers is refused here
@@ -52,16 +52,16 @@ def publish(session: Session, stream: str, event_type: str, payload: dict[str, A
     """
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
     limits.refuse_if_too_large(session.info.get("node"), stream, event_type, body)
-    seq = _next_seq(session, stream)
+    seq = _next_seq(session=session, stream=stream)
     session.connection().execute(_ADD, {
         "stream": stream, "seq": seq, "event_type": event_type, "payload": body,
         "digest": event_digest(stream, seq, event_type, body), "created_at": clock.now()})
     session.info["sqlite_wrote"] = True
-    _wake_relay_after_commit(session)
+    _wake_relay_after_commit(session=session)
     return seq
 
 
-def _wake_relay_after_commit(session: Session) -> None:
+def _wake_relay_after_commit(*, session: Session) -> None:
     if session.info.get("wakes_relay"):
         return
     session.info["wakes_relay"] = True
@@ -75,12 +75,12 @@ def _wake_relay_after_commit(session: Session) -> None:
     event.listen(session, "after_commit", _wake)
 
 
-def last_seq(session: Session, stream: str) -> int:
+def last_seq(*, session: Session, stream: str) -> int:
     """Highest sequence number published on `stream`."""
     return session.scalar(select(StreamHead.last_seq).where(StreamHead.stream == stream)) or 0
 
 
-def find_seq(session: Session, stream: str, event_type: str, *, mentioning: str) -> int | None:
+def find_seq(*, session: Session, stream: str, event_type: str, mentioning: str) -> int | None:
     """The newest event of `event_type` on `stream` whose payload contains `mentioning` (an
     exact JSON fragment such as `"case_number": "CQ-…"`), or None."""
     return session.scalar(
@@ -90,7 +90,7 @@ def find_seq(session: Session, stream: str, event_type: str, *, mentioning: str)
         .order_by(OutboxEvent.seq.desc()).limit(1))
 
 
-def acknowledged(session: Session, *, subscriber: str, stream: str, seq: int) -> bool:
+def acknowledged(*, session: Session, subscriber: str, stream: str, seq: int) -> bool:
     """True once `subscriber` has acknowledged `stream` up to event `seq`."""
     acked = session.scalar(select(Delivery.acked_seq).where(
         Delivery.subscriber == subscriber, Delivery.stream == stream))

@@ -49,7 +49,7 @@ class Pruned:
         return self.outbox + self.exchange_calls + self.api_requests
 
 
-def acknowledged_floors(session: Session, node: Node) -> dict[str, int]:
+def acknowledged_floors(*, session: Session, node: Node) -> dict[str, int]:
     """Per stream this node feeds: the highest sequence number every subscriber acknowledged."""
     acked = {(d.subscriber, d.stream): d.acked_seq for d in session.scalars(select(Delivery))}
     floors: dict[str, int] = {}
@@ -59,17 +59,21 @@ def acknowledged_floors(session: Session, node: Node) -> dict[str, int]:
     return floors
 
 
-def _outbox_filters(session: Session, node: Node, cutoff: datetime) -> list[Any]:
-    return [(OutboxEvent.stream == stream) & (OutboxEvent.seq <= floor)
-            & (OutboxEvent.created_at < cutoff)
-            for stream, floor in acknowledged_floors(session, node).items() if floor > 0]
+def _outbox_filters(*, session: Session, node: Node, cutoff: datetime) -> list[Any]:
+    return [
+        (OutboxEvent.stream == stream)
+        & (OutboxEvent.seq <= floor)
+        & (OutboxEvent.created_at < cutoff)
+        for stream, floor in acknowledged_floors(session=session, node=node).items()
+        if floor > 0
+    ]
 
 
 def _targets(node: Node, now: datetime) -> list[tuple[str, Any, Any]]:
     """(counter, primary-key column, condition factory) per table pruned."""
     cutoff = now - timedelta(days=node.settings.outbox_retention_days)
     return [
-        ("outbox", OutboxEvent.id, lambda s: _outbox_filters(s, node, cutoff)),
+        ("outbox", OutboxEvent.id, lambda s: _outbox_filters(session=s, node=node, cutoff=cutoff)),
         ("exchange_calls", None, lambda _s: [IdempotentCall.created_at < now - CALL_KEY_WINDOW]),
         ("api_requests", IdempotentRequest.id, lambda _s: [IdempotentRequest.expires_at <= now]),
     ]

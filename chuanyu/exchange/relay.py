@@ -111,8 +111,8 @@ class Relay:
             return
         self._last_housekeeping = time.monotonic()
         with write_scope(self.node) as session:
-            audit.checkpoint_if_due(session, self.node)
-            guard.forget_expired(session)
+            audit.checkpoint_if_due(session=session, node=self.node)
+            guard.forget_expired(session=session)
         if time.monotonic() >= self._prune_at:
             self._prune_at = time.monotonic() + pruning.EVERY_S
             pruning.prune(self.node, max_batches=pruning.BACKGROUND_BATCHES)
@@ -187,7 +187,7 @@ class Relay:
             query = query.with_for_update(skip_locked=True)
         delivery = session.scalar(query)
         if delivery is None:
-            create_delivery(session, subscriber, stream)
+            create_delivery(session=session, subscriber=subscriber, stream=stream)
             delivery = session.scalar(query)  # None: another relay process holds it
         return delivery
 
@@ -216,10 +216,20 @@ class Relay:
         delivery.acked_seq = max(delivery.acked_seq, applied_seq)
         delivery.updated_at = clock.now()
         delivery.last_error = error
-        audit.record(session, node, direction="out", peer=subscriber, kind="batch", name=stream,
-                     message_id=env.message_id, digest=root, outcome="ok" if not error else
-                     "partial", detail=json.dumps({**detail, "applied_seq": applied_seq,
-                                                    "error": error}, ensure_ascii=False))
+        audit.record(
+            session=session,
+            node=node,
+            direction="out",
+            peer=subscriber,
+            kind="batch",
+            name=stream,
+            message_id=env.message_id,
+            digest=root,
+            outcome="ok" if not error else "partial",
+            detail=json.dumps(
+                {**detail, "applied_seq": applied_seq, "error": error}, ensure_ascii=False
+            ),
+        )
         self._audit_personal(session, subscriber, stream, env, rows, acked, applied_seq)
         if error or applied_seq < rows[-1].seq:
             self._backoff(key)
@@ -239,10 +249,20 @@ class Relay:
                 continue
             subject, basis = registry.carried(key, json.loads(row.payload), session=session)
             if subject:
-                audit.record(session, self.node, direction="out", peer=subscriber, kind="event",
-                             name=stream, message_id=env.message_id, digest=row.digest,
-                             outcome="ok", subject=subject, basis=basis,
-                             detail=json.dumps({"seq": row.seq, "type": row.event_type}))
+                audit.record(
+                    session=session,
+                    node=self.node,
+                    direction="out",
+                    peer=subscriber,
+                    kind="event",
+                    name=stream,
+                    message_id=env.message_id,
+                    digest=row.digest,
+                    outcome="ok",
+                    subject=subject,
+                    basis=basis,
+                    detail=json.dumps({"seq": row.seq, "type": row.event_type}),
+                )
 
     def _check_ack(self, sent: envelope.Envelope,
                    response: httpx.Response) -> tuple[int, str | None]:
@@ -271,7 +291,7 @@ class Relay:
             delivery.attempts += 1
             delivery.last_error = f"{code}: {message}"[:500]
             delivery.updated_at = clock.now()
-        audit.record(session, self.node, direction="out", peer=key[0], kind="batch",
+        audit.record(session=session, node=self.node, direction="out", peer=key[0], kind="batch",
                      name=key[1], message_id=env.message_id, digest=env.digest, outcome=code,
                      detail=json.dumps({**detail, "error": message}, ensure_ascii=False))
         self._backoff(key)
@@ -283,7 +303,7 @@ class Relay:
         self._retry_at[key] = time.monotonic() + delay
 
 
-def create_delivery(session: Session, subscriber: str, stream: str) -> None:
+def create_delivery(*, session: Session, subscriber: str, stream: str) -> None:
     """The (subscriber, stream) delivery cursor at 0, unless it exists: relays racing to create
     it leave one row and no error."""
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert

@@ -78,7 +78,7 @@ def _refuse(node: Node, req: Request, env: Envelope | None, refusal: Refusal, di
     if seen:
         refusal = _use_up(node, env, refusal)
     with write_scope(node) as session:
-        audit.record(session, node, direction="in", peer=env.sender, kind=req.kind,
+        audit.record(session=session, node=node, direction="in", peer=env.sender, kind=req.kind,
                      name=req.name[:64], message_id=env.message_id[:64], digest=digest,
                      outcome=refusal.code, detail=refusal.detail)
     reply_kind = "reply" if req.kind == "call" else "ack"
@@ -92,7 +92,7 @@ def _use_up(node: Node, env: Envelope, refusal: Refusal) -> Refusal:
         return refusal
     try:
         with write_scope(node) as session:
-            guard.remember(session, node, env)
+            guard.remember(session=session, node=node, env=env)
     except Refusal as replayed:
         return replayed
     return refusal
@@ -120,8 +120,8 @@ def _refuse_unverified(node: Node, req: Request, env: Envelope | None,
     with write_scope(node) as session:
         pending = limiter.unwritten(req.address)
         if pending is not None:
-            _summary_entry(session, node, req, pending)
-        audit.record(session, node, direction="in", peer="?", kind=req.kind,
+            _summary_entry(session=session, node=node, req=req, due=pending)
+        audit.record(session=session, node=node, direction="in", peer="?", kind=req.kind,
                      name=req.name[:64], message_id="", digest=wire.body_digest(req.body),
                      outcome=refusal.code, detail=json.dumps(detail, ensure_ascii=False))
     reply_kind = "reply" if req.kind == "call" else "ack"
@@ -132,15 +132,24 @@ def _refuse_unverified(node: Node, req: Request, env: Envelope | None,
 
 def _summarise(node: Node, req: Request, due: throttle.Tally) -> None:
     with write_scope(node) as session:
-        _summary_entry(session, node, req, due)
+        _summary_entry(session=session, node=node, req=req, due=due)
 
 
-def _summary_entry(session: Any, node: Node, req: Request, due: throttle.Tally) -> None:
+def _summary_entry(*, session: Any, node: Node, req: Request, due: throttle.Tally) -> None:
     detail = {"address": due.address, "refused": due.count, "first_at": due.first_at.isoformat(),
               "last_at": due.last_at.isoformat()}
-    audit.record(session, node, direction="in", peer="?", kind=req.kind, name=req.name[:64],
-                 message_id="", digest="", outcome="rate_limited",
-                 detail=json.dumps(detail, ensure_ascii=False))
+    audit.record(
+        session=session,
+        node=node,
+        direction="in",
+        peer="?",
+        kind=req.kind,
+        name=req.name[:64],
+        message_id="",
+        digest="",
+        outcome="rate_limited",
+        detail=json.dumps(detail, ensure_ascii=False),
+    )
 
 
 def _admit(node: Node, env: Envelope, body: bytes, kind: str, name: str) -> None:
@@ -220,28 +229,29 @@ def _run_service(node: Node, req: Request, env: Envelope, digest: str) -> Answer
     payload = request.model_dump(mode="json")
     try:
         with write_scope(node) as session:
-            guard.remember(session, node, env)
+            guard.remember(session=session, node=node, env=env)
 
             def run() -> dict[str, Any]:
                 response = spec.handler(session=session, node=node, caller=env.sender,
                                         request=request)
                 return spec.response.model_validate(response).model_dump(mode="json")
 
-            data, replayed = idempotency.answer(session, spec, caller=env.sender, key=key,
-                                                request=request, run=run)
+            data, replayed = idempotency.answer(
+                session=session, spec=spec, caller=env.sender, key=key, request=request, run=run
+            )
             answer = _reply(node, env, "reply", 200, data)
             note = {"reply_digest": wire.body_digest(answer.body)}
             subject, basis = registry.carried(env.name, payload, session=session)
-            audit.record(session, node, direction="in", peer=env.sender, kind="call",
+            audit.record(session=session, node=node, direction="in", peer=env.sender, kind="call",
                          name=env.name, message_id=env.message_id, digest=digest, outcome="ok",
                          detail=json.dumps({**note, "replayed": True} if replayed else note),
                          subject=subject, basis=basis)
         return answer
     except ChuanyuError as err:
         with write_scope(node) as session:
-            guard.remember(session, node, env)
+            guard.remember(session=session, node=node, env=env)
             subject, basis = registry.carried(env.name, payload, session=session)
-            audit.record(session, node, direction="in", peer=env.sender, kind="call",
+            audit.record(session=session, node=node, direction="in", peer=env.sender, kind="call",
                          name=env.name, message_id=env.message_id, digest=digest,
                          outcome=err.code, detail=err.detail, subject=subject, basis=basis)
         return _reply(node, env, "reply", err.status, err.problem())
@@ -275,18 +285,35 @@ def _handle_batch(node: Node, req: Request) -> Answer:
 def _apply(node: Node, env: Envelope, producer: str, stream: str,
            incoming: list[inbox.IncomingEvent], root: str, leaves: list[str]) -> Answer:
     with write_scope(node) as session:
-        guard.remember(session, node, env)
-        result = inbox.apply_batch(session, node, producer, stream, incoming)
+        guard.remember(session=session, node=node, env=env)
+        result = inbox.apply_batch(
+            session=session, node=node, producer=producer, stream=stream, events=incoming
+        )
         refused = [{"seq": r.seq, "code": r.code} for r in result.refused]
-        audit.record(session, node, direction="in", peer=producer, kind="batch", name=stream,
-                     message_id=env.message_id, digest=root,
-                     outcome="ok" if result.error is None else "partial",
-                     detail=json.dumps({"leaves": leaves, "applied_seq": result.applied_seq,
-                                        "duplicates": result.duplicates,
-                                        "held": result.held, "refused": refused,
-                                        "error": result.error}, ensure_ascii=False))
+        audit.record(
+            session=session,
+            node=node,
+            direction="in",
+            peer=producer,
+            kind="batch",
+            name=stream,
+            message_id=env.message_id,
+            digest=root,
+            outcome="ok" if result.error is None else "partial",
+            detail=json.dumps(
+                {
+                    "leaves": leaves,
+                    "applied_seq": result.applied_seq,
+                    "duplicates": result.duplicates,
+                    "held": result.held,
+                    "refused": refused,
+                    "error": result.error,
+                },
+                ensure_ascii=False,
+            ),
+        )
         for r in result.refused:
-            audit.record(session, node, direction="in", peer=producer, kind="event",
+            audit.record(session=session, node=node, direction="in", peer=producer, kind="event",
                          name=stream, message_id=env.message_id, digest=r.digest,
                          outcome=r.code, detail=json.dumps(
                              {"seq": r.seq, "type": r.event_type, "detail": r.detail},

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from chuanyu.node import Node
 
 
-def outbound(session: Session, node: Node) -> list[dict[str, Any]]:
+def outbound(*, session: Session, node: Node) -> list[dict[str, Any]]:
     """Per (subscriber, stream): published, acknowledged, backlog and age of the oldest unsent."""
     heads = {h.stream: h.last_seq for h in session.scalars(select(StreamHead))}
     deliveries = {(d.subscriber, d.stream): d for d in session.scalars(select(Delivery))}
@@ -46,7 +46,7 @@ def outbound(session: Session, node: Node) -> list[dict[str, Any]]:
     return rows
 
 
-def inbound(session: Session) -> list[dict[str, Any]]:
+def inbound(*, session: Session) -> list[dict[str, Any]]:
     """Per (producer, stream): applied sequence, events held behind a gap, last error."""
     held = dict(session.execute(
         select(HeldEvent.producer + ":" + HeldEvent.stream, func.count())
@@ -57,7 +57,7 @@ def inbound(session: Session) -> list[dict[str, Any]]:
                                                                   InboxCursor.stream))]
 
 
-def refusals(session: Session) -> dict[str, int]:
+def refusals(*, session: Session) -> dict[str, int]:
     """Incoming messages refused, by code, among the newest audit entries."""
     newest = session.scalar(select(func.max(AuditEntry.position))) or 0
     rows = session.execute(
@@ -68,7 +68,7 @@ def refusals(session: Session) -> dict[str, int]:
     return {outcome: int(n) for outcome, n in rows}
 
 
-def refused_events(session: Session) -> list[dict[str, Any]]:
+def refused_events(*, session: Session) -> list[dict[str, Any]]:
     """Events stepped over unapplied, per (producer, stream, code), with the newest seq."""
     rows = session.execute(
         select(RefusedEvent.producer, RefusedEvent.stream, RefusedEvent.code, func.count(),
@@ -79,18 +79,18 @@ def refused_events(session: Session) -> list[dict[str, Any]]:
             for p, s, c, n, last in rows]
 
 
-def summary(session: Session, node: Node) -> dict[str, Any]:
+def summary(*, session: Session, node: Node) -> dict[str, Any]:
     """Everything the status page shows about the exchange."""
-    out = outbound(session, node)
-    checkpoint = audit.last_checkpoint(session)
+    out = outbound(session=session, node=node)
+    checkpoint = audit.last_checkpoint(session=session)
     return {
         "member": node.member,
         "outbound": out,
-        "inbound": inbound(session),
+        "inbound": inbound(session=session),
         "backlog": sum(r["backlog"] for r in out),
-        "refusals": refusals(session),
-        "refused_events": refused_events(session),
-        "audit_entries": audit.count(session),
+        "refusals": refusals(session=session),
+        "refused_events": refused_events(session=session),
+        "audit_entries": audit.count(session=session),
         "last_checkpoint": None if checkpoint is None else {
             "position": checkpoint.position, "hash": checkpoint.hash,
             "at": clock.aware(checkpoint.at).isoformat()},

@@ -167,9 +167,18 @@ def refuse_mismatched_sender(node: Node, scope: Mapping[str, Any], headers: Mapp
     digest = wire.body_digest(body)
     message_id = headers.get(envelope.HEADER_PREFIX + "message-id", "")
     with write_scope(node) as session:
-        audit.record(session, node, direction="in", peer=(sender or "?")[:8], kind=kind,
-                     name=name[:64], message_id=message_id[:64], digest=digest,
-                     outcome="tls_mismatch", detail=reason)
+        audit.record(
+            session=session,
+            node=node,
+            direction="in",
+            peer=(sender or "?")[:8],
+            kind=kind,
+            name=name[:64],
+            message_id=message_id[:64],
+            digest=digest,
+            outcome="tls_mismatch",
+            detail=reason,
+        )
     data = {"type": "https://chuanyu.example/problems/tls_mismatch", "title": "exchange refusal",
             "status": 403, "detail": reason, "code": "tls_mismatch", "errors": []}
     answer = json.dumps(data, ensure_ascii=False).encode()

@@ -65,12 +65,14 @@ def head_is_signed(key: Ed25519PublicKey, head: SignedHead) -> bool:
                           head_message(head.member, head.position, head.hash, head.at))
 
 
-def publish_head(session: Session, node: Node, position: int, hash_: str) -> None:
+def publish_head(*, session: Session, node: Node, position: int, hash_: str) -> None:
     """Send the signed head to every peer, in the checkpoint's own transaction."""
     at = clock.now().isoformat()
     head = SignedHead(member=node.member, position=position, hash=hash_, at=at,
                       signature=node.sign(head_message(node.member, position, hash_, at)))
-    outbox.publish(session, HEAD_STREAM, "audit.head", head.model_dump())
+    outbox.publish(
+        session=session, stream=HEAD_STREAM, event_type="audit.head", payload=head.model_dump()
+    )
 
 
 @registry.stream(HEAD_STREAM, owner=registry.PRODUCER_ONLY)
@@ -88,7 +90,7 @@ def apply_head(*, session: Session, node: Node, producer: str, event_type: str, 
                               at=head.at, signature=head.signature, received_at=clock.now()))
 
 
-def witnessed_of(session: Session, member: str, limit: int = MAX_HEADS) -> list[SignedHead]:
+def witnessed_of(*, session: Session, member: str, limit: int = MAX_HEADS) -> list[SignedHead]:
     """The newest heads of `member` this node witnessed, newest first."""
     rows = session.scalars(select(WitnessedHead).where(WitnessedHead.member == member)
                            .order_by(WitnessedHead.position.desc()).limit(limit))
@@ -101,7 +103,7 @@ def answer_query(*, session: Session, node: Node, caller: str,
                  request: WitnessQuery) -> WitnessedHeads:
     """Tell a member which of its own heads this node witnessed."""
     return WitnessedHeads(witness=node.member, member=caller,
-                          heads=witnessed_of(session, caller, request.limit))
+                          heads=witnessed_of(session=session, member=caller, limit=request.limit))
 
 
 def fetch(node: Node) -> tuple[list[SignedHead], list[str]]:
@@ -122,10 +124,10 @@ def fetch(node: Node) -> tuple[list[SignedHead], list[str]]:
     return heads, missing
 
 
-def export(session: Session, node: Node, member: str) -> dict[str, Any]:
+def export(*, session: Session, node: Node, member: str) -> dict[str, Any]:
     """A file's content: the heads of `member` this node witnessed."""
     answer = WitnessedHeads(witness=node.member, member=member,
-                            heads=witnessed_of(session, member, 2**31))
+                            heads=witnessed_of(session=session, member=member, limit=2**31))
     return answer.model_dump()
 
 

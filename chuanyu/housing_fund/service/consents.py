@@ -127,7 +127,7 @@ def _publish(*, session: Session, node: Node, row: Consent, event_type: str) -> 
         "status": row.status,
         "signature": row.signature,
     }
-    outbox.publish(session, consent.STREAM, event_type, payload)
+    outbox.publish(session=session, stream=consent.STREAM, event_type=event_type, payload=payload)
 
 
 def of_subject(*, session: Session, subject_id: str) -> list[Consent]:

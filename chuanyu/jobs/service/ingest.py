@@ -174,7 +174,12 @@ class Ingest:
                 for chunk in limits.by_size(rows, events.row_bytes, most=EVENT_BATCH):
                     emps = [self.employer_rows[e] for e in {r["employer_id"] for r in chunk}]
                     payload = events.batch_payload(chunk, emps)
-                    outbox.publish(session, events.STREAM, events.BATCH, payload)
+                    outbox.publish(
+                        session=session,
+                        stream=events.STREAM,
+                        event_type=events.BATCH,
+                        payload=payload,
+                    )
         self.result.postings += len(rows)
         self.result.employers += len(new_emps)
         if self.indexer is not None:

@@ -63,7 +63,12 @@ def _apply_fields(posting: Posting, data: PostingFields, today: date) -> None:
 
 
 def _publish(session: Session, posting: Posting, employer: Employer, event_type: str) -> None:
-    outbox.publish(session, events.STREAM, event_type, events.snapshot(posting, employer))
+    outbox.publish(
+        session=session,
+        stream=events.STREAM,
+        event_type=event_type,
+        payload=events.snapshot(posting, employer),
+    )
     indexing.enqueue(session, [posting.id])
 
 
@@ -170,7 +175,9 @@ def expire_due(*, session: Session, member: str, limit: int = 500,
             for chunk in limits.by_size(rows, events.row_bytes):
                 used = sorted({r["employer_id"] for r in chunk})
                 payload = events.batch_payload(chunk, [employers[e] for e in used])
-                outbox.publish(session, events.STREAM, events.BATCH, payload)
+                outbox.publish(
+                    session=session, stream=events.STREAM, event_type=events.BATCH, payload=payload
+                )
             indexing.enqueue(session, [p.id for p in due])
         if end_batch is not None:
             end_batch()

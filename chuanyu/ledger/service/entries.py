@@ -70,7 +70,9 @@ def add_entry(*, session: Session, member: str, data: EntryCreate) -> LedgerEntr
     fill(row, data)
     session.add(row)
     session.flush()
-    outbox.publish(session, STREAM, "entry.upserted", entry_payload(row))
+    outbox.publish(
+        session=session, stream=STREAM, event_type="entry.upserted", payload=entry_payload(row)
+    )
     return row
 
 
@@ -88,7 +90,9 @@ def update_entry(*, session: Session, member: str, entry_id: str, data: EntryUpd
     row.version += 1
     row.updated_at = clock.now()
     session.flush()
-    outbox.publish(session, STREAM, "entry.upserted", entry_payload(row))
+    outbox.publish(
+        session=session, stream=STREAM, event_type="entry.upserted", payload=entry_payload(row)
+    )
     return to_read(row)
 
 
@@ -99,7 +103,7 @@ def delete_entry(*, session: Session, member: str, entry_id: str) -> None:
     payload = {"id": row.id, "owner": row.owner, "version": row.version + 1}
     session.delete(row)
     session.flush()
-    outbox.publish(session, STREAM, "entry.deleted", payload)
+    outbox.publish(session=session, stream=STREAM, event_type="entry.deleted", payload=payload)
 
 
 def get_entry(*, session: Session, entry_id: str) -> EntryRead:

@@ -40,7 +40,12 @@ def put_figure(*, session: Session, member: str, data: FigureCreate) -> LedgerFi
     row = _new_figure(fig_id, member, data)
     session.add(row)
     session.flush()
-    outbox.publish(session, STREAM, "figure.upserted", to_figure_read(row).model_dump(mode="json"))
+    outbox.publish(
+        session=session,
+        stream=STREAM,
+        event_type="figure.upserted",
+        payload=to_figure_read(row).model_dump(mode="json"),
+    )
     return row
 
 

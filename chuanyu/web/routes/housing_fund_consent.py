@@ -112,7 +112,7 @@ def data_log_page(
     """Every cross-region use of the signed-in citizen's data, and their consents."""
     subject = user.subject_id or ""
     return _page(request, "data_log.html", {
-        "uses": datalog.uses(session, node, subject),
+        "uses": datalog.uses(session=session, node=node, subject=subject),
         "consents": consents.of_subject(session=session, subject_id=subject) if subject else [],
         "now": clock.now(),
     })
@@ -124,7 +124,10 @@ def data_log_json(session: ReadSessionDep, node: NodeDep, user: CurrentUser) -> 
     body = {
         "member": node.member,
         "generated_at": clock.now().isoformat(),
-        "uses": [u.as_json() for u in datalog.uses(session, node, user.subject_id or "")],
+        "uses": [
+            u.as_json()
+            for u in datalog.uses(session=session, node=node, subject=user.subject_id or "")
+        ],
     }
     return Response(
         json.dumps(body, ensure_ascii=False, indent=2), media_type="application/json",
@@ -137,9 +140,14 @@ def data_log_pdf(
     request: Request, session: ReadSessionDep, node: NodeDep, user: CurrentUser
 ) -> Response:
     """The data-use log as PDF (WeasyPrint)."""
-    page = _page(request, "data_log_print.html", {
-        "uses": datalog.uses(session, node, user.subject_id or ""), "now": clock.now(),
-    })
+    page = _page(
+        request,
+        "data_log_print.html",
+        {
+            "uses": datalog.uses(session=session, node=node, subject=user.subject_id or ""),
+            "now": clock.now(),
+        },
+    )
     return Response(
         html_to_pdf(bytes(page.body).decode()), media_type="application/pdf",
         headers={"content-disposition": 'attachment; filename="data-log.pdf"'},

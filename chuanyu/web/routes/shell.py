@@ -83,7 +83,7 @@ def _reachable(url: str) -> bool:
 @router.get("/status", dependencies=[require()])
 async def node_status(request: Request, node: NodeDep, session: ReadSessionDep) -> HTMLResponse:
     """Member, peers, outbox backlog and lag, audit checkpoint, holiday schedules to load."""
-    summary = await run_in_threadpool(status.summary, session, node)
+    summary = await run_in_threadpool(status.summary, session=session, node=node)
     calendar_warnings = await run_in_threadpool(window_service.calendar_warnings, session=session)
     index_queued = await run_in_threadpool(indexing.queued, session)
     session.rollback()

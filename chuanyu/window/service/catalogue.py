@@ -65,14 +65,24 @@ def load_catalogue(*, session: Session, node: Node, catalogue: CatalogueFile) ->
     for spec in catalogue.matters:
         values = matter_values(spec)
         _upsert(session=session, code=spec.code, values=values, active=True)
-        outbox.publish(session, STREAM, "matter.upserted", {"code": spec.code, **values})
+        outbox.publish(
+            session=session,
+            stream=STREAM,
+            event_type="matter.upserted",
+            payload={"code": spec.code, **values},
+        )
     stale = session.scalars(
         select(Matter).where(Matter.member == node.member, Matter.active.is_(True))
     ).all()
     for row in stale:
         if row.code not in listed:
             row.active = False
-            outbox.publish(session, STREAM, "matter.withdrawn", {"code": row.code})
+            outbox.publish(
+                session=session,
+                stream=STREAM,
+                event_type="matter.withdrawn",
+                payload={"code": row.code},
+            )
     session.flush()
     return len(listed)
 

@@ -137,10 +137,10 @@ def publish_transition(
         return
     side = rules.TRANSITIONS[event_action(event)].side
     outbox.publish(
-        session,
-        stream_of(side),
-        "case.transition",
-        {
+        session=session,
+        stream=stream_of(side),
+        event_type="case.transition",
+        payload={
             "case_number": case.case_number,
             "event": event_payload(event),
             "clock": clock_payload(case),

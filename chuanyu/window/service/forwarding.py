@@ -44,8 +44,10 @@ def forwarding(*, session: Session, node: Node, case_number: str) -> Forwarding:
     if case.intake_member != node.member:
         return Forwarding.FORWARDED  # this node is the authority: it holds the case
     fragment = json.dumps({"case_number": case.case_number}, ensure_ascii=False)[1:-1]
-    seq = outbox.find_seq(session, INTAKE_STREAM, "case.received", mentioning=fragment)
-    if seq is not None and outbox.acknowledged(session, subscriber=case.authority_member,
+    seq = outbox.find_seq(
+        session=session, stream=INTAKE_STREAM, event_type="case.received", mentioning=fragment
+    )
+    if seq is not None and outbox.acknowledged(session=session, subscriber=case.authority_member,
                                                stream=INTAKE_STREAM, seq=seq):
         return Forwarding.FORWARDED
     return Forwarding.QUEUED

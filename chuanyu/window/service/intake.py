@@ -188,7 +188,12 @@ def receive(
     attach(case, files, seq=event.seq)
     session.flush()
     if case.authority_member != case.intake_member:
-        outbox.publish(session, INTAKE_STREAM, "case.received", snapshot(case))
+        outbox.publish(
+            session=session,
+            stream=INTAKE_STREAM,
+            event_type="case.received",
+            payload=snapshot(case),
+        )
     return case
 
 

@@ -112,7 +112,9 @@ def replicated(fed: LiveFederation, title: str) -> int:
 def publish_probes(node: LiveNode, count: int) -> None:
     with node.session() as session:
         for i in range(count):
-            publish(session, PROBE_STREAM, "probe", {"note": str(i)})
+            publish(
+                session=session, stream=PROBE_STREAM, event_type="probe", payload={"note": str(i)}
+            )
 
 
 def probe_seqs(fed: LiveFederation) -> list[int]:

@@ -44,7 +44,12 @@ def test_every_event_arrives_once_and_in_order_despite_crashes(
     for chunk in range(TOTAL // CHUNK):
         with fed.cq.session() as session:
             for i in range(CHUNK):
-                publish(session, PROBE_STREAM, "probe", {"note": f"{chunk}:{i}"})
+                publish(
+                    session=session,
+                    stream=PROBE_STREAM,
+                    event_type="probe",
+                    payload={"note": f"{chunk}:{i}"},
+                )
         if chunk in kill_sc_at:
             fed.sc.kill()
             fed.sc.stop()  # releases the test's own handle on SC's database

@@ -52,7 +52,12 @@ def test_an_import_larger_than_the_peer_limit_reaches_it_and_later_events_follow
     assert r.status_code == 200, r.text
     with cq.session() as session:
         published = (session.scalar(select(func.count()).select_from(OutboxEvent)) or 0) - before
-        publish(session, PROBE_STREAM, "probe", {"note": "after the long import"})
+        publish(
+            session=session,
+            stream=PROBE_STREAM,
+            event_type="probe",
+            payload={"note": "after the long import"},
+        )
 
     def arrived() -> bool:
         with sc.session() as session:

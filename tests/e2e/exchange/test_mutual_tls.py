@@ -47,7 +47,9 @@ def test_call_and_delivery_with_the_right_certificates_work(tls: TlsFederation) 
     reply = tls.cq.node.exchange.call("SC", "exchange.ping", {"note": "你好"})
     assert reply["member"] == "SC"
     with tls.cq.session() as session:
-        publish(session, PROBE_STREAM, "probe", {"note": "over mTLS"})
+        publish(
+            session=session, stream=PROBE_STREAM, event_type="probe", payload={"note": "over mTLS"}
+        )
 
     def delivered() -> int:
         with tls.sc.session() as session:

@@ -64,10 +64,30 @@ def test_forged_events_from_the_other_member_change_nothing(live_nodes: LiveFede
                "employer": original["employer"]}
     forged_entry = {**entry_before, "title": "被改写的标题", "version": entry_before["version"] + 1}
     with sc.session() as session:  # SC, gone rogue, publishes as it would its own changes
-        outbox.publish(session, job_events.STREAM, job_events.UPDATED, forged_posting)
-        outbox.publish(session, job_events.STREAM, job_events.CREATED, claimed)
-        outbox.publish(session, "ledger.entries", "entry.upserted", forged_entry)
-        outbox.publish(session, "ledger.entries", "entry.deleted", {"id": entry_id})
+        outbox.publish(
+            session=session,
+            stream=job_events.STREAM,
+            event_type=job_events.UPDATED,
+            payload=forged_posting,
+        )
+        outbox.publish(
+            session=session,
+            stream=job_events.STREAM,
+            event_type=job_events.CREATED,
+            payload=claimed,
+        )
+        outbox.publish(
+            session=session,
+            stream="ledger.entries",
+            event_type="entry.upserted",
+            payload=forged_entry,
+        )
+        outbox.publish(
+            session=session,
+            stream="ledger.entries",
+            event_type="entry.deleted",
+            payload={"id": entry_id},
+        )
 
     sc_pid = _create(sc.url, "/api/jobs/postings", SC_POSTING, sc.headers("hr_officer"))
     sc_entry = _create(sc.url, "/api/ledger/entries", {**ENTRY, "title": "四川记录的事件"},

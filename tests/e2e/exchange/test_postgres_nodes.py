@@ -45,7 +45,9 @@ def test_calls_and_events_between_postgresql_nodes(pg_federation: LiveFederation
     assert fed.cq.node.exchange.call("SC", "exchange.ping", {"note": "pg"})["member"] == "SC"
     with fed.cq.session() as session:
         for i in range(2000):
-            publish(session, PROBE_STREAM, "probe", {"note": str(i)})
+            publish(
+                session=session, stream=PROBE_STREAM, event_type="probe", payload={"note": str(i)}
+            )
 
     def applied() -> int:
         with fed.sc.session() as session:

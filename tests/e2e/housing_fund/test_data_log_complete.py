@@ -112,7 +112,7 @@ def test_log_has_one_entry_per_fetch_and_transfer(fed: LiveFederation) -> None:
     assert read.status_code == 200, read.text
     transfers = cases + 1
     with fed.cq.session() as session:
-        uses = datalog.uses(session, fed.cq.node, rid)
+        uses = datalog.uses(session=session, node=fed.cq.node, subject=rid)
         audited = list(session.scalars(select(AuditEntry).where(AuditEntry.subject == rid)
                                        .order_by(AuditEntry.position)))
     leaving = [e for e in audited if (e.kind, e.direction) in (("call", "in"), ("event", "out"))]

@@ -12,14 +12,18 @@ from tests.conftest import Db
 def _fill(db: Db, n: int) -> None:
     with db.scope() as session:
         for i in range(n):
-            audit.record(session, db.node, direction="in", peer="SC", kind="call",
+            audit.record(session=session, node=db.node, direction="in", peer="SC", kind="call",
                          name="exchange.ping", message_id=f"m{i}", digest=f"{i:064x}",
                          outcome="ok")
 
 
 def _verify(db: Db) -> audit.Verdict:
     with db.scope() as session:
-        return audit.verify(session, db.node.member, db.node.descriptor.public_key(db.node.member))
+        return audit.verify(
+            session=session,
+            member=db.node.member,
+            public_key=db.node.descriptor.public_key(db.node.member),
+        )
 
 
 def test_intact_chain_verifies_with_signed_checkpoints(db: Db) -> None:

@@ -13,7 +13,7 @@ def _fill(db: Db, n: int, every: int = 5) -> None:
     db.node.settings.audit_checkpoint_every = every
     with db.scope() as session:
         for i in range(n):
-            audit.record(session, db.node, direction="in", peer="SC", kind="call",
+            audit.record(session=session, node=db.node, direction="in", peer="SC", kind="call",
                          name="exchange.ping", message_id=f"m{i}", digest=f"{i:064x}",
                          outcome="ok")
 
@@ -28,8 +28,12 @@ def _published_heads(db: Db) -> list[witness.SignedHead]:
 
 def _verify(db: Db, heads: list[witness.SignedHead] | None = None) -> audit.Verdict:
     with db.scope() as session:
-        return audit.verify(session, db.node.member, db.node.descriptor.public_key(db.node.member),
-                            witnessed=heads or [])
+        return audit.verify(
+            session=session,
+            member=db.node.member,
+            public_key=db.node.descriptor.public_key(db.node.member),
+            witnessed=heads or [],
+        )
 
 
 def _rehash_from(db: Db, position: int) -> None:

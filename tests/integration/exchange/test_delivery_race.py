@@ -23,10 +23,12 @@ def _rows(db: Db) -> int:
 def test_a_relay_that_finds_the_cursor_created_meanwhile_takes_it(
         db: Db, caplog: pytest.LogCaptureFixture) -> None:
     with db.scope() as other:  # the other relay committed first
-        create_delivery(other, "SC", PROBE_STREAM)
+        create_delivery(session=other, subscriber="SC", stream=PROBE_STREAM)
     session = db.session()
     try:
-        create_delivery(session, "SC", PROBE_STREAM)  # this relay had read no row before
+        create_delivery(
+            session=session, subscriber="SC", stream=PROBE_STREAM
+        )  # this relay had read no row before
         delivery = Relay(db.node)._lock_delivery(session, "SC", PROBE_STREAM)
         assert delivery is not None and delivery.acked_seq == 0
         session.commit()
@@ -42,7 +44,7 @@ def test_two_relays_creating_the_cursor_at_once_leave_one_row(
     if db.backend != "postgresql":
         pytest.skip("concurrent transactions of two relay processes: PostgreSQL")
     first = db.session()
-    create_delivery(first, "SC", PROBE_STREAM)  # not yet committed
+    create_delivery(session=first, subscriber="SC", stream=PROBE_STREAM)  # not yet committed
     outcome: list[object] = []
 
     def second_relay() -> None:

@@ -45,7 +45,12 @@ def test_batches_are_sized_by_the_limit_the_subscriber_publishes(
     _limit(sc_client, 64 * KIB)
     with write_scope(client.node) as session:
         for i in range(30):
-            publish(session, PROBE_STREAM, "probe", {"note": f"{i} {NOTE}"})
+            publish(
+                session=session,
+                stream=PROBE_STREAM,
+                event_type="probe",
+                payload={"note": f"{i} {NOTE}"},
+            )
     relay = _relay_to(client, sc_client)
     _drain(relay)
     assert relay.limits.limit("SC") == 64 * KIB
@@ -65,7 +70,9 @@ def test_batches_are_sized_by_the_limit_the_subscriber_publishes(
 def test_an_event_the_subscriber_can_no_longer_take_is_held_not_sent(
         client: AppClient, sc_client: AppClient) -> None:
     with write_scope(client.node) as session:
-        publish(session, PROBE_STREAM, "probe", {"note": NOTE * 4})  # about 40 KB
+        publish(
+            session=session, stream=PROBE_STREAM, event_type="probe", payload={"note": NOTE * 4}
+        )  # about 40 KB
     _limit(sc_client, 32 * KIB)  # lowered after the event was written
     relay = _relay_to(client, sc_client)
     _drain(relay)

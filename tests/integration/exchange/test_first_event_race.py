@@ -29,14 +29,24 @@ def test_concurrent_first_events_of_a_stream_get_consecutive_numbers(db) -> None
         pytest.skip("only PostgreSQL runs several processes of one node")
     node = db.node
     first = node.sessions()
-    assert publish(first, PROBE_STREAM, "probe", {"note": "first"}) == 1  # not committed yet
+    assert (
+        publish(session=first, stream=PROBE_STREAM, event_type="probe", payload={"note": "first"})
+        == 1
+    )  # not committed yet
     got: list[int] = []
     failed: list[BaseException] = []
 
     def other_process() -> None:
         try:
             with node.sessions() as session:
-                got.append(publish(session, PROBE_STREAM, "probe", {"note": "second"}))
+                got.append(
+                    publish(
+                        session=session,
+                        stream=PROBE_STREAM,
+                        event_type="probe",
+                        payload={"note": "second"},
+                    )
+                )
                 session.commit()
         except BaseException as exc:  # reported by the assertion below
             failed.append(exc)

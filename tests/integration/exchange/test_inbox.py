@@ -24,7 +24,13 @@ def _events(*seqs: int, stream: str = PROBE_STREAM) -> list[inbox.IncomingEvent]
 
 def _apply(db: Db, *seqs: int, stream: str = PROBE_STREAM) -> inbox.BatchResult:
     with db.scope() as session:
-        return inbox.apply_batch(session, db.node, "SC", stream, _events(*seqs, stream=stream))
+        return inbox.apply_batch(
+            session=session,
+            node=db.node,
+            producer="SC",
+            stream=stream,
+            events=_events(*seqs, stream=stream),
+        )
 
 
 def _applied(db: Db) -> list[int]:

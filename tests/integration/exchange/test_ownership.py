@@ -45,14 +45,16 @@ Event = tuple[str, dict[str, Any]]
 def _deliver(db: Db, stream: str, events: list[Event]) -> inbox.BatchResult:
     """Hand SC's events to this node's inbox, numbered after what it already applied."""
     with db.scope() as session:
-        start = inbox.applied_seq(session, "SC", stream)
+        start = inbox.applied_seq(session=session, producer="SC", stream=stream)
         incoming = []
         for offset, (event_type, payload) in enumerate(events, start=1):
             text = json.dumps(payload, ensure_ascii=False)
             seq = start + offset
             incoming.append(inbox.IncomingEvent(seq, event_type, text,
                                                 event_digest(stream, seq, event_type, text)))
-        return inbox.apply_batch(session, db.node, "SC", stream, incoming)
+        return inbox.apply_batch(
+            session=session, node=db.node, producer="SC", stream=stream, events=incoming
+        )
 
 
 def _assert_refused_and_passed(db: Db, stream: str, result: inbox.BatchResult,

@@ -26,7 +26,7 @@ OLD = NOW - timedelta(days=40)  # past the default retention of 30 days
 def _publish(db: Db, stream: str, count: int, at: object) -> None:
     with clock.freeze(at), db.scope() as session:  # type: ignore[arg-type]
         for i in range(count):
-            publish(session, stream, "probe", {"note": str(i)})
+            publish(session=session, stream=stream, event_type="probe", payload={"note": str(i)})
 
 
 def _ack(db: Db, stream: str, seq: int) -> None:
@@ -51,7 +51,7 @@ def test_only_acknowledged_events_past_retention_are_pruned(db: Db) -> None:
     _ack(db, PROBE_STREAM, 6)  # 7–10 are old but SC has not acknowledged them
     _publish(db, HEAD_STREAM, 3, OLD)  # old, never acknowledged: no delivery row at all
     with db.scope() as session:
-        audit.record(session, db.node, direction="out", peer="SC", kind="batch",
+        audit.record(session=session, node=db.node, direction="out", peer="SC", kind="batch",
                      name=PROBE_STREAM, message_id="m1", digest="0" * 64, outcome="ok")
     entries = _audit_entries(db)
     with clock.freeze(NOW), db.scope() as session:

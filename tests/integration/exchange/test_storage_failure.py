@@ -91,7 +91,12 @@ def test_a_receiver_that_cannot_store_refuses_signed_and_the_sender_retries(
         client: AppClient, sc_client: AppClient, fault: str,
         caplog: pytest.LogCaptureFixture) -> None:
     with write_scope(client.node) as session:
-        publish(session, PROBE_STREAM, "probe", {"note": "during the fault"})
+        publish(
+            session=session,
+            stream=PROBE_STREAM,
+            event_type="probe",
+            payload={"note": "during the fault"},
+        )
     relay = _relay_to(client, sc_client)
     with FAULTS[fault](sc_client.node):
         assert relay.pump() is False
@@ -102,7 +107,7 @@ def test_a_receiver_that_cannot_store_refuses_signed_and_the_sender_retries(
         assert delivery.last_error.startswith("unavailable: SC 存储故障"), delivery.last_error
         sent = session.scalars(select(AuditEntry.outcome).where(AuditEntry.direction == "out"))
         assert list(sent) == ["unavailable"]
-        row = next(r for r in status.summary(session, client.node)["outbound"]
+        row = next(r for r in status.summary(session=session, node=client.node)["outbound"]
                    if r["subscriber"] == "SC" and r["stream"] == PROBE_STREAM)
         assert "SC 存储故障" in row["last_error"]
     assert ("SC", PROBE_STREAM) in relay._retry_at, "the sender backs off and retries"

@@ -87,7 +87,7 @@ def complete_request(
 def pump(source: Node, target: Node, stream: str) -> int:
     """Deliver `source`'s new events on `stream` to `target` through its inbox; count applied."""
     with target.sessions() as tsession:
-        done = inbox.applied_seq(tsession, source.member, stream)
+        done = inbox.applied_seq(session=tsession, producer=source.member, stream=stream)
     with source.sessions() as ssession:
         rows = ssession.scalars(
             select(OutboxEvent)
@@ -98,7 +98,9 @@ def pump(source: Node, target: Node, stream: str) -> int:
     if not events:
         return 0
     with target.sessions() as tsession:
-        result = inbox.apply_batch(tsession, target, source.member, stream, events)
+        result = inbox.apply_batch(
+            session=tsession, node=target, producer=source.member, stream=stream, events=events
+        )
         tsession.commit()
     assert result.error is None, result.error
     return result.applied
