@@ -83,13 +83,15 @@ def create_posting(
 ) -> PostingRead:
     """Publish a posting on this region's board."""
     posting = postings.create(session=session, member=node.member, user=user, data=body)
-    return postings.read(session, posting)
+    return postings.read(session=session, posting=posting)
 
 
 @router.get("/postings/{posting_id}", response_model=PostingRead, dependencies=[public()])
 def get_posting(posting_id: str, session: ReadSessionDep) -> PostingRead:
     """One posting of either region."""
-    return postings.read(session, postings.get(session=session, posting_id=posting_id))
+    return postings.read(
+        session=session, posting=postings.get(session=session, posting_id=posting_id)
+    )
 
 
 @router.put("/postings/{posting_id}", response_model=PostingRead,
@@ -101,7 +103,7 @@ def update_posting(
     posting = postings.update(
         session=session, member=node.member, user=user, posting_id=posting_id, data=body
     )
-    return postings.read(session, posting)
+    return postings.read(session=session, posting=posting)
 
 
 @router.post("/postings/{posting_id}/close", response_model=PostingRead,
@@ -111,7 +113,7 @@ def close_posting(
 ) -> PostingRead:
     """Close an open posting of this region."""
     posting = postings.close(session=session, member=node.member, user=user, posting_id=posting_id)
-    return postings.read(session, posting)
+    return postings.read(session=session, posting=posting)
 
 
 class ImportBody(BaseModel):
@@ -160,7 +162,7 @@ def index_status(node: NodeDep, session: ReadSessionDep) -> IndexStatus:
     health = indexing.index_health(node)
     done, total = indexer.rebuild_progress if indexer else (0, 0)
     return IndexStatus(
-        searchable=index.count(), queued=indexing.queued(session),
+        searchable=index.count(), queued=indexing.queued(session=session),
         rebuilding=indexer.rebuilding if indexer else False, rebuild_done=done,
         rebuild_total=total, rebuild_error=indexer.rebuild_error if indexer else None,
         state=health.state, state_since=health.since, last_error=health.error,

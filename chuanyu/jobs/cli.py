@@ -164,11 +164,11 @@ def bind_employer_command(username: str, uscc: str, member: Member = "CQ") -> No
     try:
         # read → call → write: the lookup may ask the other region, so no unit is held over it.
         with read_scope(node) as session:
-            employers.employer_user(session, username)
+            employers.employer_user(session=session, username=username)
             session.commit()
-            business = employers.registered_business(session, node=node, code=uscc)
+            business = employers.registered_business(session=session, node=node, code=uscc)
         with write_scope(node) as session:
-            employers.bind(session, username=username, business=business)
+            employers.bind(session=session, username=username, business=business)
     except ChuanyuError as exc:
         err.print(f"[red]{exc.detail}[/red]")
         raise typer.Exit(1) from exc

@@ -49,7 +49,7 @@ def bind_demo_employer(session: Session, node: Node) -> str:
         return f"{username} 未绑定（本地区没有演示营业执照）"
     business = employers.RegisteredBusiness(row.uscc, row.name, row.issuer_member)
     try:
-        employers.bind(session, username=username, business=business)
+        employers.bind(session=session, username=username, business=business)
     except InvalidInput:
         return f"{username} 未绑定（没有该演示账号）"
     return f"{username} 绑定 {row.name}（{row.uscc}）"

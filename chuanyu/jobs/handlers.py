@@ -30,4 +30,4 @@ def apply_posting_events(
         emps, posts = posting_events.decode(event.event_type, event.payload)
         employers += emps
         postings += posts
-    replica.apply_rows(session, employers, postings)
+    replica.apply_rows(session=session, employers=employers, postings=postings)

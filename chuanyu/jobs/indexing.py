@@ -153,7 +153,7 @@ def search_index(node: Node) -> TantivyIndex:
     return index
 
 
-def wake_after_commit(session: Session) -> None:
+def wake_after_commit(*, session: Session) -> None:
     """Wake the node's indexer, if it has one, once `session`'s outermost transaction ends
     (a process without one, such as a bulk load feeding the index itself, starts none).
 
@@ -179,12 +179,12 @@ def wake_after_commit(session: Session) -> None:
     event.listen(session, "after_transaction_end", _wake)
 
 
-def queued(session: Session) -> int:
+def queued(*, session: Session) -> int:
     """Changes committed but not yet applied to the index."""
     return session.scalar(select(func.count()).select_from(IndexQueue)) or 0
 
 
-def enqueue(session: Session, posting_ids: Sequence[str]) -> list[int]:
+def enqueue(*, session: Session, posting_ids: Sequence[str]) -> list[int]:
     """Queue postings for the index in the caller's transaction; returns the queue ids (in
     no particular order: asking for them in order makes SQLite insert row by row)."""
     if not posting_ids:
@@ -196,5 +196,5 @@ def enqueue(session: Session, posting_ids: Sequence[str]) -> list[int]:
         .scalars()
         .all()
     )  # fmt: skip
-    wake_after_commit(session)
+    wake_after_commit(session=session)
     return list(ids)

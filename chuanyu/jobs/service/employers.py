@@ -56,7 +56,7 @@ def check_code(code: str) -> str:
         raise invalid("uscc", str(exc)) from None
 
 
-def registered_business(session: Session, *, node: Node, code: str) -> RegisteredBusiness:
+def registered_business(*, session: Session, node: Node, code: str) -> RegisteredBusiness:
     """The business holding a licence in force under `code` in either region.
 
     May call the peer region: the caller must hold no open transaction (the exchange audits the
@@ -71,7 +71,7 @@ def registered_business(session: Session, *, node: Node, code: str) -> Registere
     return RegisteredBusiness(number, result.facts.name, result.facts.issuer_member)
 
 
-def employer_user(session: Session, username: str) -> User:
+def employer_user(*, session: Session, username: str) -> User:
     """The employer account named `username`, or InvalidInput on the username field."""
     user = session.scalar(select(User).where(User.username == username.strip()))
     if user is None or EMPLOYER_ROLE not in user.roles.split(","):
@@ -79,16 +79,16 @@ def employer_user(session: Session, username: str) -> User:
     return user
 
 
-def bind(session: Session, *, username: str, business: RegisteredBusiness) -> EmployerAccount:
+def bind(*, session: Session, username: str, business: RegisteredBusiness) -> EmployerAccount:
     """Bind an employer account to a registered business (flushes; the caller commits)."""
-    user = employer_user(session, username)
+    user = employer_user(session=session, username=username)
     user.subject_id = business.uscc
     user.display_name = business.name
     session.flush()
     return EmployerAccount(user.username, user.display_name, user.subject_id)
 
 
-def list_accounts(session: Session) -> list[EmployerAccount]:
+def list_accounts(*, session: Session) -> list[EmployerAccount]:
     """Every employer account of this node with the business it is bound to."""
     rows = session.scalars(
         select(User).where(User.roles.contains(EMPLOYER_ROLE)).order_by(User.username)

@@ -169,7 +169,7 @@ class Ingest:
             if new_emps:
                 insert_many(session, EMPLOYER_TABLE, new_emps)
             insert_many(session, POSTING_TABLE, rows)
-            queued = indexing.enqueue(session, [r["id"] for r in open_rows])
+            queued = indexing.enqueue(session=session, posting_ids=[r["id"] for r in open_rows])
             if self.publish:
                 for chunk in limits.by_size(rows, events.row_bytes, most=EVENT_BATCH):
                     emps = [self.employer_rows[e] for e in {r["employer_id"] for r in chunk}]

@@ -21,7 +21,7 @@ from chuanyu.jobs.models import Employer, Posting
 from chuanyu.jobs.schemas import PostingCreate, PostingFields, PostingRead, PostingUpdate
 
 
-def _employer(session: Session, *, uscc: str, name: str, industry: str, division: str,
+def _employer(*, session: Session, uscc: str, name: str, industry: str, division: str,
               member: str) -> Employer:  # fmt: skip
     employer = session.scalar(select(Employer).where(Employer.uscc == uscc))
     if employer is None:
@@ -62,14 +62,14 @@ def _apply_fields(posting: Posting, data: PostingFields, today: date) -> None:
     posting.valid_from, posting.valid_to = start, end
 
 
-def _publish(session: Session, posting: Posting, employer: Employer, event_type: str) -> None:
+def _publish(*, session: Session, posting: Posting, employer: Employer, event_type: str) -> None:
     outbox.publish(
         session=session,
         stream=events.STREAM,
         event_type=event_type,
         payload=events.snapshot(posting, employer),
     )
-    indexing.enqueue(session, [posting.id])
+    indexing.enqueue(session=session, posting_ids=[posting.id])
 
 
 def create(*, session: Session, member: str, user: UserRead, data: PostingCreate) -> Posting:
@@ -77,8 +77,8 @@ def create(*, session: Session, member: str, user: UserRead, data: PostingCreate
     permissions.require_can_post(user, member, data.employer_uscc)
     _check_region(data, member)
     employer = _employer(
-        session, uscc=data.employer_uscc, name=data.employer_name, industry=data.industry_code,
-        division=data.division_code, member=member,
+        session=session, uscc=data.employer_uscc, name=data.employer_name,
+        industry=data.industry_code, division=data.division_code, member=member,
     )  # fmt: skip
     now = clock.now()
     posting = Posting(
@@ -88,7 +88,7 @@ def create(*, session: Session, member: str, user: UserRead, data: PostingCreate
     _apply_fields(posting, data, clock.today())
     session.add(posting)
     session.flush()
-    _publish(session, posting, employer, events.CREATED)
+    _publish(session=session, posting=posting, employer=employer, event_type=events.CREATED)
     return posting
 
 
@@ -100,7 +100,7 @@ def get(*, session: Session, posting_id: str) -> Posting:
     return posting
 
 
-def owned_open(session: Session, member: str, user: UserRead, posting_id: str) -> Posting:
+def owned_open(*, session: Session, member: str, user: UserRead, posting_id: str) -> Posting:
     """An open posting of this region that `user` may change (else a refusal)."""
     posting = get(session=session, posting_id=posting_id)
     employer = session.get(Employer, posting.employer_id)
@@ -115,29 +115,39 @@ def owned_open(session: Session, member: str, user: UserRead, posting_id: str) -
 def update(*, session: Session, member: str, user: UserRead, posting_id: str,
            data: PostingUpdate) -> Posting:  # fmt: skip
     """Change the facts of an open posting of this region."""
-    posting = owned_open(session, member, user, posting_id)
+    posting = owned_open(session=session, member=member, user=user, posting_id=posting_id)
     _check_region(data, member)
     _apply_fields(posting, data, posting.valid_from)
     posting.updated_at = clock.now()
     posting.version += 1
-    _publish(session, posting, session.get_one(Employer, posting.employer_id), events.UPDATED)
+    _publish(
+        session=session,
+        posting=posting,
+        employer=session.get_one(Employer, posting.employer_id),
+        event_type=events.UPDATED,
+    )
     return posting
 
 
 def close(*, session: Session, member: str, user: UserRead, posting_id: str) -> Posting:
     """Close an open posting (filled or withdrawn)."""
-    posting = owned_open(session, member, user, posting_id)
-    _transition(session, posting, PostingStatus.CLOSED, events.CLOSED)
+    posting = owned_open(session=session, member=member, user=user, posting_id=posting_id)
+    _transition(session=session, posting=posting, target=PostingStatus.CLOSED, kind=events.CLOSED)
     return posting
 
 
-def _transition(session: Session, posting: Posting, target: PostingStatus, kind: str) -> None:
+def _transition(*, session: Session, posting: Posting, target: PostingStatus, kind: str) -> None:
     if not rules.can_transition(PostingStatus(posting.status), target):
         raise PostingNotOpen(detail="岗位已关闭或已过期")
     posting.status = target.value
     posting.updated_at = clock.now()
     posting.version += 1
-    _publish(session, posting, session.get_one(Employer, posting.employer_id), kind)
+    _publish(
+        session=session,
+        posting=posting,
+        employer=session.get_one(Employer, posting.employer_id),
+        event_type=kind,
+    )
 
 
 def expire_due(*, session: Session, member: str, limit: int = 500,
@@ -178,7 +188,7 @@ def expire_due(*, session: Session, member: str, limit: int = 500,
                 outbox.publish(
                     session=session, stream=events.STREAM, event_type=events.BATCH, payload=payload
                 )
-            indexing.enqueue(session, [p.id for p in due])
+            indexing.enqueue(session=session, posting_ids=[p.id for p in due])
         if end_batch is not None:
             end_batch()
         done += len(due)
@@ -186,7 +196,7 @@ def expire_due(*, session: Session, member: str, limit: int = 500,
             return done
 
 
-def read(session: Session, posting: Posting) -> PostingRead:
+def read(*, session: Session, posting: Posting) -> PostingRead:
     """The API view of a posting."""
     employer = session.get_one(Employer, posting.employer_id)
     return from_row(PostingRead, posting, employer_name=employer.name,

@@ -52,13 +52,13 @@ def stored_origins(session: Session, event_type: str, payload: dict[str, Any]) -
     return found
 
 
-def apply_event(session: Session, event_type: str, payload: dict[str, Any]) -> list[str]:
+def apply_event(*, session: Session, event_type: str, payload: dict[str, Any]) -> list[str]:
     """Upsert the postings (and employers) of one event; returns the posting ids."""
     employers, postings = events.decode(event_type, payload)
-    return apply_rows(session, employers, postings)
+    return apply_rows(session=session, employers=employers, postings=postings)
 
 
-def apply_rows(session: Session, employers: list[dict[str, Any]],
+def apply_rows(*, session: Session, employers: list[dict[str, Any]],
                postings: list[dict[str, Any]]) -> list[str]:  # fmt: skip
     """Insert unknown employers and postings, replace postings we hold an older version of,
     and queue them all for the index, in the caller's transaction."""
@@ -101,5 +101,5 @@ def apply_rows(session: Session, employers: list[dict[str, Any]],
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Posting) and obj.id in stale:
             session.expire(obj)
-    indexing.enqueue(session, list(latest))
+    indexing.enqueue(session=session, posting_ids=list(latest))
     return list(latest)

@@ -63,7 +63,9 @@ def search_page(
 @router.get("/postings/{posting_id}", response_class=HTMLResponse, dependencies=[public()])
 def posting_page(request: Request, posting_id: str, session: ReadSessionDep) -> HTMLResponse:
     """One posting of either region."""
-    posting = postings.read(session, postings.get(session=session, posting_id=posting_id))
+    posting = postings.read(
+        session=session, posting=postings.get(session=session, posting_id=posting_id)
+    )
     return render(request, "jobs/posting.html", {
         "p": posting, "origins": ORIGIN_LABELS,
         "education": EDUCATION_LABELS[Education(posting.education)],
@@ -139,8 +141,10 @@ async def new_submit(request: Request, session: WriteSessionDep, node: NodeDep,
 def edit_page(request: Request, posting_id: str, session: ReadSessionDep, node: NodeDep,
               user: CurrentUser) -> HTMLResponse:  # fmt: skip
     """The form of an open posting of this region, filled in."""
-    posting = postings.owned_open(session, node.member, user, posting_id)
-    form = forms.form_of(postings.read(session, posting))
+    posting = postings.owned_open(
+        session=session, member=node.member, user=user, posting_id=posting_id
+    )
+    form = forms.form_of(postings.read(session=session, posting=posting))
     return _form_page(request, node, user, form, {}, f"/jobs/manage/{posting_id}/edit")
 
 

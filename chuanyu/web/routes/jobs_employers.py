@@ -31,7 +31,7 @@ def _page(
     bound: str | None = None,
 ) -> HTMLResponse:
     context = {
-        "accounts": employers.list_accounts(session),
+        "accounts": employers.list_accounts(session=session),
         "form": form,
         "errors": errors,
         "bound": bound,
@@ -58,12 +58,14 @@ async def bind_employer(
 
     def run() -> str:
         # read → call → write: the lookup may ask the other region, so no unit is held over it.
-        employers.employer_user(session, username)
+        employers.employer_user(session=session, username=username)
         session.commit()
-        business = employers.registered_business(session, node=node, code=form.get("uscc", ""))
+        business = employers.registered_business(
+            session=session, node=node, code=form.get("uscc", "")
+        )
         session.commit()
         with write_scope(node) as unit:
-            employers.bind(unit, username=username, business=business)
+            employers.bind(session=unit, username=username, business=business)
         return business.uscc
 
     try:

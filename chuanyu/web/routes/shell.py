@@ -85,7 +85,7 @@ async def node_status(request: Request, node: NodeDep, session: ReadSessionDep) 
     """Member, peers, outbox backlog and lag, audit checkpoint, holiday schedules to load."""
     summary = await run_in_threadpool(status.summary, session=session, node=node)
     calendar_warnings = await run_in_threadpool(window_service.calendar_warnings, session=session)
-    index_queued = await run_in_threadpool(indexing.queued, session)
+    index_queued = await run_in_threadpool(indexing.queued, session=session)
     session.rollback()
     peers = []
     for member in node.descriptor.peers(node.member):

@@ -43,7 +43,7 @@ def test_an_employer_registered_meanwhile_by_another_worker_is_reused(db) -> Non
         try:
             with node.sessions() as session:
                 found["employer"] = postings._employer(
-                    session, uscc=USCC, name="重庆测试机械有限公司", industry="C",
+                    session=session, uscc=USCC, name="重庆测试机械有限公司", industry="C",
                     division="500103", member="CQ")
                 session.commit()
         except BaseException as exc:  # reported by the assertion below

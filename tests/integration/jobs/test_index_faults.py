@@ -97,7 +97,7 @@ def _create(db: Any, count: int) -> set[str]:
 
 def _queued(db: Any) -> int:
     with db.session() as s:
-        return indexing.queued(s)
+        return indexing.queued(session=s)
 
 
 @pytest.fixture

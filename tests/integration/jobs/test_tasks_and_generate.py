@@ -205,9 +205,9 @@ def test_indexer_is_woken_when_the_transaction_ends(db, in_savepoint: bool) -> N
         session = db.node.sessions()
         if in_savepoint:
             with session.begin_nested():
-                indexing.enqueue(session, ["a" * 32])
+                indexing.enqueue(session=session, posting_ids=["a" * 32])
         else:
-            indexing.enqueue(session, ["a" * 32])
+            indexing.enqueue(session=session, posting_ids=["a" * 32])
         assert indexer.wakes == 0, "not before the change is committed"
         session.commit()
         assert indexer.wakes == 1
