@@ -243,7 +243,7 @@ def users_create(
     from chuanyu.core.security import create_user
 
     with node_session(member) as (_node, session):
-        create_user(session, username=username, password=password,
+        create_user(session=session, username=username, password=password,
                     roles=[r.strip() for r in roles.split(",") if r.strip()],
                     display_name=display_name, subject_id=subject_id)
     out.print(f"account {username} created on {member}")
@@ -262,7 +262,7 @@ def users_token(username: str, member: MemberOption = "CQ",
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise typer.BadParameter(f"no account {username} on {member}")
-        out.print(issue_token(session, user, name="cli", days=days))
+        out.print(issue_token(session=session, user=user, name="cli", days=days))
 
 
 def _account(session: Any, username: str, member: str) -> Any:
@@ -287,7 +287,7 @@ def users_password(
     from chuanyu.core.security import set_password
 
     with node_session(member) as (_node, session):
-        set_password(session, _account(session, username, member), password)
+        set_password(session=session, user=_account(session, username, member), password=password)
     out.print(f"password of {username} changed on {member}; its sessions ended")
 
 
@@ -301,8 +301,8 @@ def users_roles(
     from chuanyu.core.security import set_roles
 
     with node_session(member) as (_node, session):
-        set_roles(session, _account(session, username, member),
-                  [r.strip() for r in roles.split(",") if r.strip()])
+        set_roles(session=session, user=_account(session, username, member),
+                  roles=[r.strip() for r in roles.split(",") if r.strip()])
     out.print(f"roles of {username} on {member}: {roles}; its sessions ended")
 
 

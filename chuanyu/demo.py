@@ -37,8 +37,13 @@ def ensure_demo_users(node: Node) -> None:
         for role in Role:
             name = demo_username(node.member, role.value)
             if session.scalar(select(User.id).where(User.username == name)) is None:
-                create_user(session, username=name, password=DEMO_PASSWORD, roles=[role.value],
-                            display_name=f"演示{ROLE_LABELS[role]}（{node.name}）")
+                create_user(
+                    session=session,
+                    username=name,
+                    password=DEMO_PASSWORD,
+                    roles=[role.value],
+                    display_name=f"演示{ROLE_LABELS[role]}（{node.name}）",
+                )
 
 
 def prepare(member: str) -> list[str]:

@@ -141,16 +141,21 @@ class AppClient(TestClient):
                  username: str | None = None) -> dict[str, str]:
         """Bearer-token headers for a fresh account holding `role`."""
         with write_scope(self.node) as session:
-            user = create_user(session, username=username or f"{role}-{uuid.uuid4().hex[:8]}",
-                               password=PASSWORD, roles=[role], subject_id=subject_id)
-            token = issue_token(session, user)
+            user = create_user(
+                session=session,
+                username=username or f"{role}-{uuid.uuid4().hex[:8]}",
+                password=PASSWORD,
+                roles=[role],
+                subject_id=subject_id,
+            )
+            token = issue_token(session=session, user=user)
         return {"Authorization": f"Bearer {token}"}
 
     def page_login(self, role: str, *, subject_id: str | None = None) -> None:
         """Sign in through the login form (cookie session), as a browser would."""
         name = f"{role}-{uuid.uuid4().hex[:8]}"
         with write_scope(self.node) as session:
-            create_user(session, username=name, password=PASSWORD, roles=[role],
+            create_user(session=session, username=name, password=PASSWORD, roles=[role],
                         subject_id=subject_id)
         response = self.post("/login", data={"username": name, "password": PASSWORD},
                              follow_redirects=False)

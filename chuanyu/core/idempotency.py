@@ -72,7 +72,9 @@ async def _honour(request: Request, user: CurrentUser, session: WriteSessionDep,
         raise _key_error("Idempotency-Key 须为 1–255 个可见 ASCII 字符（建议使用 UUID）")
     digest = await request_digest(request)
     route = f"{request.method} {request.url.path}"[:255]
-    claim = await run_in_threadpool(_claim, session, user.id, key, digest, route)
+    claim = await run_in_threadpool(
+        _claim, session=session, user_id=user.id, key=key, digest=digest, route=route
+    )
     setattr(request.state, CLAIM, claim)
 
 
@@ -105,12 +107,12 @@ async def _part(name: str, value: str | UploadFile) -> list[str]:
             hashlib.sha256(content).hexdigest()]
 
 
-def _claim(session: Session, user_id: int, key: str, digest: str, route: str) -> int:
+def _claim(*, session: Session, user_id: int, key: str, digest: str, route: str) -> int:
     """Claim the key for this request (the row id); Replayed, or a refusal, when it is taken."""
     now = clock.now()
     session.execute(delete(IdempotentRequest).where(IdempotentRequest.user_id == user_id,
                                                     IdempotentRequest.expires_at <= now))
-    row = _stored(session, user_id, key)
+    row = _stored(session=session, user_id=user_id, key=key)
     if row is None:
         row = IdempotentRequest(user_id=user_id, key=key, request_digest=digest, route=route,
                                 created_at=now, expires_at=now + LIFETIME)
@@ -119,7 +121,7 @@ def _claim(session: Session, user_id: int, key: str, digest: str, route: str) ->
                 session.add(row)
             return row.id
         except IntegrityError:  # a concurrent duplicate committed first
-            row = _stored(session, user_id, key)
+            row = _stored(session=session, user_id=user_id, key=key)
             if row is None:
                 raise
     if row.request_digest != digest:
@@ -131,7 +133,7 @@ def _claim(session: Session, user_id: int, key: str, digest: str, route: str) ->
     raise Replayed(row)
 
 
-def _stored(session: Session, user_id: int, key: str) -> IdempotentRequest | None:
+def _stored(*, session: Session, user_id: int, key: str) -> IdempotentRequest | None:
     query = select(IdempotentRequest).where(IdempotentRequest.user_id == user_id,
                                             IdempotentRequest.key == key)
     return session.scalar(query.execution_options(populate_existing=True))

@@ -52,7 +52,7 @@ def paging(max_limit: int = 200) -> Any:
     return Depends(page_query)
 
 
-def fetch_page(session: Session, query: Select[R], *, limit: int, offset: int
+def fetch_page(*, session: Session, query: Select[R], limit: int, offset: int
                ) -> tuple[list[R], int]:
     """One slice of `query`'s rows (ordered by the query) and how many rows match in all."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

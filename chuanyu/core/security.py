@@ -80,8 +80,8 @@ def _read(user: User, member: str) -> UserRead:
 
 
 def create_user(
-    session: Session,
     *,
+    session: Session,
     username: str,
     password: str,
     roles: list[str],
@@ -114,7 +114,7 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
+def authenticate(*, session: Session, username: str, password: str) -> User | None:
     """The active account for these credentials, or None."""
     user = session.scalar(select(User).where(User.username == username))
     # An unknown name costs one argon2 verification too, so timing does not reveal accounts.
@@ -124,24 +124,24 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> None:
+def set_password(*, session: Session, user: User, password: str) -> None:
     """Change an account's password and end its browser sessions (flushes)."""
     if len(password) < 8:
         raise invalid("password", "密码至少 8 位")
     user.password_hash = hash_password(password)
-    web_sessions.end_all(session, user.id)
+    web_sessions.end_all(session=session, user_id=user.id)
 
 
-def set_roles(session: Session, user: User, roles: list[str]) -> None:
+def set_roles(*, session: Session, user: User, roles: list[str]) -> None:
     """Replace an account's roles and end its browser sessions (flushes)."""
     unknown = [r for r in roles if r not in Role.__members__]
     if unknown or not roles:
         raise invalid("roles", f"未知角色: {', '.join(unknown)}" if unknown else "至少需要一个角色")
     user.roles = ",".join(roles)
-    web_sessions.end_all(session, user.id)
+    web_sessions.end_all(session=session, user_id=user.id)
 
 
-def issue_token(session: Session, user: User, *, name: str = "api", days: int = 30) -> str:
+def issue_token(*, session: Session, user: User, name: str = "api", days: int = 30) -> str:
     """A new bearer token for `user` (flushes; the caller commits)."""
     token = secrets.token_urlsafe(32)
     session.add(
@@ -184,7 +184,7 @@ def _resolve(request: Request, session: Session) -> UserRead | None:
         if not user.is_active or (expires is not None and expires < clock.now()):
             return None
         return _read(user, member)
-    account = web_sessions.user_of(session, request)
+    account = web_sessions.user_of(session=session, request=request)
     if account is None or not account.is_active:
         return None
     return _read(account, member)

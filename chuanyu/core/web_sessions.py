@@ -33,7 +33,7 @@ def _cookie(request: Request) -> dict[str, str] | None:
     return request.session if "session" in request.scope else None
 
 
-def _stale(session: Session, user_id: int, settings: Settings) -> None:
+def _stale(*, session: Session, user_id: int, settings: Settings) -> None:
     now = clock.now()
     session.execute(delete(WebSession).where(
         WebSession.user_id == user_id,
@@ -41,10 +41,10 @@ def _stale(session: Session, user_id: int, settings: Settings) -> None:
             WebSession.created_at < now - timedelta(hours=settings.session_max_hours))))
 
 
-def start(session: Session, request: Request, user: User) -> None:
+def start(*, session: Session, request: Request, user: User) -> None:
     """Open a session for `user` and put its id in the cookie (flushes; the caller commits)."""
     node = request.app.state.node
-    _stale(session, user.id, node.settings)
+    _stale(session=session, user_id=user.id, settings=node.settings)
     sid = secrets.token_urlsafe(32)
     now = clock.now()
     session.add(WebSession(user_id=user.id, sid_digest=_digest(sid), created_at=now,
@@ -56,7 +56,7 @@ def start(session: Session, request: Request, user: User) -> None:
         cookie.update({"sid": sid, "member": node.member, "csrf": secrets.token_urlsafe(32)})
 
 
-def end(session: Session, request: Request) -> None:
+def end(*, session: Session, request: Request) -> None:
     """End the session of this cookie (flushes; the caller commits)."""
     cookie = _cookie(request)
     if cookie is None:
@@ -68,14 +68,14 @@ def end(session: Session, request: Request) -> None:
     cookie.clear()
 
 
-def end_all(session: Session, user_id: int) -> int:
+def end_all(*, session: Session, user_id: int) -> int:
     """End every session of an account; the number ended (flushes; the caller commits)."""
     result = session.execute(delete(WebSession).where(WebSession.user_id == user_id))
     session.flush()
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def user_of(session: Session, request: Request) -> User | None:
+def user_of(*, session: Session, request: Request) -> User | None:
     """The account of a live session cookie, or None (read on `session`); ending an expired
     session or refreshing the idle timer is a short unit of work of its own."""
     cookie = _cookie(request)

@@ -102,7 +102,7 @@ def load_demo(session: Session, node: Node, population: int = POPULATION) -> str
         username = f"{member.lower()}-depositor-{index}"
         if session.scalar(select(User.id).where(User.username == username)) is None:
             create_user(
-                session,
+                session=session,
                 username=username,
                 password=DEMO_PASSWORD,
                 roles=["citizen"],

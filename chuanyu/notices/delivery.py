@@ -121,7 +121,7 @@ def deliver_due(node: Node, *, limit: int = 50) -> dict[str, int]:
     return outcomes
 
 
-def wake_after_commit(session: Session) -> None:
+def wake_after_commit(*, session: Session) -> None:
     """Wake the node's delivery worker once the session's transaction commits."""
     if session.info.get(WAKE_KEY):
         return

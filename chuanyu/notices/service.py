@@ -52,12 +52,12 @@ def addresses_of(user: UserRead) -> list[str]:
     return found
 
 
-def _role_holders(session: Session, role: str) -> list[int]:
+def _role_holders(*, session: Session, role: str) -> list[int]:
     rows = session.execute(select(User.id, User.roles).where(User.is_active.is_(True)))
     return [uid for uid, roles in rows if role in roles.split(",")]
 
 
-def _accounts_of(session: Session, recipient: str) -> list[int]:
+def _accounts_of(*, session: Session, recipient: str) -> list[int]:
     kind, _, value = recipient.partition(":")
     if kind == "user":
         return [int(value)]
@@ -67,14 +67,14 @@ def _accounts_of(session: Session, recipient: str) -> list[int]:
     return []
 
 
-def _outbound(session: Session, notice: Notice) -> None:
+def _outbound(*, session: Session, notice: Notice) -> None:
     node = session.info.get("node")
     if node is None:
         return
     enabled = channels.for_node(node)
     if not enabled:
         return
-    accounts = _accounts_of(session, notice.recipient)
+    accounts = _accounts_of(session=session, recipient=notice.recipient)
     contacts = list(session.scalars(select(Contact).where(Contact.user_id.in_(accounts)))
                     ) if accounts else []
     now = clock.now()
@@ -85,7 +85,7 @@ def _outbound(session: Session, notice: Notice) -> None:
                 channel=name, address=address, status=DeliveryStatus.PENDING.value, attempts=0,
                 next_attempt_at=now, created_at=now))
     if notice.deliveries:
-        delivery.wake_after_commit(session)
+        delivery.wake_after_commit(session=session)
 
 
 def notify(
@@ -102,7 +102,7 @@ def notify(
     per enabled channel and known address; flushes. With `key`, a recipient gets at most one
     notice per key (a repeated call returns nothing new)."""
     if recipient.startswith("role:"):
-        targets = [user_address(uid) for uid in _role_holders(session, recipient[5:])]
+        targets = [user_address(uid) for uid in _role_holders(session=session, role=recipient[5:])]
     else:
         targets = [recipient]
     written = []
@@ -113,7 +113,7 @@ def notify(
         notice = Notice(recipient=target, kind=str(kind), subject=subject[:200], body=body,
                         link=link, dedup_key=key, created_at=clock.now())
         session.add(notice)
-        _outbound(session, notice)
+        _outbound(session=session, notice=notice)
         written.append(notice)
     session.flush()
     return written
@@ -135,8 +135,12 @@ def list_for(*, session: Session, user: UserRead, unread_only: bool = False, lim
     query = select(Notice).where(_mine(user))  # type: ignore[arg-type]
     if unread_only:
         query = query.where(Notice.read_at.is_(None))
-    rows, total = fetch_page(session, query.order_by(Notice.created_at.desc(), Notice.id.desc()),
-                             limit=min(limit, 200), offset=offset)
+    rows, total = fetch_page(
+        session=session,
+        query=query.order_by(Notice.created_at.desc(), Notice.id.desc()),
+        limit=min(limit, 200),
+        offset=offset,
+    )
     return NoticePage(items=[NoticeRead.model_validate(n) for n in rows], total=total,
                       unread=unread_count(session=session, user=user), limit=limit,
                       offset=offset)
@@ -204,6 +208,6 @@ def retry_failed(*, session: Session) -> int:
         status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=clock.now()))
     count = int(result.rowcount or 0)  # type: ignore[attr-defined]
     if count:
-        delivery.wake_after_commit(session)
+        delivery.wake_after_commit(session=session)
     return count
 

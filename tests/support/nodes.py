@@ -136,10 +136,10 @@ class LiveNode:
         key = (role, subject_id)
         if key not in self._tokens:
             with self.session() as session:
-                user = create_user(session, username=f"{self.member.lower()}-{role}-"
+                user = create_user(session=session, username=f"{self.member.lower()}-{role}-"
                                    f"{len(self._tokens)}", password=PASSWORD, roles=[role],
                                    subject_id=subject_id)
-                self._tokens[key] = issue_token(session, user)
+                self._tokens[key] = issue_token(session=session, user=user)
         return self._tokens[key]
 
     def headers(self, role: str, subject_id: str | None = None) -> dict[str, str]:

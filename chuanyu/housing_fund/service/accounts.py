@@ -90,4 +90,4 @@ def search(
         )
     elif q:
         query = query.where(Account.name.like(f"{q}%"))
-    return fetch_page(session, query.order_by(Account.id), limit=limit, offset=offset)
+    return fetch_page(session=session, query=query.order_by(Account.id), limit=limit, offset=offset)

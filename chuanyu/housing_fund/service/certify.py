@@ -117,7 +117,7 @@ def issued(
     if certificate_no:
         query = query.where(IssuedCertificate.certificate_no == certificate_no)
     query = query.order_by(IssuedCertificate.issued_at.desc(), IssuedCertificate.id.desc())
-    return fetch_page(session, query, limit=limit, offset=offset)
+    return fetch_page(session=session, query=query, limit=limit, offset=offset)
 
 
 def requests_received(*, session: Session, limit: int = 50) -> list[AuditEntry]:

@@ -282,7 +282,7 @@ def listing(
     if resident_id:
         query = query.where(Application.resident_id == resident_id)
     query = query.order_by(Application.created_at.desc(), Application.id.desc())
-    return fetch_page(session, query, limit=limit, offset=offset)
+    return fetch_page(session=session, query=query, limit=limit, offset=offset)
 
 
 def approved_count(*, session: Session) -> int:

@@ -149,7 +149,9 @@ def list_entries(
     order = (LedgerEntry.event_date.is_(None), LedgerEntry.event_date.desc(), LedgerEntry.id)
     if f.region is None and f.stage is None:
         # Everything filterable in SQL: count and page in the database.
-        page, total = fetch_page(session, query.order_by(*order), limit=limit, offset=offset)
+        page, total = fetch_page(
+            session=session, query=query.order_by(*order), limit=limit, offset=offset
+        )
         return EntryPage(items=[to_read(r) for r in page], total=total, limit=limit, offset=offset)
     rows = list(session.scalars(query.order_by(*order)))
     if f.region:

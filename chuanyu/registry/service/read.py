@@ -56,8 +56,12 @@ def list_licences(
     if query:
         like = f"%{query.strip()}%"
         stmt = stmt.where(Licence.name.like(like) | Licence.uscc.like(like.upper()))
-    rows, total = fetch_page(session, stmt.order_by(Licence.issued_at.desc(), Licence.id.desc()),
-                             limit=limit, offset=offset)
+    rows, total = fetch_page(
+        session=session,
+        query=stmt.order_by(Licence.issued_at.desc(), Licence.id.desc()),
+        limit=limit,
+        offset=offset,
+    )
     return LicencePage(items=[to_read(r) for r in rows], total=total, limit=limit, offset=offset)
 
 

@@ -57,19 +57,19 @@ def login(
                           status_code=429)
         response.headers["Retry-After"] = str(wait)
         return response
-    user = authenticate(session, username, password)
+    user = authenticate(session=session, username=username, password=password)
     if user is None:
         throttle.failed(username, address)
         return render(request, "shell/login.html", {**form, "failed": True}, status_code=401)
     throttle.succeeded(username)
-    web_sessions.start(session, request, user)
+    web_sessions.start(session=session, request=request, user=user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[public()])
 def logout(request: Request, session: WriteSessionDep) -> RedirectResponse:
     """End the page session, here and in the session table."""
-    web_sessions.end(session, request)
+    web_sessions.end(session=session, request=request)
     return RedirectResponse("/", status_code=303)
 
 

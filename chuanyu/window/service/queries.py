@@ -60,8 +60,11 @@ def list_cases(
     if awaiting_me:
         query = query.where(_owned_here(node.member))
     rows, total = fetch_page(
-        session, query.options(selectinload(Case.events)).order_by(Case.due_date, Case.id),
-        limit=min(limit, 500), offset=offset)
+        session=session,
+        query=query.options(selectinload(Case.events)).order_by(Case.due_date, Case.id),
+        limit=min(limit, 500),
+        offset=offset,
+    )
     cal, today = calendar(session=session), clock.today()
     return CasePage(items=[to_summary(c, cal, today) for c in rows], total=total, limit=limit,
                     offset=offset)

@@ -21,7 +21,7 @@ def _account(live: LiveFederation, role: str) -> str:
         from chuanyu.core.models import User
 
         if session.scalar(select(User).where(User.username == name)) is None:
-            create_user(session, username=name, password=PASSWORD, roles=[role])
+            create_user(session=session, username=name, password=PASSWORD, roles=[role])
     return name
 
 

@@ -41,7 +41,7 @@ def test_a_failed_commit_is_an_error_answer_and_stores_nothing(client: AppClient
 def test_pages_and_reads_answer_while_a_write_unit_is_open(client: AppClient) -> None:
     office = client.login_as("joint_office")
     with write_scope(client.node) as session:  # holds the node's writer until the block ends
-        create_user(session, username="pending", password="long-enough", roles=["citizen"])
+        create_user(session=session, username="pending", password="long-enough", roles=["citizen"])
         listed = client.get("/api/ledger/entries", headers=office)
         report = client.get("/api/ledger/report", params={"format": "json"}, headers=office)
     assert listed.status_code == 200, listed.text

@@ -38,7 +38,7 @@ def browser_session(node: LiveNode, role: str) -> httpx.Client:
     """A client signed in through the login form, holding the page session cookie."""
     name = f"{node.member.lower()}-{role}-{uuid.uuid4().hex[:6]}"
     with node.session() as session:
-        create_user(session, username=name, password=PASSWORD, roles=[role],
+        create_user(session=session, username=name, password=PASSWORD, roles=[role],
                     subject_id=FORM["employer_uscc"] if role == "employer" else None)
     client = httpx.Client(base_url=node.url, timeout=30)
     client.username = name  # type: ignore[attr-defined]

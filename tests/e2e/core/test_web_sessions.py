@@ -24,7 +24,7 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 def _account(client: AppClient, role: str = "window_clerk") -> str:
     name = f"{role}-{uuid.uuid4().hex[:8]}"
     with write_scope(client.node) as session:
-        create_user(session, username=name, password=PASSWORD, roles=[role])
+        create_user(session=session, username=name, password=PASSWORD, roles=[role])
     return name
 
 
@@ -70,9 +70,9 @@ def test_password_or_role_change_ends_existing_sessions(client: AppClient, chang
         user = session.scalar(select(User).where(User.username == name))
         assert user is not None
         if change == "password":
-            set_password(session, user, "another-password-2")
+            set_password(session=session, user=user, password="another-password-2")
         else:
-            set_roles(session, user, ["citizen"])
+            set_roles(session=session, user=user, roles=["citizen"])
     assert not _signed_in(client)
 
 

@@ -121,7 +121,7 @@ def test_a_stopped_region_is_named_and_verification_resumes_when_it_is_back(link
 def signed_in(node: LiveNode, role: str) -> httpx.Client:
     name = f"page-{role}-{int(time.monotonic() * 1000)}"
     with node.session() as session:
-        create_user(session, username=name, password=PASSWORD, roles=[role])
+        create_user(session=session, username=name, password=PASSWORD, roles=[role])
     client = httpx.Client(base_url=node.url, timeout=30)
     login = client.post("/login", data={"username": name, "password": PASSWORD})
     assert login.status_code == 303, login.text

@@ -61,10 +61,10 @@ def test_depositor_consents_at_home_and_sees_the_read(fed: LiveFederation,
             Account.status == AccountStatus.NORMAL).order_by(Account.id)
             .offset(3 if size == "390" else 2).limit(1)).one()
         rid, name = account.resident_id, account.name
-        create_user(session, username=f"depositor-{size}", password=PASSWORD,
+        create_user(session=session, username=f"depositor-{size}", password=PASSWORD,
                     roles=["citizen"], subject_id=rid)
     with fed.sc.session() as session:
-        create_user(session, username=f"counter-{size}", password=PASSWORD,
+        create_user(session=session, username=f"counter-{size}", password=PASSWORD,
                     roles=["fund_officer"])
 
     # At SC's counter: the officer files the application for the depositor.

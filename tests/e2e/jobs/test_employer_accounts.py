@@ -19,7 +19,7 @@ from tests.support.nodes import PASSWORD
 def _employer(client: AppClient) -> str:
     name = f"employer-{uuid.uuid4().hex[:8]}"
     with write_scope(client.node) as session:
-        create_user(session, username=name, password=PASSWORD, roles=["employer"])
+        create_user(session=session, username=name, password=PASSWORD, roles=["employer"])
     return name
 
 
@@ -104,7 +104,7 @@ def test_demo_employer_is_bound_to_a_demo_business_of_the_region(client: AppClie
 
     with write_scope(client.node) as session:
         registry_demo.load_demo(session, client.node)
-        create_user(session, username="cq-employer", password=PASSWORD, roles=["employer"])
+        create_user(session=session, username="cq-employer", password=PASSWORD, roles=["employer"])
     with write_scope(client.node) as session:
         summary = bind_demo_employer(session, client.node)
     code, name = _bound(client, "cq-employer")

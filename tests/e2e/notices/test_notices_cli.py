@@ -53,7 +53,7 @@ def test_status_deliver_and_sweep(node_settings: Settings, smtp: SmtpServer) -> 
     node = open_node(node_settings, migrate=False)
     try:
         with write_scope(node) as session:
-            row = create_user(session, username="wang", password="password-123",
+            row = create_user(session=session, username="wang", password="password-123",
                               roles=["citizen"])
             account = UserRead(id=row.id, username="wang", display_name="wang",
                                roles=["citizen"], member="CQ")

@@ -238,7 +238,9 @@ def test_demo_citizen_has_a_case_waiting_for_a_supplement(client: AppClient) -> 
     from chuanyu.window import demo
 
     with write_scope(client.node) as session:
-        create_user(session, username="cq-citizen", password="chuanyu-demo", roles=["citizen"])
+        create_user(
+            session=session, username="cq-citizen", password="chuanyu-demo", roles=["citizen"]
+        )
     for _ in range(2):  # loading twice adds nothing
         with write_scope(client.node) as session:
             demo.load_demo(session, client.node)

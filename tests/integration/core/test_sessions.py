@@ -20,7 +20,7 @@ def test_writes_complete_while_a_long_read_holds_its_transaction(db: Db) -> None
     """A report render (here: a read transaction kept open until the writes are done) does not
     stop other units of work from committing."""
     with write_scope(db.node) as session:
-        create_user(session, username="before", password="long-enough", roles=["citizen"])
+        create_user(session=session, username="before", password="long-enough", roles=["citizen"])
     reading, release = threading.Event(), threading.Event()
     seen: dict[str, int] = {}
     failures: list[BaseException] = []
@@ -42,7 +42,7 @@ def test_writes_complete_while_a_long_read_holds_its_transaction(db: Db) -> None
         assert reading.wait(GUARD_S)
         for n in range(5):
             with write_scope(db.node) as session:
-                create_user(session, username=f"during-{n}", password="long-enough",
+                create_user(session=session, username=f"during-{n}", password="long-enough",
                             roles=["citizen"])
         assert reader.is_alive() and not release.is_set()  # the read is still open
         with read_scope(db.node) as session:
@@ -57,7 +57,7 @@ def test_writes_complete_while_a_long_read_holds_its_transaction(db: Db) -> None
 
 def test_orm_write_through_a_read_session_fails(db: Db) -> None:
     with pytest.raises(ReadOnlySession), read_scope(db.node) as session:
-        create_user(session, username="nope", password="long-enough", roles=["citizen"])
+        create_user(session=session, username="nope", password="long-enough", roles=["citizen"])
     with read_scope(db.node) as session:
         assert session.scalar(select(User.id).where(User.username == "nope")) is None
 
@@ -75,7 +75,7 @@ def test_raw_sql_write_through_a_read_session_is_refused_by_the_database(db: Db)
 
 def test_a_failed_write_unit_commits_nothing(db: Db) -> None:
     with pytest.raises(RuntimeError), write_scope(db.node) as session:
-        create_user(session, username="halfway", password="long-enough", roles=["citizen"])
+        create_user(session=session, username="halfway", password="long-enough", roles=["citizen"])
         raise RuntimeError("the use case failed after its first write")
     with read_scope(db.node) as session:
         assert session.scalar(select(User.id).where(User.username == "halfway")) is None

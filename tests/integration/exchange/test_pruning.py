@@ -87,7 +87,7 @@ def test_a_batch_deletes_no_more_than_its_limit(db: Db) -> None:
 
 def test_idempotency_keys_past_their_window_are_pruned(db: Db) -> None:
     with db.scope() as session:
-        user = create_user(session, username="clerk-prune", password="test-password-1",
+        user = create_user(session=session, username="clerk-prune", password="test-password-1",
                            roles=["window_clerk"])
         for key, created in (("old", NOW - timedelta(days=8)), ("new", NOW - timedelta(hours=1))):
             session.add(IdempotentCall(caller="SC", service="exchange.ping", key=key,

@@ -16,7 +16,7 @@ SUBJECT = "500106199803071234"
 
 def account(db: Db, name: str, roles: list[str], subject_id: str | None = None) -> UserRead:
     with db.scope() as session:
-        row = create_user(session, username=name, password="password-123", roles=roles,
+        row = create_user(session=session, username=name, password="password-123", roles=roles,
                           subject_id=subject_id)
         return UserRead(id=row.id, username=name, display_name=name, roles=roles,
                         member=db.node.member, subject_id=subject_id)

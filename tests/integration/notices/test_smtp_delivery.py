@@ -55,8 +55,13 @@ def mailing(db: Db, smtp: SmtpServer) -> Iterator[Db]:
 
 def citizen_with_email(db: Db, name: str = "wang") -> UserRead:
     with db.scope() as session:
-        row = create_user(session, username=name, password="password-123", roles=["citizen"],
-                          subject_id="500106199803071234")
+        row = create_user(
+            session=session,
+            username=name,
+            password="password-123",
+            roles=["citizen"],
+            subject_id="500106199803071234",
+        )
         user = UserRead(id=row.id, username=name, display_name=name, roles=["citizen"],
                         member=db.node.member, subject_id=row.subject_id)
         notices_service.set_contact(session=session, user=user, data=ContactIn(email=ADDRESS))

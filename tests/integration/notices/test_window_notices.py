@@ -48,7 +48,7 @@ def pair(federation_dir: Path, sqlite_template: Path,
 
 def account(node: Node, name: str, role: str, subject_id: str | None = None) -> UserRead:
     with write_scope(node) as session:
-        row = create_user(session, username=name, password="password-123", roles=[role],
+        row = create_user(session=session, username=name, password="password-123", roles=[role],
                           subject_id=subject_id)
         return UserRead(id=row.id, username=name, display_name=name, roles=[role],
                         member=node.member, subject_id=subject_id)

@@ -25,8 +25,8 @@ def test_page_is_the_slice_and_total_counts_every_match() -> None:
         session.add_all(Row(id=i, even=i % 2 == 0) for i in range(1, 26))
         session.flush()
         query = select(Row).where(Row.even).order_by(Row.id.desc())
-        rows, total = fetch_page(session, query, limit=5, offset=5)
+        rows, total = fetch_page(session=session, query=query, limit=5, offset=5)
         assert total == 12
         assert [r.id for r in rows] == [14, 12, 10, 8, 6]
-        rows, total = fetch_page(session, query, limit=5, offset=20)
+        rows, total = fetch_page(session=session, query=query, limit=5, offset=20)
         assert (rows, total) == ([], 12)
