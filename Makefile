@@ -27,16 +27,18 @@ wheel: $(STAMP)
 	$(BIN)/python -m pip wheel . --no-deps -q -w dist
 
 # Debian packages the product needs: CJK fonts (and HarfBuzz's font subsetter, which keeps
-# PDF builds fast) for PDFs, Chromium for browser tests.
+# PDF builds fast) for PDFs, Chromium for browser tests, poppler's pdftotext to read PDFs back in tests.
 sysdeps:
 	@missing=""; \
 	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
 	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } \
+	      || echo "warning: could not install$$missing; tests that need them will say so"; \
 	  else echo "warning: please install$$missing (Debian packages)"; fi; \
 	fi
 
