@@ -11,6 +11,11 @@ from typing import Any
 
 import pytest
 
+from chuanyu.window import service as window_service
+from chuanyu.window.demo import DEMO_CITIZEN, DEMO_CITIZEN_NAME
+from chuanyu.window.enums import Action
+from chuanyu.window.schemas import TransitionIn
+from tests.integration.window.window_helpers import complete_request, user
 from tests.support.nodes import LiveFederation
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -69,3 +74,17 @@ def sign_in(page: Any, base_url: str, username: str, password: str = DEMO_PASSWO
     with page.expect_navigation():
         page.click("main button[type=submit]")
     assert "/login" not in page.url, f"{username} could not sign in"
+
+
+def demo_citizen_case(fed: LiveFederation, action: Action, step: TransitionIn) -> str:
+    """A case of CQ's demo citizen, received at CQ's window and taken one step by its clerk."""
+    cq = fed.cq
+    clerk = user("window_clerk", "CQ", name="cq-window_clerk")
+    with cq.session() as session:
+        data, uploads = complete_request(session, "CQ-RS-001", name=DEMO_CITIZEN_NAME["CQ"],
+                                         id_number=DEMO_CITIZEN["CQ"])  # fmt: skip
+        number = window_service.receive(session=session, node=cq.node, user=clerk, data=data,
+                                        uploads=uploads).case_number  # fmt: skip
+        window_service.act(session=session, node=cq.node, user=clerk, case_number=number,
+                           action=action, data=step)  # fmt: skip
+    return number

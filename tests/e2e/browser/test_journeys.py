@@ -16,12 +16,9 @@ import pytest
 
 from chuanyu.registry.demo import sample_application
 from chuanyu.registry.document import qr_data_uri
-from chuanyu.window import service as window_service
-from chuanyu.window.demo import DEMO_CITIZEN, DEMO_CITIZEN_NAME
 from chuanyu.window.enums import Action
 from chuanyu.window.schemas import TransitionIn
-from tests.e2e.browser.conftest import DESKTOP, PHONE, new_page, sign_in
-from tests.integration.window.window_helpers import complete_request, user
+from tests.e2e.browser.conftest import DESKTOP, PHONE, demo_citizen_case, new_page, sign_in
 from tests.support.nodes import LiveFederation
 
 pytestmark = pytest.mark.browser
@@ -39,28 +36,15 @@ def _fits(page: Any) -> None:
     assert widths[0] <= widths[1], f"{page.url} scrolls sideways: {widths}"
 
 
-def _case_waiting_for_supplement(fed: LiveFederation) -> str:
-    cq = fed.cq
-    clerk = user("window_clerk", "CQ", name="cq-window_clerk")
-    with cq.session() as session:
-        data, uploads = complete_request(session, "CQ-RS-001", name=DEMO_CITIZEN_NAME["CQ"],
-                                         id_number=DEMO_CITIZEN["CQ"])  # fmt: skip
-        number = window_service.receive(session=session, node=cq.node, user=clerk, data=data,
-                                        uploads=uploads).case_number  # fmt: skip
-        window_service.act(session=session, node=cq.node, user=clerk, case_number=number,
-                           action=Action.REQUEST_SUPPLEMENT,
-                           data=TransitionIn(note="申请表缺少本人签名，请签名后上传",
-                                             materials=["application_form"],
-                                             repeat_reason=None))  # fmt: skip
-    return number
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_window_case_with_online_supplement(size: str, browser: Any, tmp_path: Path,
                                             demo_federation: LiveFederation,
                                             screenshots: Path) -> None:  # fmt: skip
     base = demo_federation.cq.url
-    number = _case_waiting_for_supplement(demo_federation)
+    number = demo_citizen_case(
+        demo_federation, Action.REQUEST_SUPPLEMENT,
+        TransitionIn(note="申请表缺少本人签名，请签名后上传", materials=["application_form"],
+                     repeat_reason=None))
     citizen = new_page(browser, SIZES[size])
     clerk = new_page(browser, SIZES[size])
     try:

@@ -12,12 +12,9 @@ from typing import Any
 
 import pytest
 
-from chuanyu.window import service as window_service
-from chuanyu.window.demo import DEMO_CITIZEN, DEMO_CITIZEN_NAME
 from chuanyu.window.enums import Action
 from chuanyu.window.schemas import TransitionIn
-from tests.e2e.browser.conftest import DESKTOP, PHONE, new_page, sign_in
-from tests.integration.window.window_helpers import complete_request, user
+from tests.e2e.browser.conftest import DESKTOP, PHONE, demo_citizen_case, new_page, sign_in
 from tests.support.nodes import LiveFederation
 
 pytestmark = pytest.mark.browser
@@ -121,21 +118,6 @@ def test_administrator_checks_the_status_of_both_regions(
         page.context.close()
 
 
-def _accepted_case(fed: LiveFederation) -> str:
-    """A case of the demo citizen, received and accepted at CQ's window (which notifies them)."""
-    cq = fed.cq
-    clerk = user("window_clerk", "CQ", name="cq-window_clerk")
-    with cq.session() as session:
-        data, uploads = complete_request(session, "CQ-RS-001", name=DEMO_CITIZEN_NAME["CQ"],
-                                         id_number=DEMO_CITIZEN["CQ"])  # fmt: skip
-        number = window_service.receive(session=session, node=cq.node, user=clerk, data=data,
-                                        uploads=uploads).case_number  # fmt: skip
-        window_service.act(session=session, node=cq.node, user=clerk, case_number=number,
-                           action=Action.ACCEPT,
-                           data=TransitionIn(note=None, materials=[], repeat_reason=None))
-    return number
-
-
 def _unread(page: Any) -> int:
     return int(page.locator("a.notices-link").get_attribute("data-unread") or 0)
 
@@ -145,7 +127,8 @@ def test_citizen_reads_a_notice_in_the_message_centre_and_opens_the_case(
         size: str, browser: Any, axe_source: str, demo_federation: LiveFederation,
         screenshots: Path) -> None:  # fmt: skip
     base = demo_federation.cq.url
-    number = _accepted_case(demo_federation)
+    number = demo_citizen_case(demo_federation, Action.ACCEPT,
+                               TransitionIn(note=None, materials=[], repeat_reason=None))
     page = new_page(browser, SIZES[size])
     try:
         sign_in(page, base, "cq-citizen")
